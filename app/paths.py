@@ -1,0 +1,25 @@
+"""Where bundled resources live, in a source checkout and in an installed copy alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_CHECKOUT_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def resources_dir() -> Path:
+    if _CHECKOUT_RESOURCES.is_dir():
+        return _CHECKOUT_RESOURCES
+    # Installed wheels carry the same tree as the package ``app.resources``.
+    from importlib.resources import files
+
+    return Path(str(files("app.resources")))
+
+
+def catalog_dir() -> Path:
+    return resources_dir() / "catalog"
+
+
+def schema_file_name(model_id: str) -> str:
+    """Model ids contain slashes; the snapshot stores one schema file per id."""
+    return model_id.replace("/", "__") + ".json"

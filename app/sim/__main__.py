@@ -1,0 +1,90 @@
+"""python -m app.sim: run the local Atlas Cloud simulator until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from app.sim.faults import FAULTS, FaultPlan, FaultSpecError
+from app.sim.server import SimServer
+from app.sim.state import DEFAULT_BALANCE, DEFAULT_OUTPUT_TTL, DEMO_KEY
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def _money(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount in USD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    faults = "\n".join(f"  {name:<11} {text}" for name, text in FAULTS.items())
+    parser = argparse.ArgumentParser(
+        prog="python -m app.sim",
+        description="Local Atlas Cloud simulator: the documented API on loopback, with real PNG/MP4 outputs.",
+        epilog=f"Faults (--faults NAME=RATE,...; RATE as 0.1 or 10%):\n{faults}",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one; default 8765)")
+    parser.add_argument("--speed", type=_positive, default=1.0,
+                        help="divide every simulated generation time by this (default 1: real-life timings)")
+    parser.add_argument("--faults", default="", help="fault spec, for example submit429=0.1,poll500=5%%")
+    parser.add_argument("--seed", type=int, default=0, help="seed for fault decisions and timing jitter")
+    parser.add_argument("--log", type=Path, help="append a JSON line per request to this file")
+    parser.add_argument("--balance", type=_money, default=DEFAULT_BALANCE, help="starting balance in USD")
+    parser.add_argument("--output-ttl", type=_positive, default=DEFAULT_OUTPUT_TTL,
+                        help="seconds an output URL stays valid after completion (default 14 days)")
+    parser.add_argument("--key", action="append", default=[],
+                        help="an extra API key to accept (apikey-...); the demo key is always accepted")
+    parser.add_argument("--data-dir", type=Path, help="keep outputs and uploads here instead of a temp folder")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        plan = FaultPlan.parse(args.faults, seed=args.seed)
+    except FaultSpecError as exc:
+        print(f"error: --faults: {exc}", file=sys.stderr)
+        return 2
+    bad_keys = [key for key in args.key if not key.startswith("apikey-")]
+    if bad_keys:
+        print("error: --key values must look like apikey-...", file=sys.stderr)
+        return 2
+    server = SimServer(args.host, args.port, speed=args.speed, faults=plan, log_path=args.log,
+                       balance=args.balance, output_ttl=args.output_ttl, keys=(DEMO_KEY, *args.key),
+                       data_dir=args.data_dir)
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"Atlas simulator listening on {server.base_url}", flush=True)
+    print(f"  demo key: {DEMO_KEY}   speed: x{args.speed:g}   faults: {plan.describe()}   "
+          f"balance: ${args.balance}", flush=True)
+    print("  nothing here is real: outputs are generated locally. Ctrl+C stops it.", flush=True)
+    stop.wait()
+    server.stop()
+    print("simulator stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,357 @@
+"""Everything the simulated provider remembers: tasks, money, uploads, the request log.
+
+Status is derived from the clock rather than pushed by timers, so a test can drive a
+manual clock and see exactly the transitions a real client would see.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import heapq
+import json
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+from app.sim import billing, media
+from app.sim.catalog import SimCatalog, SimModel
+from app.sim.faults import FaultPlan
+
+DEMO_KEY = "apikey-batch-studio-demo"
+DEFAULT_BALANCE = Decimal("1000.00")
+DEFAULT_OUTPUT_TTL = 14 * 24 * 3600.0
+MODERATION_CODE = 1039
+
+# Seconds a real generation takes at speed 1; the simulator divides by --speed.
+IMAGE_SECONDS = {
+    "black-forest-labs/flux-2-pro/text-to-image": 8.0,
+    "google/imagen4-ultra": 10.0,
+    "google/imagen4": 6.0,
+    "google/imagen4-fast": 3.0,
+}
+# Video: fixed overhead plus seconds of work per second of clip.
+VIDEO_SECONDS = {
+    "bytedance/seedance-v1.5-pro": (12.0, 5.0),
+    "bytedance/seedance-v1.5-pro-fast": (6.0, 2.5),
+    "google/veo3.1": (20.0, 8.0),
+    "google/veo3.1-fast": (10.0, 4.0),
+    "openai/sora-2": (30.0, 10.0),
+}
+RESOLUTION_FACTOR = {"480p": 0.8, "720p": 1.0, "1080p": 1.4, "4k": 2.5}
+QUEUE_FRACTION = 0.15
+
+
+def expected_seconds(model: SimModel, body: dict) -> float:
+    """How long the real service takes for this body, before jitter and --speed."""
+    if model.type == "Image":
+        return IMAGE_SECONDS.get(model.model_id, 6.0)
+    overhead, per_clip_second = VIDEO_SECONDS.get(billing.model_family(model.model_id), (20.0, 6.0))
+    factor = RESOLUTION_FACTOR.get(str(body.get("resolution", "720p")), 1.0)
+    return (overhead + per_clip_second * int(body.get("duration", 5))) * factor
+
+
+def body_hash(body: dict) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class InsufficientBalance(Exception):
+    def __init__(self, price: Decimal, balance: Decimal):
+        super().__init__(f"this task costs ${price:.2f} and the balance is ${balance:.2f}")
+        self.price = price
+        self.balance = balance
+
+
+@dataclass
+class SimTask:
+    id: str
+    model: SimModel
+    body: dict
+    body_hash: str
+    charged: Decimal
+    created_at: float
+    created_iso: str
+    queue_s: float
+    run_s: float
+    outcome: str  # "completed", "failed" or "moderation", decided at submit
+    expire_at_completion: bool
+    output_path: Path | None = None
+    media_ready_at: float | None = None
+    media_error: str | None = None
+    refunded: bool = False
+    polls: int = 0
+    downloads: int = 0
+
+    @property
+    def is_video(self) -> bool:
+        return self.model.type == "Video"
+
+    @property
+    def output_name(self) -> str:
+        return "output.mp4" if self.is_video else "output.png"
+
+
+class RequestLog:
+    """JSON lines, in memory and optionally in a file, flushed per line so a crash keeps them."""
+
+    def __init__(self, path: Path | None, keep: int = 100_000):
+        self._lock = threading.Lock()
+        self._entries: collections.deque[dict] = collections.deque(maxlen=keep)
+        self._file = open(path, "a", encoding="utf-8", buffering=1) if path else None
+
+    def write(self, entry: dict) -> None:
+        entry = {"ts": utc_now_iso(), **entry}
+        line = json.dumps(entry, ensure_ascii=False, default=str)
+        with self._lock:
+            self._entries.append(entry)
+            if self._file:
+                self._file.write(line + "\n")
+
+    def entries(self) -> list[dict]:
+        with self._lock:
+            return list(self._entries)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file:
+                self._file.close()
+                self._file = None
+
+
+@dataclass
+class Counters:
+    submit_attempts: int = 0
+    created_by_hash: collections.Counter = field(default_factory=collections.Counter)
+    attempts_by_hash: collections.Counter = field(default_factory=collections.Counter)
+    polls: int = 0
+    downloads: int = 0
+    downloads_with_authorization: int = 0
+    uploads: int = 0
+    quotes: int = 0
+    balance_checks: int = 0
+
+
+class SimState:
+    def __init__(self, *, data_dir: Path, catalog: SimCatalog | None = None, faults: FaultPlan | None = None,
+                 speed: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 balance: Decimal = DEFAULT_BALANCE, output_ttl: float = DEFAULT_OUTPUT_TTL,
+                 keys: tuple[str, ...] = (DEMO_KEY,), log_path: Path | None = None,
+                 pad_video_bytes: int = 0, media_workers: int = 2):
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.catalog = catalog or SimCatalog()
+        self.faults = faults or FaultPlan()
+        self.speed = speed
+        self.clock = clock
+        self.output_ttl = output_ttl
+        self.keys = frozenset(keys)
+        self.pad_video_bytes = pad_video_bytes
+        self.data_dir = data_dir
+        (data_dir / "outputs").mkdir(parents=True, exist_ok=True)
+        (data_dir / "uploads").mkdir(parents=True, exist_ok=True)
+        self.log = RequestLog(log_path)
+        self.counters = Counters()
+        self._lock = threading.RLock()
+        self._media_done = threading.Condition(self._lock)
+        self._media_pending = 0
+        self._tasks: dict[str, SimTask] = {}
+        self._pending_failures: list[tuple[float, str]] = []
+        self.balance = balance
+        self.charged = Decimal("0")
+        self.refunded = Decimal("0")
+        self._media = ThreadPoolExecutor(max_workers=media_workers, thread_name_prefix="sim-media")
+
+    # --- money -----------------------------------------------------------------------
+    def quote(self, model: SimModel, body: dict) -> billing.Quote:
+        return billing.quote(model.model_id, model.with_defaults(body))
+
+    # --- tasks -----------------------------------------------------------------------
+    def attempt_number(self, digest: str) -> int:
+        """Counts submits of one body, so each retry gets its own fault draw."""
+        with self._lock:
+            self.counters.submit_attempts += 1
+            self.counters.attempts_by_hash[digest] += 1
+            return self.counters.attempts_by_hash[digest]
+
+    def create_task(self, model: SimModel, body: dict, digest: str, attempt: int, price: Decimal) -> SimTask:
+        """Charge and create, or raise InsufficientBalance without creating anything."""
+        filled = model.with_defaults(body)
+        jitter = 0.9 + 0.2 * self.faults.draw("duration", digest, attempt)
+        run_s = expected_seconds(model, filled) * jitter / self.speed
+        if self.faults.hits("moderation", digest, attempt):
+            outcome = "moderation"
+        elif self.faults.hits("fail", digest, attempt):
+            outcome = "failed"
+        else:
+            outcome = "completed"
+        now = self.clock()
+        task = SimTask(
+            id=uuid.uuid4().hex, model=model, body=filled, body_hash=digest, charged=price,
+            created_at=now, created_iso=utc_now_iso(), queue_s=run_s * QUEUE_FRACTION, run_s=run_s,
+            outcome=outcome, expire_at_completion=self.faults.hits("expire", digest, attempt),
+        )
+        with self._lock:
+            if self.balance < price:
+                raise InsufficientBalance(price, self.balance)
+            self._tasks[task.id] = task
+            self.balance -= price
+            self.charged += price
+            self.counters.created_by_hash[digest] += 1
+            if outcome == "completed":
+                self._media_pending += 1
+            else:
+                due = task.created_at + (task.queue_s if outcome == "moderation" else task.run_s)
+                heapq.heappush(self._pending_failures, (due, task.id))
+        if outcome == "completed":
+            self._media.submit(self._render, task)
+        return task
+
+    def get_task(self, task_id: str) -> SimTask | None:
+        with self._lock:
+            return self._tasks.get(task_id)
+
+    def _render(self, task: SimTask) -> None:
+        folder = self.data_dir / "outputs" / task.id
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = folder / (task.output_name + ".part")
+            if task.is_video:
+                start = media.load_start_image(self.local_source(task.body.get("image")))
+                media.render_mp4(partial, task.body, task.model.model_id, start, self.pad_video_bytes)
+            else:
+                media.render_png(partial, task.body, task.model.model_id)
+            partial.replace(folder / task.output_name)
+            error = None
+        except Exception as exc:  # a rendering bug must fail the task, not hang it forever
+            error = f"simulator could not render the output: {exc}"
+        with self._lock:
+            task.media_error = error
+            task.output_path = None if error else folder / task.output_name
+            task.media_ready_at = self.clock()
+            if error:
+                heapq.heappush(self._pending_failures, (task.media_ready_at, task.id))
+            self._media_pending -= 1
+            self._media_done.notify_all()
+
+    def local_source(self, url: object) -> str | Path | None:
+        """A start image this server can read: one of its uploads, or a data URI."""
+        if not isinstance(url, str):
+            return None
+        if url.startswith("data:"):
+            return url
+        marker = "/files/uploads/"
+        if marker in url:
+            candidate = self.data_dir / "uploads" / url.rsplit(marker, 1)[1].split("?")[0]
+            if candidate.parent == self.data_dir / "uploads" and candidate.is_file():
+                return candidate
+        return None
+
+    def wait_media_idle(self, timeout: float = 30.0) -> bool:
+        """Blocks until every output in flight is rendered (tests use it with a manual clock)."""
+        with self._media_done:
+            return self._media_done.wait_for(lambda: self._media_pending == 0, timeout)
+
+    def settle(self) -> None:
+        """Refunds failed tasks whose failure time has come."""
+        now = self.clock()
+        with self._lock:
+            while self._pending_failures and self._pending_failures[0][0] <= now:
+                _, task_id = heapq.heappop(self._pending_failures)
+                task = self._tasks[task_id]
+                if not task.refunded:
+                    task.refunded = True
+                    self.balance += task.charged
+                    self.refunded += task.charged
+
+    def status(self, task: SimTask) -> tuple[str, str, int | None]:
+        """(status, error, error_code) as of now."""
+        self.settle()
+        now = self.clock()
+        age = now - task.created_at
+        if age < task.queue_s:
+            return "starting", "", None
+        if task.outcome == "moderation":
+            return "failed", ("The input was rejected by content moderation: the prompt may "
+                              "violate the usage policy. Change it and submit again."), MODERATION_CODE
+        if age < task.run_s:
+            return "processing", "", None
+        if task.outcome == "failed":
+            return "failed", "The generation failed on the provider side; the charge was refunded.", 5001
+        with self._lock:
+            if task.media_error:
+                return "failed", task.media_error, 5002
+            if task.media_ready_at is None:
+                return "processing", "", None
+        return "completed", "", None
+
+    def completed_at(self, task: SimTask) -> float | None:
+        if task.media_ready_at is None:
+            return None
+        return max(task.created_at + task.run_s, task.media_ready_at)
+
+    def output_expired(self, task: SimTask) -> bool:
+        done = self.completed_at(task)
+        if done is None:
+            return False
+        return task.expire_at_completion or self.clock() >= done + self.output_ttl
+
+    # --- uploads ---------------------------------------------------------------------
+    def store_upload(self, data: bytes, filename: str) -> tuple[str, int]:
+        suffix = Path(filename).suffix.lower()
+        if not suffix or len(suffix) > 8 or not suffix[1:].isalnum():
+            suffix = ".bin"
+        name = hashlib.sha256(data).hexdigest() + suffix
+        target = self.data_dir / "uploads" / name
+        if not target.exists():
+            partial = target.with_suffix(target.suffix + ".part")
+            partial.write_bytes(data)
+            partial.replace(target)
+        with self._lock:
+            self.counters.uploads += 1
+        return name, len(data)
+
+    # --- reporting -------------------------------------------------------------------
+    def count(self, counter: str, amount: int = 1) -> None:
+        with self._lock:
+            setattr(self.counters, counter, getattr(self.counters, counter) + amount)
+
+    def stats(self) -> dict:
+        self.settle()
+        with self._lock:
+            by_status: collections.Counter = collections.Counter()
+            for task in self._tasks.values():
+                by_status[self.status(task)[0]] += 1
+            counters = self.counters
+            return {
+                "tasks_created": len(self._tasks),
+                "submit_attempts": counters.submit_attempts,
+                "submits_by_body_hash": dict(counters.created_by_hash),
+                "duplicate_submits": sum(n - 1 for n in counters.created_by_hash.values() if n > 1),
+                "polls": counters.polls,
+                "downloads": counters.downloads,
+                "downloads_with_authorization": counters.downloads_with_authorization,
+                "uploads": counters.uploads,
+                "quotes": counters.quotes,
+                "balance_checks": counters.balance_checks,
+                "tasks_by_status": dict(by_status),
+                "balance": f"{self.balance:.6f}",
+                "charged": f"{self.charged:.6f}",
+                "refunded": f"{self.refunded:.6f}",
+                "faults": self.faults.describe(),
+                "speed": self.speed,
+            }
+
+    def close(self) -> None:
+        self._media.shutdown(wait=True, cancel_futures=True)
+        self.log.close()
