@@ -1,0 +1,92 @@
+"""batch-studio: the desktop app with no sub-command; ``run`` for headless batches (cron)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import sys
+import threading
+import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from app import __version__
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_INVALID, EXIT_STOPPED = 0, 1, 2, 3
+DEMO_SPEED = 10.0
+
+
+def _money(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount in USD, for example 25 or 12.50") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def _concurrency(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("must be between 1 and 64")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="batch-studio", description="Batch image and video generation "
+                                     "through Atlas Cloud. With no command, opens the desktop app.")
+    parser.add_argument("--version", action="version", version=f"Batch Studio {__version__}")
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="run a job set headless", description="Run a job set (YAML or JSON) "
+                              "without a window. Environment: ATLASCLOUD_API_KEY (or ATLAS_CLOUD_API_KEY), "
+                              "ATLASCLOUD_BASE_URL. Exit codes: 0 all done, 1 some failed, 2 invalid input "
+                              "(nothing submitted), 3 stopped (budget, balance or key).")
+    run.add_argument("jobset", type=Path, help="the job set file")
+    run.add_argument("--out", type=Path, help="output folder (default: the job set's output_dir)")
+    run.add_argument("--concurrency", type=_concurrency, help="jobs in flight at once (default: the job set's, or 4)")
+    run.add_argument("--demo", action="store_true", help="use the built-in simulator: nothing real, nothing billed")
+    run.add_argument("--estimate", action="store_true", help="print the cost table and submit nothing")
+    run.add_argument("--max-spend", type=_money, metavar="USD", help="never submit a job that would cross this")
+    run.add_argument("--yes", action="store_true", help="do not ask for confirmation before spending money")
+    run.add_argument("--demo-speed", type=float, default=DEMO_SPEED, help=argparse.SUPPRESS)
+    sim = commands.add_parser("sim", help="run the local Atlas simulator", add_help=False)
+    sim.add_argument("args", nargs=argparse.REMAINDER)
+    commands.add_parser("models", help="list the image and video models")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sim"]:
+        from app.sim.__main__ import main as sim_main
+
+        return sim_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        from app.headless import run_command
+
+        return run_command(args)
+    if args.command == "models":
+        from app.headless import models_command
+
+        return models_command()
+    return _start_desktop(argv)
+
+
+def _start_desktop(argv: list[str]) -> int:
+    try:
+        from app.ui.main import main as ui_main
+    except ImportError as exc:
+        print(f"The desktop app cannot start: {exc}. Run `batch-studio run JOBSET --demo` for a headless batch.",
+              file=sys.stderr)
+        return 1
+    return ui_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""Job-set files (YAML or JSON): read, check, translate the tutorial format, write back.
+
+Files carry ``schema_version``; a newer one is refused with a clear message. Writes are
+atomic. Loading then saving gives the same content back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from app.engine.catalog import Catalog
+from app.engine.fileio import NewerVersionError, atomic_write_text, check_version
+from app.engine.jobs import JobSpec
+
+JOBSET_VERSION = 1
+TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "defaults", "jobs")
+JOB_KEYS = ("name", "model", "inputs", "output_subfolder")
+DEFAULT_KEYS = ("model", "inputs", "output_subfolder")
+MAX_CONCURRENCY = 64
+
+# Ids the popular tutorials use, and what Atlas Cloud actually calls those models.
+KNOWN_WRONG_IDS = {
+    "google/imagen4-ultra/text-to-image": "google/imagen4-ultra",
+    "google/imagen4/text-to-image": "google/imagen4",
+    "google/imagen4-fast/text-to-image": "google/imagen4-fast",
+    "black-forest-labs/flux-2-pro": "black-forest-labs/flux-2-pro/text-to-image",
+    "black-forest-labs/flux-2-pro/text-to-image-pro": "black-forest-labs/flux-2-pro/text-to-image",
+    "bytedance/seedance-v1.5-pro": "bytedance/seedance-v1.5-pro/text-to-video",
+    "bytedance/seedance-1.5-pro/text-to-video": "bytedance/seedance-v1.5-pro/text-to-video",
+    "google/veo3.1": "google/veo3.1/text-to-video",
+    "google/veo-3.1/text-to-video": "google/veo3.1/text-to-video",
+    "google/veo-3.1-fast/text-to-video": "google/veo3.1-fast/text-to-video",
+}
+TUTORIAL_ONLY_KEYS = {"type", "prompt", "width", "height", "duration", "resolution", "aspect_ratio"}
+
+
+class JobSetError(ValueError):
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 reads 16:9 as the base-60 number 969; aspect ratios must stay text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
+                                          r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
+
+
+@dataclass
+class JobSet:
+    jobs: list[JobSpec] = field(default_factory=list)
+    output_dir: str | None = None
+    concurrency: int | None = None
+    defaults: dict = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def resolved_jobs(self, catalog: Catalog | None = None) -> list[JobSpec]:
+        """Jobs with the set's defaults applied; a job's own values win.
+
+        A default input reaches only the models that have that input, so one set can say
+        ``aspect_ratio: 16:9`` once for Imagen and Veo while Flux (which takes a size) ignores it.
+        """
+        default_inputs = self.defaults.get("inputs") or {}
+        resolved = []
+        for job in self.jobs:
+            model_id = job.model or self.defaults.get("model", "")
+            model = catalog.get(model_id) if catalog is not None else None
+            inherited = {k: v for k, v in default_inputs.items() if model is None or k in model.properties}
+            resolved.append(JobSpec(name=job.name, model=model_id, inputs={**inherited, **job.inputs},
+                                    output_subfolder=job.output_subfolder or self.defaults.get("output_subfolder")))
+        return resolved
+
+    def to_document(self) -> dict:
+        document: dict = {"schema_version": JOBSET_VERSION}
+        if self.output_dir is not None:
+            document["output_dir"] = self.output_dir
+        if self.concurrency is not None:
+            document["concurrency"] = self.concurrency
+        if self.defaults:
+            document["defaults"] = self.defaults
+        jobs = []
+        for job in self.jobs:
+            entry: dict = {"name": job.name}
+            if job.model:
+                entry["model"] = job.model
+            entry["inputs"] = dict(job.inputs)
+            if job.output_subfolder:
+                entry["output_subfolder"] = job.output_subfolder
+            jobs.append(entry)
+        document["jobs"] = jobs
+        return document
+
+
+def dumps(jobset: JobSet, fmt: str = "yaml") -> str:
+    document = jobset.to_document()
+    if fmt == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save(jobset: JobSet, path: Path) -> None:
+    atomic_write_text(path, dumps(jobset, "json" if path.suffix.lower() == ".json" else "yaml"))
+
+
+def load(path: Path, catalog: Catalog | None = None) -> JobSet:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise JobSetError([f"{path}: no such file"]) from None
+    except UnicodeDecodeError:
+        raise JobSetError([f"{path}: not a text file (expected YAML or JSON in UTF-8)"]) from None
+    except OSError as exc:
+        raise JobSetError([f"{path}: cannot be read ({exc.strerror})"]) from None
+    return loads(text, path.name, fmt="json" if path.suffix.lower() == ".json" else "yaml", catalog=catalog)
+
+
+def loads(text: str, source: str = "job set", fmt: str = "yaml", catalog: Catalog | None = None) -> JobSet:
+    document = _parse(text, source, fmt)
+    if document is None:
+        raise JobSetError([f"{source}: the file is empty"])
+    if isinstance(document, list):
+        document = {"jobs": document}
+    if not isinstance(document, dict):
+        raise JobSetError([f"{source}: expected a mapping with schema_version and jobs at the top"])
+    try:
+        check_version(document, JOBSET_VERSION, "job set", source)
+    except NewerVersionError as exc:
+        raise JobSetError([str(exc)]) from None
+    except ValueError as exc:
+        raise JobSetError([str(exc)]) from None
+    jobs = document.get("jobs")
+    if not isinstance(jobs, list):
+        raise JobSetError([f"{source}: jobs must be a list of jobs"])
+    if _is_tutorial(document):
+        from app.engine.tutorial import translate  # only this format needs the catalog
+
+        return translate(document, source, catalog or Catalog.snapshot())
+    return _native(document, source)
+
+
+def _parse(text: str, source: str, fmt: str):
+    if fmt == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise JobSetError([f"{source}: line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise JobSetError([f"{source}: {where}{problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise JobSetError([f"{source}: not valid YAML ({exc})"]) from None
+
+
+def _is_tutorial(document: dict) -> bool:
+    if "schema_version" in document:
+        return False
+    return any(isinstance(job, dict) and "inputs" not in job and TUTORIAL_ONLY_KEYS & set(job)
+               for job in document["jobs"])
+
+
+def _native(document: dict, source: str) -> JobSet:
+    problems = [f"{source}: unknown top-level key {key!r} (known: {', '.join(TOP_LEVEL_KEYS)})"
+                for key in document if key not in TOP_LEVEL_KEYS]
+    output_dir = document.get("output_dir")
+    if output_dir is not None and not isinstance(output_dir, str):
+        problems.append(f"{source}: output_dir must be a folder path")
+    concurrency = document.get("concurrency")
+    if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int)
+                                    or not 1 <= concurrency <= MAX_CONCURRENCY):
+        problems.append(f"{source}: concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, not {concurrency!r}")
+    defaults = document.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        problems.append(f"{source}: defaults must be a mapping (model, inputs, output_subfolder)")
+        defaults = {}
+    problems.extend(f"{source}: defaults: unknown key {key!r} (known: {', '.join(DEFAULT_KEYS)})"
+                    for key in defaults if key not in DEFAULT_KEYS)
+    if not isinstance(defaults.get("inputs", {}), dict):
+        problems.append(f"{source}: defaults.inputs must be a mapping of field names to values")
+    jobs = []
+    for index, entry in enumerate(document["jobs"]):
+        where = f"{source}: jobs[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} must be a mapping with name, model and inputs")
+            continue
+        problems.extend(f"{where}: unknown key {key!r} (known: {', '.join(JOB_KEYS)})"
+                        for key in entry if key not in JOB_KEYS)
+        name = entry.get("name")
+        if not isinstance(name, (str, int)) or not str(name).strip():
+            problems.append(f"{where}: name is required")
+            name = f"job {index + 1}"
+        model = entry.get("model", "")
+        if not isinstance(model, str) or (not model and not defaults.get("model")):
+            problems.append(f'{where} "{name}": model is required (a model id such as google/imagen4)')
+            model = ""
+        inputs = entry.get("inputs") or {}
+        if not isinstance(inputs, dict):
+            problems.append(f'{where} "{name}": inputs must be a mapping of field names to values')
+            inputs = {}
+        subfolder = entry.get("output_subfolder")
+        if subfolder is not None and not isinstance(subfolder, str):
+            problems.append(f'{where} "{name}": output_subfolder must be a folder name')
+            subfolder = None
+        jobs.append(JobSpec(str(name), model, dict(inputs), subfolder))
+    if problems:
+        raise JobSetError(problems)
+    return JobSet(jobs=jobs, output_dir=output_dir, concurrency=concurrency, defaults=defaults)

@@ -1,0 +1,374 @@
+"""Runs a batch: bounded concurrency, submit once, poll on a schedule, download at once.
+
+A failure stays inside its job and the batch goes on. A rejected key (401) stops the
+batch; insufficient balance (402) or the spend cap pauses it: in-flight jobs finish,
+nothing new is submitted. Clock and sleep are injected, so tests run instantly.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+from app.engine import manifest
+from app.engine.catalog import Catalog
+from app.engine.client import AtlasClient, Backoff
+from app.engine.errors import (AtlasError, AuthError, DownloadError, FatalError, InsufficientBalanceError,
+                               NotFoundError, OutputExpiredError, RetryableError, UnknownOutcomeError)
+from app.engine.jobs import JobSpec, Problem, validate_jobs
+from app.engine.outputs import OutputPlanner
+from app.engine.pricing import Cost, PriceTable
+from app.engine.records import JobRecord, JobState, OutputFile, RunEvent
+from app.engine.timing import PollSchedule, TimingModel
+
+NOT_VISIBLE_GRACE = 30.0
+DOWNLOAD_ATTEMPTS = 4
+
+
+class InvalidJobsError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class TimeLimits:
+    image: float = 300.0
+    video: float = 1800.0
+    per_model: dict = field(default_factory=dict)
+
+    def for_model(self, model_id: str, is_video: bool) -> float:
+        return float(self.per_model.get(model_id, self.video if is_video else self.image))
+
+
+@dataclass
+class BatchResult:
+    status: str  # finished, paused or stopped
+    reason: str
+    records: list[JobRecord]
+    elapsed: float
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class BatchRunner:
+    def __init__(self, jobs: list[JobSpec], *, client: AtlasClient, catalog: Catalog, out_dir: Path,
+                 on_event: Callable[[RunEvent], None] = lambda event: None, concurrency: int = 4,
+                 prices: PriceTable | None = None, quotes: dict[int, Cost] | None = None,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] | None = None,
+                 limits: TimeLimits = TimeLimits(), timing: TimingModel | None = None,
+                 max_spend: Decimal | None = None, mode: str = "live",
+                 spawn: Callable[[Callable[[], None]], None] | None = None, backoff: Backoff | None = None):
+        problems = validate_jobs(jobs, catalog)
+        if problems:
+            raise InvalidJobsError(problems)
+        prices = prices or PriceTable.load()
+        quotes = quotes or {}
+        self.records = [JobRecord(i, job, catalog.get(job.model), prices.estimate(catalog.get(job.model), job.inputs),
+                                  quotes.get(i)) for i, job in enumerate(jobs)]
+        for record in self.records:
+            record.timestamps["queued_at"] = time.time()
+        self.client = client
+        self.out_dir = out_dir
+        self.on_event = on_event
+        self.concurrency = max(1, concurrency)
+        self.clock = clock
+        self._injected_sleep = sleep
+        self.limits = limits
+        self.timing = timing or TimingModel()
+        self.max_spend = max_spend
+        self.mode = mode
+        self._spawn = spawn
+        self.backoff = backoff or Backoff()
+        self.planner = OutputPlanner(out_dir)
+        self.manifest = manifest.ManifestWriter(out_dir)
+        self._cond = threading.Condition()
+        self._in_flight = 0
+        self._halt: tuple[str, str] | None = None  # ("paused" | "stopped", reason)
+        self._started_wall = None
+        self._batch_status = "not started"
+
+    # --- control (any thread) ----------------------------------------------------------
+    def cancel(self, index: int | None = None) -> None:
+        targets = self.records if index is None else [self.records[index]]
+        with self._cond:
+            for record in targets:
+                if record.state == JobState.QUEUED:
+                    record.move(JobState.CANCELLED)
+                    record.error = "cancelled before it was submitted; nothing was charged"
+                    self._emit(record, message=record.error)
+                elif not record.state.is_terminal:
+                    record.cancel_event.set()
+            if index is None and self._halt is None:
+                self._halt = ("stopped", "cancelled by the user")
+            self._cond.notify_all()
+
+    def pause(self, reason: str = "paused by the user") -> None:
+        with self._cond:
+            if self._halt is None:
+                self._halt = ("paused", reason)
+                self._emit_batch("paused", reason)
+            self._cond.notify_all()
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((r.charged for r in self.records if r.charged is not None), Decimal(0))
+
+    # --- the batch -------------------------------------------------------------------
+    def run(self) -> BatchResult:
+        """Blocks until nothing is in flight and nothing more may be submitted."""
+        started = self.clock()
+        self._started_wall = time.time()
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        own_pool = None
+        spawn = self._spawn
+        if spawn is None:
+            own_pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="batch-job")
+            spawn = own_pool.submit
+        with self._cond:
+            self._halt = None
+        self._batch_status = "running"
+        self._emit_batch("started", f"{len(self.records)} jobs, up to {self.concurrency} at a time")
+        self._write_manifest(force=True)
+        try:
+            self._dispatch(spawn)
+        finally:
+            with self._cond:
+                self._cond.wait_for(lambda: self._in_flight == 0)
+            if own_pool is not None:
+                own_pool.shutdown(wait=True)
+        status, reason = self._halt or ("finished", "all jobs ended")
+        self._batch_status = status
+        self._write_manifest(force=True)
+        self._emit_batch(status, reason)
+        return BatchResult(status, reason, self.records, self.clock() - started)
+
+    def _dispatch(self, spawn) -> None:
+        queue = [r for r in self.records if r.state == JobState.QUEUED]
+        for record in queue:
+            with self._cond:
+                self._cond.wait_for(lambda: self._in_flight < self.concurrency or self._halt is not None)
+                if self._halt is not None:
+                    return
+                if record.state != JobState.QUEUED:
+                    continue  # cancelled while waiting
+                if self.max_spend is not None and self.spent + record.best_cost.amount > self.max_spend:
+                    self._halt = ("paused", f"the spend cap of ${self.max_spend} would be crossed by "
+                                            f'"{record.spec.name}" ({record.best_cost.label()}); '
+                                            f"spent so far ${self.spent:.2f}")
+                    self._emit_batch("paused", self._halt[1])
+                    return
+                self._in_flight += 1
+            spawn(lambda record=record: self._run_job(record))
+
+    def _run_job(self, record: JobRecord) -> None:
+        try:
+            if self._submit(record):
+                self._follow(record)
+        except _Cancelled:
+            self._finish(record, JobState.CANCELLED, "cancelled by the user" + (
+                "; Atlas Cloud has no cancel call, so the submitted task still runs and its charge stands"
+                if record.prediction_id else "; nothing was charged"))
+        except Exception as exc:  # an engine bug must stay inside its job
+            state = JobState.NEEDS_ATTENTION if record.prediction_id else JobState.FAILED
+            self._finish(record, state, f"internal error: {type(exc).__name__}: {exc}")
+        finally:
+            with self._cond:
+                self._in_flight -= 1
+                self._cond.notify_all()
+            self._write_manifest()
+
+    # --- submit ----------------------------------------------------------------------
+    def _submit(self, record: JobRecord) -> bool:
+        body = record.spec.request_body(record.model)
+        attempt = 0
+        while True:
+            self._check_cancel(record)
+            self._transition(record, JobState.SUBMITTING)
+            record.submit_attempts += 1
+            try:
+                submission = self.client.submit(record.model.type, body)
+            except RetryableError as exc:
+                # Nothing was created (429, or the connection never opened): safe to wait and retry.
+                record.note_request(exc.request_id)
+                self._transition(record, JobState.QUEUED)
+                delay = self.backoff.delay(attempt)
+                self._emit(record, message=f"{exc}; retrying in {delay:.0f} s", retrying=True)
+                self._sleep(record, delay)
+                attempt += 1
+                continue
+            except UnknownOutcomeError as exc:
+                record.note_request(exc.request_id)
+                self._finish(record, JobState.NEEDS_ATTENTION,
+                             f"{exc}. Check the Atlas Cloud dashboard, then resubmit or drop this job.")
+                return False
+            except AuthError as exc:
+                record.note_request(exc.request_id)
+                self._transition(record, JobState.QUEUED)
+                self._halt_batch("stopped", str(exc))
+                return False
+            except InsufficientBalanceError as exc:
+                record.note_request(exc.request_id)
+                self._transition(record, JobState.QUEUED)
+                self._halt_batch("paused", str(exc))
+                return False
+            except AtlasError as exc:
+                record.note_request(exc.request_id)
+                self._finish(record, JobState.FAILED, f"{exc}; nothing was charged")
+                return False
+            break
+        record.prediction_id = submission.prediction_id
+        record.note_request(submission.request_id)
+        self._transition(record, JobState.SUBMITTED, prediction_id=submission.prediction_id,
+                         request_id=submission.request_id)
+        # The id is the only proof of what was paid for: on disk before anything else.
+        self._write_manifest(force=True)
+        return True
+
+    # --- poll and download -----------------------------------------------------------
+    def _follow(self, record: JobRecord) -> None:
+        started = self.clock()
+        expected = self.timing.expected(record.model, record.spec.inputs)
+        schedule = PollSchedule(expected)
+        limit = self.limits.for_model(record.model.model_id, record.model.is_video)
+        failures = 0
+        last_progress = -1.0
+        while True:
+            elapsed = self.clock() - started
+            if failures:
+                delay = self.backoff.delay(min(failures, 5))
+            else:
+                delay = schedule.next_delay(elapsed)
+            self._sleep(record, delay)
+            elapsed = self.clock() - started
+            if elapsed > limit:
+                self._finish(record, JobState.NEEDS_ATTENTION,
+                             f"still not finished after {limit / 60:.0f} min (the limit for this model); the "
+                             f"prediction {record.prediction_id} is kept so it can be checked again later")
+                return
+            try:
+                prediction = self.client.poll(record.prediction_id)
+            except AuthError as exc:
+                record.note_request(exc.request_id)
+                self._halt_batch("stopped", str(exc))
+                self._finish(record, JobState.NEEDS_ATTENTION,
+                             f"polling stopped because the key was rejected; the task was submitted as "
+                             f"{record.prediction_id} and can be checked again with a valid key")
+                return
+            except (NotFoundError, FatalError) as exc:
+                if exc.status in (400, 404) and elapsed < NOT_VISIBLE_GRACE:
+                    continue  # just submitted: not visible yet
+                record.note_request(exc.request_id)
+                self._finish(record, JobState.FAILED, str(exc))
+                return
+            except RetryableError as exc:
+                failures += 1
+                record.note_request(exc.request_id)
+                self._emit(record, message=f"{exc}; retrying", retrying=True)
+                continue
+            failures = 0
+            record.note_request(prediction.request_id)
+            if prediction.is_failed:
+                record.refunded = True
+                reason = prediction.error or f"the task ended as {prediction.status}"
+                if prediction.is_moderated:
+                    reason = f"rejected by content moderation: {reason}"
+                self._finish(record, JobState.FAILED, f"{reason} (refunded automatically)")
+                return
+            if prediction.is_done:
+                if not prediction.outputs:
+                    self._finish(record, JobState.FAILED, "Atlas Cloud reported the task complete but sent no output")
+                    return
+                record.output_urls = list(prediction.outputs)
+                self.timing.observe(record.model, record.spec.inputs, self.clock() - started)
+                self._download(record)
+                return
+            progress = min(0.95, elapsed / expected) if expected else None
+            if record.state == JobState.SUBMITTED:
+                self._transition(record, JobState.RUNNING, progress=progress)
+                last_progress = progress or 0
+            elif progress is not None and progress - last_progress >= 0.05:
+                last_progress = progress
+                self._emit(record, progress=progress)
+
+    def _download(self, record: JobRecord) -> None:
+        self._transition(record, JobState.DOWNLOADING)
+        for part, url in enumerate(record.output_urls):
+            path = self.planner.reserve(record.spec.name, record.spec.output_subfolder, record.model.is_video, url,
+                                        part if len(record.output_urls) > 1 else None)
+            for attempt in range(DOWNLOAD_ATTEMPTS):
+                try:
+                    result = self.client.download(url, path)
+                    break
+                except OutputExpiredError as exc:
+                    self.planner.release(path)
+                    self._finish(record, JobState.FAILED, f"{exc}; the task was paid but its output is gone")
+                    return
+                except (DownloadError, RetryableError) as exc:
+                    self._emit(record, message=f"{exc}; downloading again", retrying=True)
+                    self._sleep(record, self.backoff.delay(attempt))
+            else:
+                self.planner.release(path)
+                self._finish(record, JobState.NEEDS_ATTENTION,
+                             f"the output could not be downloaded after {DOWNLOAD_ATTEMPTS} tries; its URL stays "
+                             f"valid for a while: retry the download")
+                return
+            relative = result.path.relative_to(self.out_dir).as_posix()
+            record.files.append(OutputFile(url=url, path=relative, bytes=result.bytes, sha256=result.sha256))
+        self._finish(record, JobState.DONE, "", output_path=record.files[0].path if record.files else None)
+
+    # --- helpers ---------------------------------------------------------------------
+    def _sleep(self, record: JobRecord, seconds: float) -> None:
+        if self._injected_sleep is not None:
+            self._check_cancel(record)
+            self._injected_sleep(seconds)
+        else:
+            record.cancel_event.wait(seconds)
+        self._check_cancel(record)
+
+    def _check_cancel(self, record: JobRecord) -> None:
+        if record.cancel_event.is_set():
+            raise _Cancelled()
+
+    def _halt_batch(self, status: str, reason: str) -> None:
+        with self._cond:
+            if self._halt is None or (status == "stopped" and self._halt[0] != "stopped"):
+                self._halt = (status, reason)
+                self._emit_batch(status, reason)
+            self._cond.notify_all()
+
+    def _transition(self, record: JobRecord, state: JobState, **details) -> None:
+        record.move(state)
+        self._emit(record, **details)
+
+    def _finish(self, record: JobRecord, state: JobState, message: str, **details) -> None:
+        record.error = message or None
+        record.move(state)
+        self._emit(record, message=message, error=message or None, **details)
+        self._write_manifest(force=state in (JobState.NEEDS_ATTENTION,))
+
+    def _emit(self, record: JobRecord, **details) -> None:
+        details.setdefault("prediction_id", record.prediction_id)
+        details.setdefault("cost", record.best_cost)
+        self.on_event(RunEvent(kind="job", state=record.state.value, job_index=record.index,
+                               job_name=record.spec.name, model=record.spec.model, **details))
+
+    def _emit_batch(self, state: str, message: str) -> None:
+        self.on_event(RunEvent(kind="batch", state=state, message=message))
+
+    def _write_manifest(self, force: bool = False) -> None:
+        self.manifest.write(self._manifest_document, force=force)
+
+    def _manifest_document(self) -> dict:
+        batch = {"status": self._batch_status, "message": self._halt[1] if self._halt else None,
+                 "started_at": manifest._iso(self._started_wall), "concurrency": self.concurrency,
+                 "max_spend": float(self.max_spend) if self.max_spend is not None else None}
+        return manifest.build(self.records, batch=batch, mode=self.mode, base_url=self.client.base_url)
+

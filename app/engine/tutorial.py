@@ -1,0 +1,114 @@
+"""Reads the job format popular blog tutorials use, and says what it changed.
+
+Those files carry ``type: image|video``, ``width``/``height`` for every model, wrong model
+ids, Seedance at 1080p and the retired Sora 2. Each is translated to the real protocol or
+refused with a sentence that says what to use instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.engine.catalog import Catalog, ModelInfo
+from app.engine.jobs import JobSpec
+from app.engine.jobset import KNOWN_WRONG_IDS, JobSet, JobSetError
+
+NOT_INPUTS = {"name", "id", "type", "model", "width", "height", "output_subfolder", "output", "filename"}
+_SECONDS = re.compile(r"^\s*(\d+)\s*s(ec(onds?)?)?\s*$")
+
+
+def resolve_model_id(model_id: str, kind: str | None, catalog: Catalog) -> tuple[str | None, str | None]:
+    """(real id, notice) or (None, reason)."""
+    if "sora" in model_id.lower() and model_id not in catalog:
+        return None, (f"model {model_id} is retired: Sora 2 is no longer offered by Atlas Cloud; use "
+                      "google/veo3.1/text-to-video or bytedance/seedance-v1.5-pro/text-to-video instead")
+    if model_id in catalog:
+        return model_id, None
+    candidates = [KNOWN_WRONG_IDS.get(model_id), model_id.removesuffix("/text-to-image"),
+                  f"{model_id}/text-to-{'video' if kind == 'video' else 'image'}"]
+    for candidate in candidates:
+        if candidate and candidate in catalog:
+            return candidate, f"model {model_id} is called {candidate} on Atlas Cloud; using {candidate}"
+    nearest = catalog.nearest(model_id)
+    hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
+    return None, f"unknown model {model_id}{hint}"
+
+
+def nearest_aspect_ratio(width: int, height: int, choices: list[str]) -> str:
+    wanted = width / height
+
+    def distance(choice: str) -> float:
+        a, b = (float(part) for part in choice.split(":"))
+        return abs(a / b - wanted)
+
+    return min(choices, key=distance)
+
+
+def translate(document: dict, source: str, catalog: Catalog) -> JobSet:
+    notices = [f"{source}: read as a tutorial-style job list and translated to the Atlas Cloud protocol"]
+    problems: list[str] = []
+    jobs: list[JobSpec] = []
+    for index, item in enumerate(document["jobs"]):
+        if not isinstance(item, dict):
+            problems.append(f"{source}: jobs[{index}] must be a mapping")
+            continue
+        name = str(item.get("name") or item.get("id") or f"job {index + 1}")
+        where = f'jobs[{index}] "{name}"'
+        kind = str(item.get("type", "")).lower() or None
+        if kind not in (None, "image", "video"):
+            problems.append(f"{where}: type must be image or video, not {item['type']!r}")
+            continue
+        raw_model = item.get("model")
+        if not isinstance(raw_model, str) or not raw_model:
+            problems.append(f"{where}: model is required")
+            continue
+        model_id, message = resolve_model_id(raw_model, kind, catalog)
+        if model_id is None:
+            problems.append(f"{where}: {message}")
+            continue
+        if message:
+            notices.append(f"{where}: {message}")
+        model = catalog.get(model_id)
+        if kind and model.type.lower() != kind:
+            problems.append(f"{where}: type is {kind} but {model_id} makes {model.type.lower()}s")
+            continue
+        inputs = {key: value for key, value in item.items() if key not in NOT_INPUTS}
+        problems.extend(f"{where}: {p}" for p in _translate_inputs(item, inputs, model, notices, where))
+        subfolder = item.get("output_subfolder")
+        jobs.append(JobSpec(name, model_id, inputs, subfolder if isinstance(subfolder, str) else None))
+    if problems:
+        raise JobSetError(problems)
+    output_dir = document.get("output_dir") or document.get("output")
+    concurrency = document.get("concurrency")
+    return JobSet(jobs=jobs, output_dir=output_dir if isinstance(output_dir, str) else None,
+                  concurrency=concurrency if isinstance(concurrency, int) and not isinstance(concurrency, bool)
+                  else None, notices=notices)
+
+
+def _translate_inputs(item: dict, inputs: dict, model: ModelInfo, notices: list[str], where: str) -> list[str]:
+    problems = []
+    props = model.properties
+    duration = inputs.get("duration")
+    if isinstance(duration, str) and (match := _SECONDS.match(duration)):
+        inputs["duration"] = int(match[1])
+    resolution = inputs.get("resolution")
+    allowed = props.get("resolution", {}).get("enum")
+    if "seedance" in model.model_id and resolution == "1080p":
+        best = allowed[-1] if allowed else "720p"
+        problems.append(f"resolution 1080p is not offered by Seedance; use {best}, the highest it renders")
+    width, height = item.get("width"), item.get("height")
+    if width is not None or height is not None:
+        if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
+            problems.append("width and height must both be whole numbers of pixels")
+        elif "size" in props:
+            inputs["size"] = f"{width}*{height}"
+            notices.append(f"{where}: width {width} and height {height} became size {width}*{height}")
+        elif "aspect_ratio" in props and "enum" in props["aspect_ratio"]:
+            ratio = nearest_aspect_ratio(width, height, props["aspect_ratio"]["enum"])
+            if "aspect_ratio" not in inputs:
+                inputs["aspect_ratio"] = ratio
+            notices.append(f"{where}: {model.model_id} takes an aspect ratio, not pixels; "
+                           f"{width}x{height} became aspect_ratio {inputs['aspect_ratio']}")
+        else:
+            notices.append(f"{where}: {model.model_id} has no size input; width and height were dropped")
+    return problems

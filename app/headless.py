@@ -1,0 +1,257 @@
+"""``batch-studio run``: a batch in a terminal or from cron, with the same engine as the app."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from app.engine import appdirs, jobset, secrets
+from app.engine.catalog import Catalog
+from app.engine.client import DEFAULT_BASE_URL, AtlasClient
+from app.engine.jobs import validate_jobs
+from app.engine.pricing import ESTIMATE, Cost, PriceTable, format_cost, format_money, quote_bodies, summarize
+from app.engine.records import JobState, RunEvent
+from app.engine.runner import BatchRunner, TimeLimits
+from app.engine.timing import TimingModel
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_INVALID, EXIT_STOPPED = 0, 1, 2, 3
+DEMO_BANNER = """\
+======================================================================
+  DEMO MODE: the built-in simulator stands in for Atlas Cloud.
+  Nothing real is generated and nothing is billed.
+  {why}
+======================================================================"""
+
+
+@contextlib.contextmanager
+def backend(demo: bool, speed: float):
+    """(client, mode): the in-process simulator in demo mode, else the real API."""
+    if demo:
+        from app.sim import DEMO_KEY, SimServer
+
+        with SimServer(port=0, speed=speed) as server:
+            client = AtlasClient(server.base_url, DEMO_KEY)
+            try:
+                yield client, "demo"
+            finally:
+                client.close()
+        return
+    key, _ = secrets.api_key()
+    client = AtlasClient(os.environ.get("ATLASCLOUD_BASE_URL") or DEFAULT_BASE_URL, key)
+    try:
+        yield client, "live"
+    finally:
+        client.close()
+
+
+def _folder_problem(folder: Path) -> str | None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        return f"cannot write to the output folder {folder}: {exc.strerror or exc}"
+    return None
+
+
+def run_command(args) -> int:
+    out, err = sys.stdout, sys.stderr
+    key, _ = secrets.api_key()
+    demo = args.demo or not key
+    if demo:
+        why = ("You asked for --demo." if args.demo else
+               "No API key is set: set ATLASCLOUD_API_KEY to use your Atlas Cloud account.")
+        print(DEMO_BANNER.format(why=why), file=err)
+    with backend(demo, args.demo_speed) as (client, mode):
+        catalog = Catalog.snapshot() if demo else Catalog.refresh(client, appdirs.cache_dir())
+        try:
+            loaded = jobset.load(args.jobset, catalog)
+        except jobset.JobSetError as exc:
+            _print_problems(err, f"{args.jobset} cannot be used; nothing was submitted:", exc.messages)
+            return EXIT_INVALID
+        for notice in loaded.notices:
+            print(f"note: {notice}", file=err)
+        jobs = loaded.resolved_jobs(catalog)
+        problems = validate_jobs(jobs, catalog)
+        if problems:
+            _print_problems(err, f"{args.jobset} has {len(problems)} problem(s); nothing was submitted:",
+                            [str(p) for p in problems])
+            return EXIT_INVALID
+        out_dir = args.out or (Path(loaded.output_dir) if loaded.output_dir else None)
+        if out_dir is None:
+            print("error: choose where outputs go with --out DIR (or output_dir in the job set)", file=err)
+            return EXIT_INVALID
+        if not out_dir.is_absolute() and args.out is None:
+            out_dir = args.jobset.parent / out_dir
+        if not args.estimate and (problem := _folder_problem(out_dir)):
+            print(f"error: {problem}", file=err)
+            return EXIT_INVALID
+
+        prices = PriceTable.load()
+        models = [catalog.get(job.model) for job in jobs]
+        estimates = [prices.estimate(model, job.inputs) for model, job in zip(models, jobs)]
+        quotes, quote_problem = quote_bodies(client, [j.request_body(m) for j, m in zip(jobs, models)])
+        if quote_problem:
+            print(f"note: live prices are unavailable ({quote_problem}); showing estimates", file=err)
+        costs = [quotes.get(i, estimates[i]) for i in range(len(jobs))]
+        summary = summarize([job.model for job in jobs], costs)
+        _print_cost_table(out, jobs, costs, summary)
+        if args.estimate:
+            return EXIT_OK
+        if args.max_spend is not None and summary.total > args.max_spend:
+            print(f"note: the total {summary.total_label()} is above --max-spend {format_money(args.max_spend)}; "
+                  "jobs stop being submitted before one would cross it", file=err)
+        if mode == "live" and not args.yes and sys.stdin.isatty():
+            answer = input(f"Submit {len(jobs)} jobs to Atlas Cloud for {summary.total_label()}? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing was submitted.", file=err)
+                return EXIT_OK
+
+        concurrency = args.concurrency or loaded.concurrency or 4
+        history = appdirs.data_dir() / f"timing-{mode}.json"
+        timing = TimingModel(history, scale=1.0 / args.demo_speed if demo else 1.0)
+        reporter = ConsoleReporter(len(jobs), out, err)
+        runner = BatchRunner(jobs, client=client, catalog=catalog, out_dir=out_dir, on_event=reporter.handle,
+                             concurrency=concurrency, prices=prices, quotes=quotes, timing=timing,
+                             limits=TimeLimits(), max_spend=args.max_spend, mode=mode)
+        result = _run_interruptibly(runner, err)
+        reporter.close()
+        _print_summary(out, result, out_dir)
+    if result.status in ("stopped", "paused") and result.reason != "cancelled by the user":
+        return EXIT_STOPPED
+    if any(r.state != JobState.DONE for r in result.records):
+        return EXIT_SOME_FAILED
+    return EXIT_OK
+
+
+def _run_interruptibly(runner: BatchRunner, err: TextIO):
+    """Ctrl+C cancels cooperatively; the records and the manifest are still finished properly."""
+    box = {}
+    worker = threading.Thread(target=lambda: box.update(result=runner.run()), name="batch-run")
+    worker.start()
+    interrupted = False
+    while worker.is_alive():
+        try:
+            worker.join(0.2)
+        except KeyboardInterrupt:
+            if not interrupted:
+                print("\nCancelling: waiting for jobs in flight to stop (their results are kept)...", file=err)
+                runner.cancel()
+                interrupted = True
+    return box["result"]
+
+
+def _print_problems(stream: TextIO, heading: str, messages: list[str]) -> None:
+    print(f"error: {heading}", file=stream)
+    for message in messages:
+        print(f"  - {message}", file=stream)
+
+
+def _print_cost_table(stream: TextIO, jobs, costs: list[Cost], summary) -> None:
+    if len(jobs) <= 30:
+        width = min(40, max(len(job.name) for job in jobs))
+        for job, cost in zip(jobs, costs):
+            print(f"  {job.name[:width]:<{width}}  {job.model:<45} {cost.label()}", file=stream)
+    print("Cost by model:", file=stream)
+    for model_id, (count, amount, basis) in sorted(summary.per_model.items()):
+        print(f"  {model_id:<45} {count:>5} job(s)  {format_cost(amount, basis)}", file=stream)
+    print(f"Total for {len(jobs)} job(s): {summary.total_label()}", file=stream)
+
+
+def _print_summary(stream: TextIO, result, out_dir: Path) -> None:
+    records = result.records
+    by_state = {state: sum(1 for r in records if r.state == state) for state in JobState}
+    charged = [r.charged for r in records if r.charged is not None]
+    bases = {r.best_cost.basis for r in records if r.prediction_id}
+    basis = next(iter(bases)) if len(bases) == 1 else ("mixed" if bases else ESTIMATE)
+    print("", file=stream)
+    print(f"Batch {result.status}: {result.reason}", file=stream)
+    print(f"  jobs {len(records)}, succeeded {by_state[JobState.DONE]}, failed {by_state[JobState.FAILED]}, "
+          f"needs attention {by_state[JobState.NEEDS_ATTENTION]}, cancelled {by_state[JobState.CANCELLED]}, "
+          f"not submitted {by_state[JobState.QUEUED]}", file=stream)
+    print(f"  total cost {format_cost(sum(charged, Decimal(0)), basis)} (refunds of failed tasks deducted), "
+          f"elapsed {_duration(result.elapsed)}", file=stream)
+    per_model: dict[str, Decimal] = {}
+    for record in records:
+        if record.charged is not None:
+            per_model[record.spec.model] = per_model.get(record.spec.model, Decimal(0)) + record.charged
+    for model_id, amount in sorted(per_model.items()):
+        print(f"    {model_id:<45} {format_money(amount)}", file=stream)
+    print(f"  outputs and manifest.json in {out_dir}", file=stream)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}m{secs:02d}s" if minutes else f"{seconds:.1f}s"
+
+
+class ConsoleReporter:
+    """A line per job event, and a live progress bar when the output is a terminal."""
+
+    def __init__(self, total: int, out: TextIO, err: TextIO):
+        self.total = total
+        self.out, self.err = out, err
+        self.tty = err.isatty()
+        self._lock = threading.Lock()
+        self._states: dict[int, str] = {}
+        self._started = time.monotonic()
+        self._bar_shown = False
+
+    def handle(self, event: RunEvent) -> None:
+        with self._lock:
+            if event.kind == "batch":
+                if event.state != "started":
+                    self._line(f"batch {event.state}: {event.message}")
+                return
+            previous = self._states.get(event.job_index)
+            self._states[event.job_index] = event.state
+            if previous != event.state or event.message:
+                detail = event.output_path or event.message or (event.prediction_id or "")
+                done = sum(1 for s in self._states.values() if s in ("done", "failed", "cancelled", "needs_attention"))
+                cost = f"  {event.cost.label()}" if event.cost and event.state in ("submitted", "done") else ""
+                self._line(f"[{done:>{len(str(self.total))}}/{self.total}] {event.state:<15} {event.job_name}  "
+                           f"{event.model}  {detail}{cost}")
+            self._draw_bar()
+
+    def _line(self, text: str) -> None:
+        if self._bar_shown:
+            self.err.write("\r\033[K")
+            self._bar_shown = False
+        print(text, file=self.out, flush=True)
+
+    def _draw_bar(self) -> None:
+        if not self.tty:
+            return
+        states = list(self._states.values())
+        done = states.count("done")
+        failed = sum(states.count(s) for s in ("failed", "needs_attention", "cancelled"))
+        width = 30
+        filled = int(width * (done + failed) / max(1, self.total))
+        elapsed = int(time.monotonic() - self._started)
+        self.err.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done + failed}/{self.total}  done {done}  "
+                       f"failed {failed}  {elapsed // 60}:{elapsed % 60:02d}")
+        self.err.flush()
+        self._bar_shown = True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._bar_shown:
+                self.err.write("\n")
+                self._bar_shown = False
+
+
+def models_command() -> int:
+    catalog = Catalog.load(appdirs.cache_dir())
+    print(f"Models ({catalog.source}):")
+    for kind in ("Image", "Video"):
+        print(f"  {kind}")
+        for model in catalog.of_type(kind):
+            print(f"    {model.model_id:<50} {model.display_name}")
+    return EXIT_OK
