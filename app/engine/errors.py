@@ -25,6 +25,10 @@ class RetryableError(AtlasError):
     retryable = True
 
 
+class ProtocolError(RetryableError):
+    """The reply does not have the documented shape (a garbled reply may not repeat)."""
+
+
 class RateLimitedError(RetryableError):
     """429: nothing was created."""
 
@@ -54,10 +58,6 @@ class UnknownOutcomeError(AtlasError):
 
     The task may exist and be billed; resubmitting automatically could charge twice.
     """
-
-
-class ProtocolError(AtlasError):
-    """The reply does not have the documented shape."""
 
 
 class DownloadError(RetryableError):

@@ -165,6 +165,10 @@ def _parse(text: str, source: str, fmt: str):
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = exc.problem or exc.context or "not valid YAML"
+        started = exc.context_mark
+        if exc.problem and exc.context and started and mark and started.line != mark.line:
+            # "found unexpected end of stream" alone hides where the unclosed thing began.
+            problem += f" ({exc.context} at line {started.line + 1}, column {started.column + 1})"
         raise JobSetError([f"{source}: {where}{problem}"]) from None
     except yaml.YAMLError as exc:
         raise JobSetError([f"{source}: not valid YAML ({exc})"]) from None
