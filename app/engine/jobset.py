@@ -45,7 +45,7 @@ class JobSetError(ValueError):
         super().__init__("\n".join(messages))
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when the wheel has it: 10x faster
     """YAML 1.1 reads 16:9 as the base-60 number 969; aspect ratios must stay text."""
 
 

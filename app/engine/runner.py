@@ -236,7 +236,8 @@ class BatchRunner:
     def _follow(self, record: JobRecord) -> None:
         started = self.clock()
         expected = self.timing.expected(record.model, record.spec.inputs)
-        schedule = PollSchedule(expected)
+        # In demo mode time runs faster, and so must the floor and ceiling of polling.
+        schedule = PollSchedule(expected, floor=0.5 * self.timing.scale, ceiling=30.0 * self.timing.scale)
         limit = self.limits.for_model(record.model.model_id, record.model.is_video)
         failures = 0
         last_progress = -1.0

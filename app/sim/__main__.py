@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--key", action="append", default=[],
                         help="an extra API key to accept (apikey-...); the demo key is always accepted")
     parser.add_argument("--data-dir", type=Path, help="keep outputs and uploads here instead of a temp folder")
+    # Benchmarks need very large outputs; a padded MP4 still plays.
+    parser.add_argument("--pad-video-mb", type=int, default=0, help=argparse.SUPPRESS)
     return parser
 
 
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     server = SimServer(args.host, args.port, speed=args.speed, faults=plan, log_path=args.log,
                        balance=args.balance, output_ttl=args.output_ttl, keys=(DEMO_KEY, *args.key),
-                       data_dir=args.data_dir)
+                       data_dir=args.data_dir, pad_video_bytes=args.pad_video_mb * 1024 * 1024)
     try:
         server.start()
     except OSError as exc:

@@ -86,6 +86,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = f"AtlasSim/{__version__}"
     # Bounds how long a stalled client (half a body, an idle keep-alive) can hold a thread.
     timeout = 30
+    # Headers and body go out in separate writes; with Nagle on, the body waits ~40 ms for
+    # the client's delayed ACK, which would swamp every latency figure.
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     def log_message(self, format, *args):  # noqa: A002 - the request log replaces stderr lines

@@ -1,0 +1,21 @@
+"""python -m app.bench engine | gui"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str]) -> int:
+    which = argv[0] if argv else ""
+    if which == "engine":
+        from app.bench.engine import main as run
+    elif which == "gui":
+        from app.bench.gui import main as run
+    else:
+        print("usage: python -m app.bench engine|gui [options]", file=sys.stderr)
+        return 2
+    return run(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
