@@ -10,6 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from jsonschema import Draft7Validator
 
@@ -108,8 +109,10 @@ def _rule_problems(model: ModelInfo, inputs: dict) -> list[str]:
         value = inputs.get(name)
         if not isinstance(value, str):
             continue
-        if name in model.image_fields() and not value.startswith(("http://", "https://", "data:image/")):
-            problems.append(f"{name} {_show(value)} must be an http(s) URL or a data:image URI for {model.model_id}")
+        if name in model.image_fields() and not is_remote_image(value):
+            problem = local_image_problem(value)
+            if problem:
+                problems.append(f"{name}: {problem}")
         match = _SIZE.match(value) if "x-max-pixels" in prop else None
         if match:
             width, height = int(match[1]), int(match[2])
@@ -121,6 +124,27 @@ def _rule_problems(model: ModelInfo, inputs: dict) -> list[str]:
                 problems.append(f"{name} {value} is {width * height / 1e6:.1f} megapixels; {model.model_id} allows "
                                 f"up to {prop['x-max-pixels'] / 1e6:.1f}")
     return problems
+
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
+
+
+def is_remote_image(value: str) -> bool:
+    return value.startswith(("http://", "https://", "data:image/"))
+
+
+def local_image_problem(value: str) -> str | None:
+    """A local start image is uploaded before submit; refuse here what the upload would refuse."""
+    path = Path(value).expanduser()
+    if not path.is_file():
+        return f"{value} is neither an http(s) URL, a data:image URI nor an existing image file"
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return f"{path.name} is not an image ({', '.join(sorted(IMAGE_SUFFIXES))})"
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        return f"{path.name} is {size / 1048576:.1f} MB; uploads are limited to {MAX_UPLOAD_BYTES // 1048576} MB"
+    return None
 
 
 def validate_job(job: JobSpec, catalog: Catalog, index: int | None = None) -> list[Problem]:

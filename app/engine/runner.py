@@ -25,6 +25,7 @@ from app.engine.outputs import OutputPlanner
 from app.engine.pricing import Cost, PriceTable
 from app.engine.records import JobRecord, JobState, OutputFile, RunEvent
 from app.engine.timing import PollSchedule, TimingModel
+from app.engine.uploads import UploadCache
 
 NOT_VISIBLE_GRACE = 30.0
 DOWNLOAD_ATTEMPTS = 4
@@ -88,6 +89,7 @@ class BatchRunner:
         self._spawn = spawn
         self.backoff = backoff or Backoff()
         self.planner = OutputPlanner(out_dir)
+        self.uploads = UploadCache(client)
         self.manifest = manifest.ManifestWriter(out_dir)
         self._cond = threading.Condition()
         self._in_flight = 0
@@ -188,6 +190,14 @@ class BatchRunner:
     # --- submit ----------------------------------------------------------------------
     def _submit(self, record: JobRecord) -> bool:
         body = record.spec.request_body(record.model)
+        try:
+            body = self.uploads.replace_local_images(body, record.model.image_fields())
+        except AtlasError as exc:
+            if isinstance(exc, AuthError):
+                self._halt_batch("stopped", str(exc))
+                return False
+            self._finish(record, JobState.FAILED, f"the start image could not be uploaded: {exc}; nothing was charged")
+            return False
         attempt = 0
         while True:
             self._check_cancel(record)

@@ -134,3 +134,15 @@ def test_image_to_video_with_a_data_uri_start_image(run_batch, tmp_path):
         frame = next(container.decode(video=0)).to_image()
     red, green, blue = frame.getpixel((frame.width // 2, frame.height // 3))
     assert green > 150 and red < 80  # the start image is the first frame
+
+
+def test_a_local_start_image_is_uploaded_once_for_every_job_that_uses_it(run_batch, tmp_path):
+    from PIL import Image
+
+    start = tmp_path / "start.png"
+    Image.new("RGB", (32, 32), (0, 0, 220)).save(start)
+    jobs = [JobSpec(f"fan {i}", "bytedance/seedance-v1.5-pro-fast/image-to-video",
+                    {"prompt": f"variant {i}", "image": str(start), "duration": 4}) for i in range(3)]
+    result, server = run_batch(jobs, concurrency=3)
+    assert all(r.state == JobState.DONE for r in result.records)
+    assert server.stats()["uploads"] == 1

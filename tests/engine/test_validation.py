@@ -65,9 +65,16 @@ def test_flux_size_limits(catalog):
     assert "not in the expected format, for example 1024*1024" in message
 
 
-def test_image_inputs_must_be_urls(catalog):
+def test_image_inputs_are_urls_or_existing_local_images(catalog, tmp_path):
     [message] = messages(catalog, JobSpec("i", "google/veo3.1/image-to-video", {"prompt": "x", "image": "me.png"}))
-    assert "must be an http(s) URL or a data:image URI" in message
+    assert "neither an http(s) URL, a data:image URI nor an existing image file" in message
+    text = tmp_path / "notes.txt"
+    text.write_text("x")
+    [message] = messages(catalog, JobSpec("i", "google/veo3.1/image-to-video", {"prompt": "x", "image": str(text)}))
+    assert "is not an image" in message
+    picture = tmp_path / "start.png"
+    picture.write_bytes(b"png")
+    assert messages(catalog, JobSpec("i", "google/veo3.1/image-to-video", {"prompt": "x", "image": str(picture)})) == []
 
 
 @pytest.mark.parametrize("subfolder", ["../escape", "/etc", "a/../../b", "C:\\temp"])
