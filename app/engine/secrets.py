@@ -59,6 +59,10 @@ def store_key(key: str) -> None:
     except KeyringError as exc:
         raise KeyringUnavailable(f"the system keyring refused to store the key ({type(exc).__name__}); set "
                                  "ATLASCLOUD_API_KEY in the environment instead") from None
+    # Some backends (the null one, a locked fail-safe one) accept the call and keep nothing.
+    if key_from_keyring() != key:
+        raise KeyringUnavailable("no system keyring is available on this machine (the key would not be kept); "
+                                 "set ATLASCLOUD_API_KEY in the environment instead")
 
 
 def masked(key: str | None) -> str:

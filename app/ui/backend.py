@@ -1,0 +1,62 @@
+"""Which Atlas the app talks to: the real API with a key, or the in-process simulator."""
+
+from __future__ import annotations
+
+import os
+
+from app.engine import appdirs, secrets
+from app.engine.catalog import Catalog
+from app.engine.client import DEFAULT_BASE_URL, AtlasClient
+from app.engine.timing import TimingModel
+
+
+class Backend:
+    """Owns the simulator in demo mode. Clients are made per use: requests sessions are not
+    meant to be shared across the worker threads that poll, quote and download."""
+
+    def __init__(self, *, demo: bool, base_url: str = "", demo_speed: float = 10.0):
+        self.demo = demo
+        self.demo_speed = demo_speed
+        self._server = None
+        self._key: str | None = None
+        if demo:
+            from app.sim import DEMO_KEY, SimServer
+
+            self._server = SimServer(port=0, speed=demo_speed).start()
+            self.base_url = self._server.base_url
+            self._key = DEMO_KEY
+        else:
+            self.base_url = (os.environ.get("ATLASCLOUD_BASE_URL") or base_url or DEFAULT_BASE_URL).rstrip("/")
+            self._key, _ = secrets.api_key()
+        self.catalog = Catalog.snapshot() if demo else Catalog.load(appdirs.cache_dir())
+
+    @property
+    def mode_label(self) -> str:
+        return "Demo" if self.demo else "Live"
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self._key)
+
+    def client(self) -> AtlasClient:
+        return AtlasClient(self.base_url, self._key)
+
+    def timing(self) -> TimingModel:
+        mode = "demo" if self.demo else "live"
+        return TimingModel(appdirs.data_dir() / f"timing-{mode}.json",
+                           scale=1.0 / self.demo_speed if self.demo else 1.0)
+
+    def refresh_catalog(self) -> Catalog:
+        """Network I/O: call from a worker thread."""
+        if self.demo:
+            return self.catalog
+        client = self.client()
+        try:
+            return Catalog.refresh(client, appdirs.cache_dir())
+        finally:
+            client.close()
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None

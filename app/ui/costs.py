@@ -1,0 +1,126 @@
+"""Live cost per row and in total: a local estimate at once, a live quote shortly after.
+
+Quotes are debounced while the user types, asked once per distinct price-relevant body,
+and fetched on a pool thread; each figure keeps its basis (quote or estimate).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+
+from app.engine.catalog import Catalog
+from app.engine.jobs import validate_job
+from app.engine.pricing import Cost, CostSummary, PriceTable, price_key, quote_bodies, summarize
+from app.ui.backend import Backend
+from app.ui.joblist import JobList
+from app.ui.tasks import Task
+
+QUOTE_DEBOUNCE_MS = 600
+
+
+class CostService(QObject):
+    totals_changed = Signal(object)  # CostSummary
+    quotes_unavailable = Signal(str)
+
+    def __init__(self, jobs: JobList, backend: Backend, parent=None):
+        super().__init__(parent)
+        self.jobs = jobs
+        self.backend = backend
+        self.prices = PriceTable.load()
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._quotes: dict[str, Cost] = {}
+        self._in_flight = False
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(QUOTE_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._request_quotes)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.backend.catalog
+
+    def refresh_rows(self, rows) -> None:
+        """Re-validate and re-price rows after an edit; quotes follow after a pause in typing."""
+        for row in rows:
+            if 0 <= row < len(self.jobs):
+                self._price(row)
+        self._emit_totals()
+        self._debounce.start()
+
+    def refresh_all(self) -> None:
+        self.refresh_rows(range(len(self.jobs)))
+
+    def _price(self, row: int) -> None:
+        job = self.jobs.rows[row]
+        job.problems = [p.message for p in validate_job(job.spec, self.catalog)]
+        if job.state in ("ready", "invalid"):
+            job.state = "invalid" if job.problems else "ready"
+        model = self.catalog.get(job.spec.model)
+        if model is None:
+            job.cost = None
+        else:
+            key = price_key(job.spec.request_body(model))
+            job.cost = self._quotes.get(key) or self.prices.estimate(model, job.spec.inputs)
+        self.jobs.changed(row)
+
+    def summary(self) -> CostSummary:
+        priced = [(job.spec.model, job.cost) for job in self.jobs.rows if job.cost is not None]
+        return summarize([m for m, _ in priced], [c for _, c in priced])
+
+    def _emit_totals(self) -> None:
+        self.totals_changed.emit(self.summary())
+
+    def _request_quotes(self) -> None:
+        if self._in_flight:
+            self._debounce.start()
+            return
+        bodies, keys = [], []
+        for job in self.jobs.rows:
+            model = self.catalog.get(job.spec.model)
+            if model is None or job.problems:
+                continue
+            body = job.spec.request_body(model)
+            key = price_key(body)
+            if key not in self._quotes and key not in keys:
+                bodies.append(body)
+                keys.append(key)
+        if not bodies or not self.backend.has_key:
+            return
+        self._in_flight = True
+        backend = self.backend
+
+        def fetch():
+            client = backend.client()
+            try:
+                return keys, quote_bodies(client, bodies)
+            finally:
+                client.close()
+
+        task = Task(fetch)
+        task.signals.done.connect(self._apply_quotes)
+        task.signals.failed.connect(self._quote_failed)
+        self.pool.start(task)
+
+    def _apply_quotes(self, result) -> None:
+        self._in_flight = False
+        keys, (quotes, problem) = result
+        for position, cost in quotes.items():
+            self._quotes[keys[position]] = cost
+        if problem:
+            self.quotes_unavailable.emit(problem)
+        for row, job in enumerate(self.jobs.rows):
+            model = self.catalog.get(job.spec.model)
+            if model is not None and job.cost is not None and not job.cost.is_quote:
+                quote = self._quotes.get(price_key(job.spec.request_body(model)))
+                if quote is not None:
+                    job.cost = quote
+                    self.jobs.changed(row)
+        self._emit_totals()
+
+    def _quote_failed(self, text: str) -> None:
+        self._in_flight = False
+        self.quotes_unavailable.emit(text)
+
+    def wait(self) -> None:
+        self.pool.waitForDone()

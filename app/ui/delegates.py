@@ -1,0 +1,24 @@
+"""A progress bar in the Progress column."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar
+
+from app.ui.tablemodel import PROGRESS_ROLE
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    def paint(self, painter, option, index):
+        progress = index.data(PROGRESS_ROLE)
+        if progress is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
+        bar.minimum, bar.maximum = 0, 100
+        bar.progress = int(progress * 100)
+        bar.text = f"{bar.progress}%"
+        bar.textVisible = True
+        bar.state = option.state
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)

@@ -1,0 +1,165 @@
+"""Settings, the first-start choice, and error dialogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from app.engine import secrets
+from app.engine.client import DEFAULT_BASE_URL
+from app.ui.settings import AppSettings
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Refuse an unusable output folder when it is chosen, not at the end of a run."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        return f"Batch Studio cannot write to {folder} ({exc.strerror or exc}). Choose another folder."
+    return None
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: AppSettings, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.settings = settings
+        self.key_changed = False
+        env_key = secrets.key_from_environment()
+        stored_key = secrets.key_from_keyring()
+        self.key = QLineEdit(self)
+        self.key.setObjectName("api_key")
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key.setPlaceholderText("apikey-…")
+        self.key_status = QLabel(self)
+        self.key_status.setWordWrap(True)
+        if env_key:
+            self.key.setEnabled(False)
+            self.key_status.setText(f"Using the key from ATLASCLOUD_API_KEY ({secrets.masked(env_key)}); "
+                                    "the environment wins over a stored key.")
+        elif stored_key:
+            self.key_status.setText(f"A key is stored in the system keyring ({secrets.masked(stored_key)}). "
+                                    "Type a new one to replace it.")
+        else:
+            self.key_status.setText("No key yet: Batch Studio runs in demo mode. Keys look like apikey-…")
+        self.base_url = QLineEdit(settings.base_url, self)
+        self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
+        self.concurrency = QSpinBox(self)
+        self.concurrency.setRange(1, 64)
+        self.concurrency.setValue(settings.concurrency)
+        self.image_limit = QSpinBox(self)
+        self.image_limit.setRange(1, 240)
+        self.image_limit.setSuffix(" min")
+        self.image_limit.setValue(settings.image_limit_minutes)
+        self.video_limit = QSpinBox(self)
+        self.video_limit.setRange(1, 600)
+        self.video_limit.setSuffix(" min")
+        self.video_limit.setValue(settings.video_limit_minutes)
+        self.strict_budget = QCheckBox("Refuse to run above the budget (instead of asking)", self)
+        self.strict_budget.setChecked(settings.strict_budget)
+        self.demo = QCheckBox("Demo mode: use the built-in simulator, nothing is billed", self)
+        self.demo.setChecked(settings.demo_mode)
+        self.output = QLineEdit(str(settings.output_dir), self)
+        browse = QPushButton("Choose…", self)
+        browse.clicked.connect(self._choose_output)
+        output_row = QWidget(self)
+        output_layout = QHBoxLayout(output_row)
+        output_layout.setContentsMargins(0, 0, 0, 0)
+        output_layout.addWidget(self.output, 1)
+        output_layout.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("API key", self.key)
+        form.addRow("", self.key_status)
+        form.addRow("Base URL", self.base_url)
+        form.addRow("", self.demo)
+        form.addRow("Jobs at once", self.concurrency)
+        form.addRow("Image time limit", self.image_limit)
+        form.addRow("Video time limit", self.video_limit)
+        form.addRow("", self.strict_budget)
+        form.addRow("Default output folder", output_row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _choose_output(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Output folder", self.output.text())
+        if folder:
+            self.output.setText(folder)
+
+    def accept(self) -> None:
+        key = self.key.text().strip()
+        if key:
+            if not key.startswith("apikey-"):
+                QMessageBox.warning(self, "API key", "Atlas Cloud keys start with apikey-. Check the key and try again.")
+                return
+            try:
+                secrets.store_key(key)
+            except secrets.KeyringUnavailable as exc:
+                QMessageBox.warning(self, "API key", f"The key was not saved: {exc}.")
+                return
+            self.key_changed = True
+            self.settings.demo_mode = False
+        folder = Path(self.output.text().strip() or str(self.settings.output_dir)).expanduser()
+        problem = folder_problem(folder)
+        if problem:
+            QMessageBox.warning(self, "Output folder", problem)
+            return
+        if not key:
+            self.settings.demo_mode = self.demo.isChecked()
+        self.settings.base_url = self.base_url.text()
+        self.settings.concurrency = self.concurrency.value()
+        self.settings.image_limit_minutes = self.image_limit.value()
+        self.settings.video_limit_minutes = self.video_limit.value()
+        self.settings.strict_budget = self.strict_budget.isChecked()
+        self.settings.output_dir = folder
+        self.key.clear()  # the key never stays in a widget longer than needed
+        super().accept()
+
+
+class FirstRunDialog(QDialog):
+    """Without a key: try the demo (the simulator on loopback), or enter a key."""
+
+    DEMO, ENTER_KEY = 1, 2
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Batch Studio")
+        self.choice = self.DEMO
+        text = QLabel("No Atlas Cloud API key is set.\n\nTry the demo first: a local simulator stands in for "
+                      "Atlas Cloud and makes real PNG and MP4 files. Nothing is real and nothing is billed.\n\n"
+                      "Or enter your API key to generate for real.", self)
+        text.setWordWrap(True)
+        demo = QPushButton("Try the demo", self)
+        demo.setObjectName("try_demo")
+        key = QPushButton("Enter an API key…", self)
+        demo.setDefault(True)
+        demo.clicked.connect(lambda: self._done(self.DEMO))
+        key.clicked.connect(lambda: self._done(self.ENTER_KEY))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(key)
+        row.addWidget(demo)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(row)
+
+    def _done(self, choice: int) -> None:
+        self.choice = choice
+        self.accept()
+
+
+def show_problems(parent, title: str, heading: str, problems: list[str]) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, heading, QMessageBox.StandardButton.Ok, parent)
+    shown = problems[:15]
+    more = f"\n… and {len(problems) - 15} more" if len(problems) > 15 else ""
+    box.setInformativeText("\n".join(f"• {p}" for p in shown) + more)
+    box.exec()

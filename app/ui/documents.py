@@ -1,0 +1,37 @@
+"""Opening, importing and saving job sets from the window; errors come back as sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.engine import jobset
+from app.engine.catalog import Catalog
+from app.engine.jobs import JobSpec
+
+FILE_FILTER = "Job sets (*.yaml *.yml *.json);;YAML (*.yaml *.yml);;JSON (*.json)"
+JOBSET_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Loaded:
+    jobs: list[JobSpec]
+    output_dir: Path | None
+    concurrency: int | None
+    notices: list[str]
+
+
+def read(path: Path, catalog: Catalog) -> Loaded:
+    """Raises JobSetError with located messages; the caller keeps its current list."""
+    loaded = jobset.load(path, catalog)
+    output_dir = Path(loaded.output_dir).expanduser() if loaded.output_dir else None
+    if output_dir is not None and not output_dir.is_absolute():
+        output_dir = path.parent / output_dir
+    return Loaded(loaded.resolved_jobs(catalog), output_dir, loaded.concurrency, loaded.notices)
+
+
+def write(path: Path, jobs: list[JobSpec], output_dir: Path | None, concurrency: int | None) -> None:
+    if path.suffix.lower() not in JOBSET_SUFFIXES:
+        path = path.with_suffix(".yaml")
+    jobset.save(jobset.JobSet(jobs=list(jobs), output_dir=str(output_dir) if output_dir else None,
+                              concurrency=concurrency), path)

@@ -1,0 +1,52 @@
+"""The desktop app's entry point."""
+
+from __future__ import annotations
+
+import sys
+
+from app import __version__
+from app.engine import secrets
+
+
+def choose_mode(settings, parent=None) -> bool:
+    """True for demo mode. Without a key, the first start offers the demo or a key."""
+    from app.ui.dialogs import FirstRunDialog, SettingsDialog
+
+    key, _ = secrets.api_key()
+    if key:
+        return settings.demo_mode
+    if not settings.first_run_done:
+        dialog = FirstRunDialog(parent)
+        dialog.exec()
+        settings.first_run_done = True
+        if dialog.choice == FirstRunDialog.ENTER_KEY:
+            SettingsDialog(settings, parent).exec()
+            key, _ = secrets.api_key()
+            return not key
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.backend import Backend
+    from app.ui.settings import APPLICATION, ORGANIZATION, AppSettings
+    from app.ui.window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    settings = AppSettings()
+    demo = choose_mode(settings)
+    backend = Backend(demo=demo, base_url=settings.base_url, demo_speed=settings.demo_speed)
+    window = MainWindow(settings, backend)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        backend.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

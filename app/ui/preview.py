@@ -1,0 +1,164 @@
+"""Preview of a finished job: the image scaled with its aspect kept, or the video playing
+with play/pause, a seek slider, loop and mute."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QStackedWidget,
+                               QStyle, QToolButton, QVBoxLayout, QWidget)
+
+VIDEO_SUFFIXES = {".mp4", ".mov", ".webm"}
+
+
+def show_in_folder(path: str) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+
+
+def open_with_system(path: str) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+class ScaledImage(QLabel):
+    """Keeps the picture's aspect ratio as the pane is resized."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._pixmap = QPixmap()
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(QSize(120, 90))
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def set_picture(self, pixmap: QPixmap) -> None:
+        self._pixmap = pixmap
+        self._rescale()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._rescale()
+
+    def _rescale(self) -> None:
+        if self._pixmap.isNull():
+            self.clear()
+            return
+        self.setPixmap(self._pixmap.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))
+
+
+class VideoView(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self.video = QVideoWidget(self)
+        self.player.setVideoOutput(self.video)
+        self.play_button = QToolButton(self)
+        self.play_button.setObjectName("play_pause")
+        self.seek = QSlider(Qt.Orientation.Horizontal, self)
+        self.seek.setObjectName("seek")
+        self.time = QLabel("0:00 / 0:00", self)
+        self.loop = QCheckBox("Loop", self)
+        self.loop.setChecked(True)
+        self.mute = QCheckBox("Mute", self)
+        controls = QHBoxLayout()
+        for widget in (self.play_button, self.seek, self.time, self.loop, self.mute):
+            controls.addWidget(widget, 1 if widget is self.seek else 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.video, 1)
+        layout.addLayout(controls)
+        self.play_button.clicked.connect(self.toggle)
+        self.seek.sliderMoved.connect(self.player.setPosition)
+        self.loop.toggled.connect(self._apply_loop)
+        self.mute.toggled.connect(self.audio.setMuted)
+        self.player.durationChanged.connect(lambda d: self.seek.setRange(0, int(d)))
+        self.player.positionChanged.connect(self._position)
+        self.player.playbackStateChanged.connect(self._state)
+        self._apply_loop(True)
+        self._state(self.player.playbackState())
+
+    def load(self, path: str) -> None:
+        self.player.setSource(QUrl.fromLocalFile(path))
+        self.player.play()
+
+    def stop(self) -> None:
+        self.player.stop()
+        self.player.setSource(QUrl())
+
+    def toggle(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+        else:
+            self.player.play()
+
+    def _apply_loop(self, on: bool) -> None:
+        self.player.setLoops(QMediaPlayer.Loops.Infinite if on else QMediaPlayer.Loops.Once)
+
+    def _position(self, position: int) -> None:
+        if not self.seek.isSliderDown():
+            self.seek.setValue(int(position))
+        self.time.setText(f"{_clock(position)} / {_clock(self.player.duration())}")
+
+    def _state(self, state) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setToolTip("Pause" if playing else "Play")
+
+
+def _clock(ms: int) -> str:
+    seconds = max(0, int(ms)) // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class PreviewPane(QWidget):
+    open_requested = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.path: str | None = None
+        self.stack = QStackedWidget(self)
+        self.placeholder = QLabel("Select a finished job to preview it.", self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.image = ScaledImage(self)
+        self.video = VideoView(self)
+        for widget in (self.placeholder, self.image, self.video):
+            self.stack.addWidget(widget)
+        self.caption = QLabel(self)
+        self.caption.setWordWrap(True)
+        self.open_button = QPushButton("Open", self)
+        self.folder_button = QPushButton("Show in folder", self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.caption, 1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.folder_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+        self.open_button.clicked.connect(lambda: self.path and open_with_system(self.path))
+        self.folder_button.clicked.connect(lambda: self.path and show_in_folder(self.path))
+        self.show_file(None)
+
+    def show_file(self, path: str | None, caption: str = "") -> None:
+        if path == self.path and path is not None:
+            return
+        self.video.stop()
+        self.path = path if path and Path(path).is_file() else None
+        self.open_button.setEnabled(self.path is not None)
+        self.folder_button.setEnabled(self.path is not None)
+        self.caption.setText(caption if self.path else "")
+        if self.path is None:
+            self.placeholder.setText(caption or "Select a finished job to preview it.")
+            self.stack.setCurrentWidget(self.placeholder)
+        elif Path(self.path).suffix.lower() in VIDEO_SUFFIXES:
+            self.stack.setCurrentWidget(self.video)
+            self.video.load(self.path)
+        else:
+            self.stack.setCurrentWidget(self.image)
+            self.image.set_picture(QPixmap(self.path))

@@ -1,0 +1,164 @@
+"""A thin QAbstractTableModel over JobList, with coalesced repaints."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QImage, QPixmap
+
+from app.ui.joblist import JobList
+
+COLUMNS = ("Name", "Model", "Status", "Progress", "Elapsed", "Cost")
+NAME, MODEL, STATUS, PROGRESS, ELAPSED, COST = range(len(COLUMNS))
+ROWS_MIME = "application/x-batch-studio-rows"
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_COLOURS = {"done": "#2e7d32", "failed": "#c62828", "needs_attention": "#ef6c00", "cancelled": "#757575",
+                 "invalid": "#c62828"}
+STATE_LABELS = {"needs_attention": "needs attention", "ready": "ready", "invalid": "invalid"}
+
+
+def format_elapsed(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class JobTableModel(QAbstractTableModel):
+    def __init__(self, jobs: JobList, parent=None, repaint_interval_ms: int = 100, catalog=None):
+        super().__init__(parent)
+        self.jobs = jobs
+        self.catalog = catalog
+        jobs.listener = self
+        self.thumbnails: dict[str, QPixmap] = {}
+        self._dirty: set[int] = set()
+        self._repaint = QTimer(self)
+        self._repaint.setSingleShot(True)
+        self._repaint.setInterval(repaint_interval_ms)
+        self._repaint.timeout.connect(self.flush)
+        self.editable = True
+
+    # --- the JobList listener --------------------------------------------------------
+    def begin_insert(self, first, last):
+        self.beginInsertRows(QModelIndex(), first, last)
+
+    def end_insert(self):
+        self.endInsertRows()
+
+    def begin_remove(self, first, last):
+        self.beginRemoveRows(QModelIndex(), first, last)
+
+    def end_remove(self):
+        self._dirty.clear()
+        self.endRemoveRows()
+
+    def begin_reset(self):
+        self.beginResetModel()
+
+    def end_reset(self):
+        self._dirty.clear()
+        self.endResetModel()
+
+    def row_changed(self, row: int) -> None:
+        # Many events a second arrive during a big batch; repaint them together.
+        self._dirty.add(row)
+        if not self._repaint.isActive():
+            self._repaint.start()
+
+    def flush(self) -> None:
+        if not self._dirty:
+            return
+        rows = [r for r in self._dirty if r < len(self.jobs)]
+        self._dirty.clear()
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
+
+    def set_thumbnail(self, path: str, image: QImage) -> None:
+        self.thumbnails[path] = QPixmap.fromImage(image)
+        for row, job in enumerate(self.jobs.rows):
+            if job.output_path == path:
+                self.row_changed(row)
+
+    # --- QAbstractTableModel ---------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.jobs)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return str(section + 1)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.jobs):
+            return None
+        job = self.jobs.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == NAME:
+                return job.spec.name
+            if column == MODEL:
+                model = self.catalog.get(job.spec.model) if self.catalog else None
+                return model.display_name if model else job.spec.model
+            if column == STATUS:
+                label = STATE_LABELS.get(job.state, job.state.replace("_", " "))
+                return f"{label} (retrying…)" if job.retrying and job.state not in ("done", "failed") else label
+            if column == PROGRESS:
+                return None if job.progress is None else f"{job.progress * 100:.0f}%"
+            if column == ELAPSED:
+                return format_elapsed(job.elapsed)
+            if column == COST:
+                return job.cost.label() if job.cost else ""
+        elif role == PROGRESS_ROLE and column == PROGRESS:
+            return job.progress
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if job.problems:
+                return "\n".join(job.problems)
+            if job.error or job.message:
+                return job.error or job.message
+            if column == NAME and job.output_path:
+                return job.output_path
+            if column == MODEL:
+                return job.spec.model
+        elif role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
+            colour = STATE_COLOURS.get(job.state)
+            return QBrush(QColor(colour)) if colour else None
+        elif role == Qt.ItemDataRole.DecorationRole and column == NAME and job.output_path:
+            return self.thumbnails.get(job.output_path)
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        if not index.isValid():
+            return base | Qt.ItemFlag.ItemIsDropEnabled if self.editable else base
+        if self.editable:
+            base |= Qt.ItemFlag.ItemIsDragEnabled
+        return base
+
+    # --- reorder by drag -------------------------------------------------------------
+    def supportedDropActions(self):
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self):
+        return [ROWS_MIME]
+
+    def mimeData(self, indexes):
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        data = QMimeData()
+        data.setData(ROWS_MIME, QByteArray(",".join(map(str, rows)).encode()))
+        return data
+
+    def canDropMimeData(self, data, action, row, column, parent):
+        return self.editable and data.hasFormat(ROWS_MIME)
+
+    def dropMimeData(self, data, action, row, column, parent):
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        rows = [int(r) for r in bytes(data.data(ROWS_MIME)).decode().split(",") if r]
+        destination = row if row >= 0 else (parent.row() if parent.isValid() else len(self.jobs))
+        self.jobs.move(rows, destination)
+        # The move is done; answering False keeps the view from also removing the dragged rows.
+        return False

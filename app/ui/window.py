@@ -1,0 +1,615 @@
+"""The main window: wires the job list, editor, preview, run controller and cost service."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QDoubleSpinBox, QFileDialog, QHeaderView, QLabel, QMainWindow,
+                               QMessageBox, QSplitter, QTableView, QWidget)
+
+from app.engine import jobset
+from app.engine.jobs import JobSpec, validate_jobs
+from app.engine.pricing import format_money
+from app.engine.runner import TimeLimits
+from app.ui import documents
+from app.ui.backend import Backend
+from app.ui.controller import RunController
+from app.ui.costs import CostService
+from app.ui.delegates import ProgressDelegate
+from app.ui.dialogs import SettingsDialog, folder_problem, show_problems
+from app.ui.editor import JobEditor
+from app.ui.joblist import JobList
+from app.ui.preview import PreviewPane, open_with_system, show_in_folder
+from app.ui.settings import AppSettings
+from app.ui.tablemodel import PROGRESS, JobTableModel
+from app.ui.tasks import Task
+from app.ui.thumbnails import ThumbnailLoader
+
+DEFAULT_IMAGE_MODEL = "black-forest-labs/flux-2-pro/text-to-image"
+DEFAULT_VIDEO_MODEL = "bytedance/seedance-v1.5-pro-fast/text-to-video"
+RUNNABLE_STATES = ("ready", "invalid", "queued", "cancelled")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: AppSettings, backend: Backend, parent=None):
+        super().__init__(parent)
+        self.settings = settings
+        self.backend = backend
+        self.jobs = JobList()
+        self.model = JobTableModel(self.jobs, self, catalog=backend.catalog)
+        self.costs = CostService(self.jobs, backend, self)
+        self.controller = RunController(self.jobs, backend, self)
+        self.thumbnails = ThumbnailLoader(self)
+        self.document_path: Path | None = None
+        self.document_concurrency: int | None = None
+        self.output_dir = settings.output_dir
+        self.dirty = False
+        self.balance_text = ""
+        self.pools = [self.controller.pool, self.costs.pool, self.thumbnails.pool]
+        self.balance_pool = None
+        self._build_views()
+        self._build_actions()
+        self._build_status_bar()
+        self._connect()
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        geometry = settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._tick_running_rows)
+        self._tick.start()
+        self._update_title()
+        self._update_actions()
+        self.refresh_balance()
+
+    # --- construction ----------------------------------------------------------------
+    def _build_views(self) -> None:
+        self.table = QTableView(self)
+        self.table.setObjectName("jobs_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.table.setDragDropOverwriteMode(False)
+        self.table.setItemDelegateForColumn(PROGRESS, ProgressDelegate(self.table))
+        self.table.verticalHeader().setDefaultSectionSize(52)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setColumnWidth(1, 170)
+        self.table.setColumnWidth(2, 120)
+        self.table.setColumnWidth(3, 110)
+        self.table.setColumnWidth(4, 60)
+        self.table.setColumnWidth(5, 130)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.editor = JobEditor(self.backend.catalog, self)
+        self.preview = PreviewPane(self)
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self.editor)
+        right.addWidget(self.preview)
+        right.setSizes([420, 380])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([760, 520])
+        self.setCentralWidget(self.splitter)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip or text)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.act_new = self._action("New", self.new_document, key.New)
+        self.act_open = self._action("Open…", self.open_document, key.Open)
+        self.act_save = self._action("Save", self.save_document, key.Save)
+        self.act_save_as = self._action("Save As…", self.save_document_as, key.SaveAs)
+        self.act_import = self._action("Import…", self.import_file, "Ctrl+I", "Add the jobs of a YAML or JSON file")
+        self.act_export = self._action("Export…", self.export_file, "Ctrl+E", "Write the jobs to another file")
+        self.act_add_image = self._action("Add image", lambda: self.add_job("Image"), "Ctrl+Shift+I")
+        self.act_add_video = self._action("Add video", lambda: self.add_job("Video"), "Ctrl+Shift+V")
+        self.act_duplicate = self._action("Duplicate", self.duplicate_selected, "Ctrl+D")
+        self.act_delete = self._action("Delete", self.delete_selected, key.Delete)
+        self.act_run = self._action("Run", self.run_batch, "Ctrl+R", "Run every job that has not finished")
+        self.act_pause = self._action("Pause", self.controller.pause, "Ctrl+P",
+                                      "Submit nothing new; jobs in flight finish. Run resumes.")
+        self.act_cancel = self._action("Cancel all", lambda: self.controller.cancel(), "Ctrl+.")
+        self.act_cancel_one = self._action("Cancel job", self.cancel_selected)
+        self.act_retry = self._action("Retry failed", self.retry_failed, "Ctrl+Shift+R")
+        self.act_output = self._action("Output folder…", self.choose_output_dir, tip="Where outputs and the manifest go")
+        self.act_open_output = self._action("Open output folder", self.open_output_dir, "Ctrl+Shift+O")
+        self.act_show = self._action("Show in folder", self.show_selected_in_folder)
+        self.act_settings = self._action("Settings…", self.open_settings, key.Preferences)
+        self.act_quit = self._action("Quit", self.close, key.Quit)
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        for action in (self.act_new, self.act_open, self.act_save, self.act_save_as, None, self.act_import,
+                       self.act_export, None, self.act_quit):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        jobs_menu = menus.addMenu("&Jobs")
+        for action in (self.act_add_image, self.act_add_video, self.act_duplicate, self.act_delete, None,
+                       self.act_cancel_one, self.act_show):
+            jobs_menu.addSeparator() if action is None else jobs_menu.addAction(action)
+        run_menu = menus.addMenu("&Run")
+        for action in (self.act_run, self.act_pause, self.act_cancel, self.act_retry, None, self.act_output,
+                       self.act_open_output):
+            run_menu.addSeparator() if action is None else run_menu.addAction(action)
+        menus.addMenu("&Settings").addAction(self.act_settings)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        for action in (self.act_new, self.act_open, self.act_save, self.act_import, self.act_export, None,
+                       self.act_add_image, self.act_add_video, self.act_duplicate, self.act_delete, None,
+                       self.act_run, self.act_pause, self.act_cancel, self.act_retry, None, self.act_output,
+                       self.act_open_output):
+            toolbar.addSeparator() if action is None else toolbar.addAction(action)
+        toolbar.addWidget(QLabel("  Budget ", self))
+        self.budget = QDoubleSpinBox(self)
+        self.budget.setObjectName("budget")
+        self.budget.setPrefix("$")
+        self.budget.setRange(0, 100000)
+        self.budget.setDecimals(2)
+        self.budget.setSpecialValueText("none")
+        self.budget.setValue(self.settings.budget)
+        self.budget.setToolTip("Run asks (or refuses, see Settings) when the total is above this; "
+                               "the batch never submits a job that would cross it.")
+        toolbar.addWidget(self.budget)
+        toolbar.addSeparator()
+        toolbar.addAction(self.act_settings)
+        for action in (self.act_duplicate, self.act_delete, self.act_cancel_one, self.act_show):
+            self.table.addAction(action)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_jobs = QLabel(self)
+        self.status_progress = QLabel(self)
+        self.status_total = QLabel(self)
+        self.status_spent = QLabel(self)
+        self.status_balance = QLabel(self)
+        self.status_mode = QLabel(self)
+        self.status_mode.setObjectName("mode")
+        demo = self.backend.demo
+        self.status_mode.setText(" DEMO: simulated, nothing billed " if demo else " LIVE: Atlas Cloud ")
+        self.status_mode.setStyleSheet("background:#ef6c00;color:white;font-weight:bold;border-radius:3px;" if demo
+                                       else "background:#2e7d32;color:white;font-weight:bold;border-radius:3px;")
+        for label in (self.status_jobs, self.status_progress, self.status_total, self.status_spent,
+                      self.status_balance):
+            bar.addPermanentWidget(label)
+        bar.addPermanentWidget(self.status_mode)
+        self._update_status()
+
+    def _connect(self) -> None:
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(self._open_row)
+        self.editor.name_changed.connect(self._edit_name)
+        self.editor.model_changed.connect(self._edit_model)
+        self.editor.field_changed.connect(self._edit_field)
+        self.editor.subfolder_changed.connect(self._edit_subfolder)
+        self.costs.totals_changed.connect(lambda _: self._update_status())
+        self.costs.quotes_unavailable.connect(
+            lambda why: self.statusBar().showMessage(f"Live prices unavailable ({why}); showing estimates.", 8000))
+        self.controller.started.connect(self._update_actions)
+        self.controller.finished.connect(self._batch_finished)
+        self.controller.halted.connect(self._batch_halted)
+        self.controller.job_done.connect(self._job_done)
+        self.thumbnails.ready.connect(self.model.set_thumbnail)
+        self.model.dataChanged.connect(lambda *_: self._update_status())
+        self.model.modelReset.connect(self._update_status)
+        self.model.rowsInserted.connect(self._update_status)
+        self.model.rowsRemoved.connect(self._update_status)
+        self.budget.valueChanged.connect(self._budget_changed)
+
+    # --- selection and editing ---------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+
+    def select_rows(self, rows) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        for row in rows:
+            selection.select(self.model.index(row, 0),
+                             QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        if rows:
+            self.table.scrollTo(self.model.index(list(rows)[-1], 0))
+
+    def _selection_changed(self, *_) -> None:
+        rows = self.selected_rows()
+        specs = [self.jobs.rows[r].spec for r in rows]
+        problems = self.jobs.rows[rows[0]].problems if len(rows) == 1 else []
+        self.editor.show_jobs(specs, problems)
+        self.editor.setEnabled(not self.controller.running)
+        first = self.jobs.rows[rows[0]] if rows else None
+        if first is not None and first.output_path:
+            self.preview.show_file(first.output_path, f"{first.spec.name} · {first.spec.model}")
+        else:
+            self.preview.show_file(None, "" if first is None else f"{first.spec.name}: no output yet.")
+        self._update_actions()
+
+    def _change_selected(self, change) -> None:
+        rows = self.selected_rows()
+        for row in rows:
+            spec = copy.deepcopy(self.jobs.rows[row].spec)
+            change(spec)
+            self.jobs.set_spec(row, spec)
+        self.costs.refresh_rows(rows)
+        self._mark_dirty()
+        if len(rows) == 1:
+            self.editor.problems.setText("\n".join(self.jobs.rows[rows[0]].problems))
+
+    def _edit_name(self, text: str) -> None:
+        self._change_selected(lambda spec: setattr(spec, "name", text))
+
+    def _edit_subfolder(self, text: str) -> None:
+        self._change_selected(lambda spec: setattr(spec, "output_subfolder", text.strip() or None))
+
+    def _edit_field(self, name: str, value) -> None:
+        def change(spec: JobSpec) -> None:
+            if value is None:
+                spec.inputs.pop(name, None)
+            else:
+                spec.inputs[name] = value
+        self._change_selected(change)
+
+    def _edit_model(self, model_id: str) -> None:
+        model = self.backend.catalog.get(model_id)
+
+        def change(spec: JobSpec) -> None:
+            spec.model = model_id
+            # Keep what the new model understands (the prompt, usually); drop the rest.
+            spec.inputs = {k: v for k, v in spec.inputs.items() if k in model.properties}
+        self._change_selected(change)
+        self._selection_changed()
+
+    def add_job(self, kind: str) -> None:
+        model_id = DEFAULT_IMAGE_MODEL if kind == "Image" else DEFAULT_VIDEO_MODEL
+        selected = self.selected_rows()
+        base = self.jobs.rows[selected[-1]].spec if selected else None
+        prompt = base.inputs.get("prompt", "") if base else ""
+        name = f"{kind.lower()} {len(self.jobs) + 1}"
+        rows = self.jobs.insert([JobSpec(name, model_id, {"prompt": prompt} if prompt else {})])
+        self.costs.refresh_rows(rows)
+        self.select_rows(rows)
+        self._mark_dirty()
+
+    def duplicate_selected(self) -> None:
+        rows = self.jobs.duplicate(self.selected_rows())
+        self.costs.refresh_rows(rows)
+        self.select_rows(rows)
+        self._mark_dirty()
+
+    def delete_selected(self) -> None:
+        if self.controller.running:
+            return
+        self.jobs.remove(self.selected_rows())
+        self.costs.refresh_all()
+        self._mark_dirty()
+
+    # --- files -----------------------------------------------------------------------
+    def _confirm_discard(self) -> bool:
+        if not self.dirty or not len(self.jobs):
+            return True
+        answer = QMessageBox.question(self, "Unsaved changes", "Discard the changes to the current job list?",
+                                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_document(self) -> None:
+        if self.controller.running or not self._confirm_discard():
+            return
+        self.jobs.replace_all([])
+        self.document_path = None
+        self.dirty = False
+        self.costs.refresh_all()
+        self._update_title()
+
+    def _ask_open_path(self, title: str) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(self, title, self.settings.last_folder, documents.FILE_FILTER)
+        if path:
+            self.settings.last_folder = str(Path(path).parent)
+        return Path(path) if path else None
+
+    def open_document(self, path: Path | None = None) -> bool:
+        if self.controller.running or not self._confirm_discard():
+            return False
+        path = path or self._ask_open_path("Open job set")
+        return bool(path) and self._load(path, replace=True)
+
+    def import_file(self, path: Path | None = None) -> bool:
+        if self.controller.running:
+            return False
+        path = path or self._ask_open_path("Import jobs")
+        return bool(path) and self._load(path, replace=False)
+
+    def _load(self, path: Path, replace: bool) -> bool:
+        try:
+            loaded = documents.read(path, self.backend.catalog)
+        except jobset.JobSetError as exc:
+            show_problems(self, "Cannot open job set", f"{path.name} was not loaded; your list is unchanged.",
+                          exc.messages)
+            return False
+        if replace:
+            self.jobs.replace_all(loaded.jobs)
+            self.document_path = path
+            self.document_concurrency = loaded.concurrency
+            if loaded.output_dir is not None and folder_problem(loaded.output_dir) is None:
+                self.output_dir = loaded.output_dir
+            self.dirty = False
+            rows = range(len(self.jobs))
+        else:
+            rows = self.jobs.insert(loaded.jobs)
+            self._mark_dirty()
+        self.costs.refresh_all()
+        if loaded.notices:
+            self.statusBar().showMessage(" · ".join(loaded.notices), 15000)
+        self.select_rows(list(rows)[:1])
+        self._update_title()
+        return True
+
+    def save_document(self) -> bool:
+        if self.document_path is None:
+            return self.save_document_as()
+        return self._write(self.document_path, adopt=True)
+
+    def save_document_as(self) -> bool:
+        path = self._ask_save_path("Save job set")
+        return bool(path) and self._write(path, adopt=True)
+
+    def export_file(self) -> bool:
+        path = self._ask_save_path("Export jobs")
+        return bool(path) and self._write(path, adopt=False)
+
+    def _ask_save_path(self, title: str) -> Path | None:
+        start = str(self.document_path or Path(self.settings.last_folder) / "jobs.yaml")
+        path, _ = QFileDialog.getSaveFileName(self, title, start, documents.FILE_FILTER)
+        if path:
+            self.settings.last_folder = str(Path(path).parent)
+        return Path(path) if path else None
+
+    def _write(self, path: Path, adopt: bool) -> bool:
+        try:
+            documents.write(path, self.jobs.specs(), self.output_dir, self.document_concurrency)
+        except OSError as exc:
+            QMessageBox.warning(self, "Not saved", f"{path} could not be written: {exc.strerror or exc}.")
+            return False
+        if adopt:
+            self.document_path = path
+            self.dirty = False
+            self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def dragEnterEvent(self, event):
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if any(u.toLocalFile().lower().endswith(documents.JOBSET_SUFFIXES) for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):
+        for url in event.mimeData().urls():
+            path = url.toLocalFile()
+            if path.lower().endswith(documents.JOBSET_SUFFIXES):
+                self.import_file(Path(path))
+        event.acceptProposedAction()
+
+    # --- running ---------------------------------------------------------------------
+    def choose_output_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Output folder", str(self.output_dir))
+        if folder:
+            self.set_output_dir(Path(folder))
+
+    def set_output_dir(self, folder: Path) -> bool:
+        problem = folder_problem(folder)
+        if problem:
+            QMessageBox.warning(self, "Output folder", problem)
+            return False
+        self.output_dir = folder
+        self.settings.output_dir = folder
+        self._update_status()
+        return True
+
+    def open_output_dir(self) -> None:
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.output_dir)))
+
+    def run_batch(self, rows: list[int] | None = None) -> bool:
+        if self.controller.running:
+            return False
+        if rows is None:
+            rows = [r for r, job in enumerate(self.jobs.rows) if job.state in RUNNABLE_STATES]
+        if not rows:
+            QMessageBox.information(self, "Nothing to run", "Every job has already run. Add or duplicate jobs, or "
+                                                            "use Retry failed.")
+            return False
+        problems = validate_jobs([self.jobs.rows[r].spec for r in rows], self.backend.catalog)
+        if problems:
+            show_problems(self, "Fix these jobs first", "Nothing was submitted: some jobs are not valid.",
+                          [self._describe_problem(rows, p) for p in problems])
+            return False
+        if (problem := folder_problem(self.output_dir)) is not None:
+            QMessageBox.warning(self, "Output folder", problem)
+            return False
+        total = sum((self.jobs.rows[r].cost.amount for r in rows if self.jobs.rows[r].cost), Decimal(0))
+        budget = Decimal(str(self.budget.value())) if self.budget.value() > 0 else None
+        if budget is not None and total > budget:
+            if self.settings.strict_budget:
+                QMessageBox.warning(self, "Over budget", f"These jobs cost about {format_money(total)}, above the "
+                                    f"budget of {format_money(budget)}. Raise the budget or remove jobs.")
+                return False
+            answer = QMessageBox.question(self, "Over budget", f"These jobs cost about {format_money(total)}, above "
+                                          f"the budget of {format_money(budget)}. Run anyway? Jobs stop being "
+                                          "submitted before one would cross the budget.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        elif not self.backend.demo:
+            answer = QMessageBox.question(self, "Run on Atlas Cloud", f"Submit {len(rows)} job(s) to Atlas Cloud for "
+                                          f"about {format_money(total)}? Billing happens at submit.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        limits = TimeLimits(image=self.settings.image_limit_minutes * 60.0,
+                            video=self.settings.video_limit_minutes * 60.0)
+        concurrency = self.document_concurrency or self.settings.concurrency
+        self.controller.start(rows, self.output_dir, concurrency, limits, budget)
+        self.editor.setEnabled(False)
+        self._update_actions()
+        return True
+
+    def _describe_problem(self, rows: list[int], problem) -> str:
+        if problem.index is None:
+            return problem.message
+        return f'row {rows[problem.index] + 1} "{problem.job_name}": {problem.message}'
+
+    def retry_failed(self) -> None:
+        rows = [r for r in (self.selected_rows() or range(len(self.jobs))) if self.jobs.rows[r].state == "failed"]
+        if rows:
+            self.run_batch(rows)
+
+    def cancel_selected(self) -> None:
+        for row in self.selected_rows():
+            self.controller.cancel(row)
+
+    def _batch_halted(self, status: str, reason: str) -> None:
+        self.statusBar().showMessage(f"Batch {status}: {reason}", 15000)
+        if "401" in reason or "API key" in reason:
+            QMessageBox.warning(self, "API key rejected", f"{reason}\n\nThe batch stopped. Enter a valid key in "
+                                "Settings, then Run again: jobs that were not submitted are still queued.")
+        elif "402" in reason or "balance" in reason.lower():
+            self.refresh_balance()
+            QMessageBox.warning(self, "Insufficient balance", f"{reason}\n\nThe batch is paused: nothing new is "
+                                f"submitted. {self.balance_text} Top up, then press Run to continue.")
+
+    def _batch_finished(self, result) -> None:
+        self.editor.setEnabled(True)
+        self._update_actions()
+        self._update_status()
+        self.refresh_balance()
+        self.statusBar().showMessage(f"Batch {result.status}: {result.reason}. Outputs and manifest.json are in "
+                                     f"{self.output_dir}.", 15000)
+
+    def _job_done(self, row: int) -> None:
+        path = self.jobs.rows[row].output_path
+        if path:
+            self.thumbnails.request(path)
+        if row in self.selected_rows():
+            self._selection_changed()
+
+    def _open_row(self, index) -> None:
+        path = self.jobs.rows[index.row()].output_path
+        if path:
+            open_with_system(path)
+
+    def show_selected_in_folder(self) -> None:
+        rows = self.selected_rows()
+        if rows and self.jobs.rows[rows[0]].output_path:
+            show_in_folder(self.jobs.rows[rows[0]].output_path)
+
+    def _tick_running_rows(self) -> None:
+        for row, job in enumerate(self.jobs.rows):
+            if job.is_active:
+                self.model.row_changed(row)
+
+    def _budget_changed(self, value: float) -> None:
+        self.settings.budget = value
+        self._update_status()
+
+    # --- settings and balance ----------------------------------------------------------
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            self.output_dir = self.settings.output_dir
+            self._update_status()
+            if dialog.key_changed or self.settings.demo_mode != self.backend.demo:
+                QMessageBox.information(self, "Settings saved", "Restart Batch Studio to switch between Demo and "
+                                        "Live mode.")
+
+    def refresh_balance(self) -> None:
+        if not self.backend.has_key:
+            self.balance_text = ""
+            self._update_status()
+            return
+        backend = self.backend
+
+        def fetch():
+            client = backend.client()
+            try:
+                return client.balance()
+            finally:
+                client.close()
+
+        task = Task(fetch)
+        task.signals.done.connect(self._show_balance)
+        self.costs.pool.start(task)
+
+    def _show_balance(self, amount) -> None:
+        label = "Demo balance" if self.backend.demo else "Balance"
+        self.balance_text = f"{label} {format_money(amount)}."
+        self._update_status()
+
+    # --- chrome ----------------------------------------------------------------------
+    def _mark_dirty(self) -> None:
+        if not self.dirty:
+            self.dirty = True
+            self._update_title()
+
+    def _update_title(self) -> None:
+        name = self.document_path.name if self.document_path else "Untitled"
+        self.setWindowTitle(f"{name}{'*' if self.dirty else ''} — Batch Studio ({self.backend.mode_label})")
+
+    def _update_actions(self) -> None:
+        running = self.controller.running
+        has_rows = bool(len(self.jobs))
+        selected = bool(self.selected_rows()) if hasattr(self, "table") else False
+        for action in (self.act_new, self.act_open, self.act_import, self.act_add_image, self.act_add_video):
+            action.setEnabled(not running)
+        self.act_duplicate.setEnabled(not running and selected)
+        self.act_delete.setEnabled(not running and selected)
+        self.act_run.setEnabled(not running and has_rows)
+        self.act_pause.setEnabled(running)
+        self.act_cancel.setEnabled(running)
+        self.act_cancel_one.setEnabled(running and selected)
+        self.act_retry.setEnabled(not running and any(j.state == "failed" for j in self.jobs.rows))
+        self.model.editable = not running
+
+    def _update_status(self, *_) -> None:
+        rows = self.jobs.rows
+        done = sum(1 for j in rows if j.state == "done")
+        failed = sum(1 for j in rows if j.state in ("failed", "needs_attention"))
+        self.status_jobs.setText(f"{len(rows)} jobs")
+        self.status_progress.setText(f"done {done} · failed {failed}")
+        self.status_total.setText(f"total {self.costs.summary().total_label()}")
+        self.status_spent.setText(f"spent {format_money(self.controller.spent)}")
+        self.status_balance.setText(self.balance_text)
+        self.status_balance.setVisible(bool(self.balance_text))
+        self.status_total.setToolTip(f"Output folder: {self.output_dir}")
+        if hasattr(self, "act_retry"):
+            self._update_actions()
+
+    def closeEvent(self, event):
+        if self.controller.running:
+            answer = QMessageBox.question(self, "A batch is running", "Cancel the running batch and quit? Submitted "
+                                          "jobs keep running on Atlas Cloud; the manifest records them.")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.controller.cancel()
+        if not self._confirm_discard():
+            event.ignore()
+            return
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stops every background task before the window goes away."""
+        self._tick.stop()
+        self.preview.show_file(None)
+        self.controller.cancel()
+        for pool in self.pools:
+            pool.waitForDone()
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()

@@ -1,0 +1,168 @@
+"""The desktop app end to end, offscreen, against the in-process simulator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtMultimedia import QMediaPlayer
+
+from app.ui.backend import Backend
+from app.ui.editor import MODEL_ROLE
+from app.ui.settings import AppSettings
+from app.ui.window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def window(qtbot, answers):
+    backend = Backend(demo=True, demo_speed=50)
+    win = MainWindow(AppSettings(), backend)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.shutdown()
+    backend.close()
+
+
+def type_prompt(window, text):
+    window.editor.form.fields["prompt"].widget.setPlainText(text)
+
+
+def choose_model(window, model_id):
+    combo = window.editor.picker.combo
+    index = combo.findData(model_id, MODEL_ROLE)
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def build_three_jobs(window):
+    window.add_job("Image")
+    type_prompt(window, "A red fox in fresh snow")
+    window.add_job("Video")
+    type_prompt(window, "Waves rolling onto a beach")
+    window.add_job("Video")
+    choose_model(window, "google/veo3.1/text-to-video")
+    type_prompt(window, "A lighthouse at dusk")
+    resolution = window.editor.form.fields["resolution"].widget
+    resolution.setCurrentIndex(resolution.findData("1080p"))
+
+
+def test_build_run_preview_play_save_reload(qtbot, window, tmp_path, answers):
+    build_three_jobs(window)
+    rows = window.jobs.rows
+    assert [r.spec.model for r in rows] == ["black-forest-labs/flux-2-pro/text-to-image",
+                                           "bytedance/seedance-v1.5-pro-fast/text-to-video",
+                                           "google/veo3.1/text-to-video"]
+    assert rows[2].spec.inputs == {"prompt": "A lighthouse at dusk", "resolution": "1080p"}
+    assert all(r.state == "ready" and r.cost is not None for r in rows)
+    qtbot.waitUntil(lambda: all(r.cost.is_quote for r in rows), timeout=10000)
+    assert "(quote)" in window.status_total.text()
+
+    assert window.set_output_dir(tmp_path / "out")
+    assert window.run_batch()
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=60000)
+    assert [r.state for r in rows] == ["done", "done", "done"], [r.error for r in rows]
+    assert "done 3" in window.status_progress.text()
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["successful"] == 3 and Path(rows[0].output_path).is_file()
+
+    window.select_rows([0])
+    assert window.preview.stack.currentWidget() is window.preview.image
+    assert not window.preview.image.pixmap().isNull()
+    for row in (1, 2):
+        window.select_rows([row])
+        player = window.preview.video.player
+        assert window.preview.stack.currentWidget() is window.preview.video
+        qtbot.waitUntil(lambda: player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=10000)
+        qtbot.waitUntil(lambda: player.position() > 300, timeout=15000)
+    qtbot.waitUntil(lambda: len(window.model.thumbnails) == 3, timeout=10000)
+
+    saved = tmp_path / "three.yaml"
+    assert window._write(saved, adopt=True)
+    before = window.jobs.specs()
+    window.new_document()
+    assert len(window.jobs) == 0
+    assert window.open_document(saved)
+    assert window.jobs.specs() == before
+
+
+def test_a_broken_file_shows_the_located_error_and_keeps_the_list(window, monkeypatch):
+    shown = []
+    monkeypatch.setattr("app.ui.window.show_problems", lambda parent, title, heading, problems: shown.append(problems))
+    window.add_job("Image")
+    type_prompt(window, "keep me")
+    assert not window.import_file(ROOT / "tests" / "engine" / "broken" / "bad-indent.yaml")
+    assert "line 4, column 11" in shown[0][0]
+    assert [r.spec.inputs["prompt"] for r in window.jobs.rows] == ["keep me"]
+
+
+def test_invalid_jobs_block_run_with_the_reason(window, monkeypatch):
+    shown = []
+    monkeypatch.setattr("app.ui.window.show_problems", lambda parent, title, heading, problems: shown.append(problems))
+    window.add_job("Image")  # no prompt yet
+    assert window.jobs.rows[0].state == "invalid"
+    assert not window.run_batch()
+    assert "prompt is required" in shown[0][0]
+
+
+def test_an_unwritable_output_folder_is_refused_when_chosen(window, tmp_path, answers):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert not window.set_output_dir(blocker / "sub")
+    assert answers and "cannot write" in answers[-1][2]
+
+
+def test_over_budget_asks_and_strict_budget_refuses(window, tmp_path, answers):
+    window.set_output_dir(tmp_path / "out")
+    window.add_job("Video")
+    choose_model(window, "google/veo3.1/text-to-video")
+    type_prompt(window, "expensive")
+    window.budget.setValue(1.0)
+    window.settings.strict_budget = True
+    assert not window.run_batch()
+    assert "above the budget" in answers[-1][2]
+
+
+def test_a_job_set_file_opens_with_its_output_folder(window):
+    assert window.open_document(ROOT / "resources" / "examples" / "product-launch.yaml")
+    assert len(window.jobs) == 5 and window.output_dir.name == "product-launch"
+    assert window.windowTitle().startswith("product-launch.yaml")
+
+
+def test_the_app_starts_and_closes_cleanly(qtbot, answers):
+    backend = Backend(demo=True)
+    win = MainWindow(AppSettings(), backend)
+    qtbot.addWidget(win)
+    win.show()
+    assert "DEMO" in win.status_mode.text()
+    assert win.close()
+    backend.close()
+
+
+def test_first_start_without_a_key_offers_the_demo(qtbot, monkeypatch):
+    from app.ui import main as ui_main
+    from app.ui.dialogs import FirstRunDialog
+
+    monkeypatch.setattr(FirstRunDialog, "exec", lambda self: 1)
+    settings = AppSettings()
+    assert ui_main.choose_mode(settings) is True
+    assert settings.first_run_done
+
+
+def test_settings_never_store_the_key_and_say_when_no_keyring_exists(qtbot, answers, tmp_path):
+    from app.ui.dialogs import SettingsDialog
+
+    settings = AppSettings()
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.key.setText("apikey-very-secret-value")
+    dialog.output.setText(str(tmp_path / "out"))
+    dialog.accept()
+    assert "no system keyring" in answers[-1][2]
+    settings.sync()
+    for path in (tmp_path / "settings").rglob("*"):
+        if path.is_file():
+            assert "apikey-very-secret-value" not in path.read_text(errors="ignore")
