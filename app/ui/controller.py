@@ -89,10 +89,6 @@ class RunController(QObject):
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
 
-    @property
-    def spent(self) -> Decimal:
-        return self.runner.spent if self.runner else Decimal(0)
-
     def _on_event(self, event: RunEvent) -> None:
         if event.kind == "batch":
             if event.state in ("paused", "stopped"):

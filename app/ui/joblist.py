@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import time
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -72,6 +73,11 @@ class JobList:
 
     def specs(self) -> list[JobSpec]:
         return [row.spec for row in self.rows]
+
+    def spent(self) -> Decimal:
+        """Charged at submit; a task that failed on the provider's side was refunded."""
+        return sum((row.cost.amount for row in self.rows
+                    if row.prediction_id and row.cost is not None and row.state != "failed"), Decimal(0))
 
     # --- structure -------------------------------------------------------------------
     def replace_all(self, specs: list[JobSpec]) -> None:

@@ -583,7 +583,7 @@ class MainWindow(QMainWindow):
         self.status_jobs.setText(f"{len(rows)} jobs")
         self.status_progress.setText(f"done {done} · failed {failed}")
         self.status_total.setText(f"total {self.costs.summary().total_label()}")
-        self.status_spent.setText(f"spent {format_money(self.controller.spent)}")
+        self.status_spent.setText(f"spent {format_money(self.jobs.spent())}")
         self.status_balance.setText(self.balance_text)
         self.status_balance.setVisible(bool(self.balance_text))
         self.status_total.setToolTip(f"Output folder: {self.output_dir}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtMultimedia import QMediaPlayer
 
+from app.engine.pricing import format_money
 from app.ui.backend import Backend
 from app.ui.editor import MODEL_ROLE
 from app.ui.settings import AppSettings
@@ -66,6 +67,7 @@ def test_build_run_preview_play_save_reload(qtbot, window, tmp_path, answers):
     qtbot.waitUntil(lambda: not window.controller.running, timeout=60000)
     assert [r.state for r in rows] == ["done", "done", "done"], [r.error for r in rows]
     assert "done 3" in window.status_progress.text()
+    assert window.status_spent.text() == f"spent {format_money(sum(r.cost.amount for r in rows))}"
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["successful"] == 3 and Path(rows[0].output_path).is_file()
 
