@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,6 +20,8 @@ class StallMeter:
         self.interval = interval_ms / 1000
         self.longest = 0.0
         self.ticks = 0
+        self.stalls: list[tuple[float, float]] = []
+        self._origin = time.perf_counter()
         self._last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setInterval(interval_ms)
@@ -33,7 +36,10 @@ class StallMeter:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.longest = max(self.longest, now - self._last - self.interval)
+        gap = now - self._last - self.interval
+        self.longest = max(self.longest, gap)
+        if gap > 0.03:
+            self.stalls.append((now - self._origin, gap))
         self._last = now
         self.ticks += 1
 
@@ -57,6 +63,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.setswitchinterval(0.001)  # as app.ui.main does
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 

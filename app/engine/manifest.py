@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app import __version__
-from app.engine.fileio import atomic_write_json, check_version
+from app.engine.fileio import atomic_write_text, check_version
 from app.engine.records import JobRecord, JobState
 
 MANIFEST_VERSION = 1
@@ -28,6 +28,13 @@ def _money(amount: Decimal | None) -> float | None:
 
 
 def result_entry(record: JobRecord) -> dict:
+    """Cached on the record until its next event: a 10,000-job manifest is rewritten often."""
+    if record.manifest_entry is None:
+        record.manifest_entry = _result_entry(record)
+    return record.manifest_entry
+
+
+def _result_entry(record: JobRecord) -> dict:
     first_file = record.files[0] if record.files else None
     stamps = record.timestamps
     submitted, completed = stamps.get("submitted_at"), stamps.get("downloading_at")
@@ -90,6 +97,22 @@ def build(records: list[JobRecord], *, batch: dict, mode: str, base_url: str) ->
     }
 
 
+def dumps(document: dict) -> str:
+    """Readable (one result per line) yet fast: an indent would force json's pure-Python
+    encoder, whose cost on every write competes with the window for the GIL."""
+    head = {k: v for k, v in document.items() if k != "results"}
+    lines = ["{"]
+    for key, value in head.items():
+        lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, default=str)},")
+    results = [json.dumps(r, ensure_ascii=False, default=str) for r in document.get("results", [])]
+    lines.append('  "results": [' + ("" if results else "]"))
+    if results:
+        lines.append(",\n".join(f"    {line}" for line in results))
+        lines.append("  ]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 class ManifestWriter:
     """Rewrites the manifest at most every ``interval`` seconds, and always when forced."""
 
@@ -104,7 +127,7 @@ class ManifestWriter:
             now = time.monotonic()
             if not force and now - self._last < self.interval:
                 return
-            atomic_write_json(self.path, document_factory())
+            atomic_write_text(self.path, dumps(document_factory()))
             self._last = now
 
 

@@ -101,6 +101,7 @@ class JobRecord:
     refunded: bool = False
     timestamps: dict[str, float] = field(default_factory=dict)
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    manifest_entry: dict | None = field(default=None, repr=False)
 
     @property
     def best_cost(self) -> Cost:

@@ -366,6 +366,7 @@ class BatchRunner:
         self._write_manifest(force=state in (JobState.NEEDS_ATTENTION,))
 
     def _emit(self, record: JobRecord, **details) -> None:
+        record.manifest_entry = None  # every change of a record passes through here
         details.setdefault("prediction_id", record.prediction_id)
         details.setdefault("cost", record.best_cost)
         self.on_event(RunEvent(kind="job", state=record.state.value, job_index=record.index,

@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, help="keep outputs and uploads here instead of a temp folder")
     # Benchmarks need very large outputs; a padded MP4 still plays.
     parser.add_argument("--pad-video-mb", type=int, default=0, help=argparse.SUPPRESS)
+    # For a parent app: stop when its end of our stdin closes, even if it died without asking.
+    parser.add_argument("--exit-with-stdin", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -78,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    if args.exit_with_stdin:
+        threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), name="parent-watch", daemon=True).start()
     print(f"Atlas simulator listening on {server.base_url}", flush=True)
     print(f"  demo key: {DEMO_KEY}   speed: x{args.speed:g}   faults: {plan.describe()}   "
           f"balance: ${args.balance}", flush=True)

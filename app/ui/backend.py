@@ -10,6 +10,38 @@ from app.engine.client import DEFAULT_BASE_URL, AtlasClient
 from app.engine.timing import TimingModel
 
 
+class DemoServer:
+    """The simulator in a child process: its rendering and serving would otherwise compete
+    with the window for the GIL. It exits when this process's end of its stdin closes."""
+
+    def __init__(self, speed: float):
+        import subprocess
+        import sys
+
+        # Lower priority: rendering demo videos must never take CPU from the window.
+        lower_priority = (lambda: os.nice(10)) if hasattr(os, "nice") else None
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "app.sim", "--port", "0", "--speed", str(speed), "--exit-with-stdin"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=lower_priority)
+        first = self.process.stdout.readline()
+        if "listening on " not in first:
+            self.stop()
+            raise RuntimeError("the demo simulator did not start; run `python -m app.sim` to see why")
+        self.base_url = first.split("listening on ", 1)[1].strip()
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+
+
 class Backend:
     """Owns the simulator in demo mode. Clients are made per use: requests sessions are not
     meant to be shared across the worker threads that poll, quote and download."""
@@ -20,9 +52,9 @@ class Backend:
         self._server = None
         self._key: str | None = None
         if demo:
-            from app.sim import DEMO_KEY, SimServer
+            from app.sim import DEMO_KEY
 
-            self._server = SimServer(port=0, speed=demo_speed).start()
+            self._server = DemoServer(demo_speed)
             self.base_url = self._server.base_url
             self._key = DEMO_KEY
         else:

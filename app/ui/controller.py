@@ -6,6 +6,7 @@ and are applied to the job list in one place (``_on_event``).
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,35 +38,52 @@ class RunController(QObject):
         self._bridge = _Bridge(self)
         self._bridge.event.connect(self._on_event)
         self.runner: BatchRunner | None = None
+        self._active = False
+        self._cancel_requested = False
+        self._lock = threading.Lock()
         self.out_dir: Path | None = None
         self._row_of: list[int] = []
         self._client = None
 
     @property
     def running(self) -> bool:
-        return self.runner is not None
+        return self._active
 
     def start(self, rows: list[int], out_dir: Path, concurrency: int, limits: TimeLimits,
               max_spend: Decimal | None) -> None:
-        """Raises InvalidJobsError (before anything is submitted) when a job is invalid."""
+        """Starts at once; the runner is built (and the jobs validated again) on a pool thread
+        so a big batch never blocks the window. An invalid job ends the run before any submit."""
         specs = [self.jobs.rows[r].spec for r in rows]
         quotes = {i: self.jobs.rows[r].cost for i, r in enumerate(rows)
                   if self.jobs.rows[r].cost is not None and self.jobs.rows[r].cost.basis == QUOTE}
         self._client = self.backend.client()
-        self.runner = BatchRunner(specs, client=self._client, catalog=self.backend.catalog, out_dir=out_dir,
-                                  on_event=self._bridge.event.emit, concurrency=concurrency, quotes=quotes,
-                                  limits=limits, timing=self.backend.timing(), max_spend=max_spend,
-                                  mode="demo" if self.backend.demo else "live", spawn=self._spawn)
+        self._active = True
+        self._cancel_requested = False
         self.out_dir = out_dir
         self._row_of = list(rows)
         for row in rows:
-            self.jobs.rows[row].reset_run_state()
-            self.jobs.rows[row].state = "queued"
-            self.jobs.rows[row].output_path = None
+            job = self.jobs.rows[row]
+            job.reset_run_state()
+            job.state = "queued"
+            job.output_path = None
             self.jobs.changed(row)
+        client, catalog, timing = self._client, self.backend.catalog, self.backend.timing()
+        mode = "demo" if self.backend.demo else "live"
+
+        def build_and_run() -> BatchResult:
+            runner = BatchRunner(specs, client=client, catalog=catalog, out_dir=out_dir,
+                                 on_event=self._bridge.event.emit, concurrency=concurrency, quotes=quotes,
+                                 limits=limits, timing=timing, max_spend=max_spend, mode=mode, spawn=self._spawn)
+            with self._lock:
+                self.runner = runner
+                cancelled = self._cancel_requested
+            if cancelled:
+                runner.cancel()
+            return runner.run()
+
         # One thread dispatches, the rest run jobs.
         self.pool.setMaxThreadCount(concurrency + 1)
-        task = Task(self.runner.run)
+        task = Task(build_and_run)
         task.signals.done.connect(self._on_finished)
         task.signals.failed.connect(self._on_crashed)
         self.pool.start(task)
@@ -75,16 +93,19 @@ class RunController(QObject):
         self.pool.start(Call(work))
 
     def cancel(self, row: int | None = None) -> None:
-        if self.runner is None:
-            return
+        with self._lock:
+            if self.runner is None:
+                self._cancel_requested = self._active and row is None
+                return
         if row is None:
             self.runner.cancel()
         elif row in self._row_of:
             self.runner.cancel(self._row_of.index(row))
 
     def pause(self) -> None:
-        if self.runner is not None:
-            self.runner.pause()
+        runner = self.runner
+        if runner is not None:
+            runner.pause()
 
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
@@ -94,7 +115,7 @@ class RunController(QObject):
             if event.state in ("paused", "stopped"):
                 self.halted.emit(event.state, event.message)
             return
-        if self.runner is None or event.job_index is None or event.job_index >= len(self._row_of):
+        if not self._active or event.job_index is None or event.job_index >= len(self._row_of):
             return
         row = self._row_of[event.job_index]
         self.jobs.apply_event(row, event)
@@ -106,7 +127,9 @@ class RunController(QObject):
         self._on_finished(None, error)
 
     def _on_finished(self, result: BatchResult | None, error: str | None = None) -> None:
-        self.runner = None
+        with self._lock:
+            self.runner = None
+        self._active = False
         if self._client is not None:
             self._client.close()
             self._client = None

@@ -22,3 +22,18 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.state = option.state
         style = option.widget.style() if option.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+def warm_up(delegate: ProgressDelegate, view) -> None:
+    """The first progress bar a style draws costs tens of milliseconds (caches, fonts);
+    pay that while the window is being built, not when the first job starts."""
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(120, 24, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    bar = QStyleOptionProgressBar()
+    bar.rect = image.rect()
+    bar.minimum, bar.maximum, bar.progress, bar.text = 0, 100, 50, "50%"
+    bar.textVisible = True
+    view.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+    painter.end()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# Imported here, before the window shows: importing PyAV loads FFmpeg with the GIL held,
+# which would freeze the window if the first video thumbnail did it mid-batch.
+import av
+import PIL.Image  # noqa: F401 - PyAV's to_image() imports it lazily, for the same reason
 from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader
 
@@ -14,8 +18,6 @@ THUMBNAIL = QSize(48, 48)
 
 def make_thumbnail(path: str) -> QImage:
     if Path(path).suffix.lower() in (".mp4", ".mov", ".webm"):
-        import av
-
         with av.open(path) as container:
             frame = next(container.decode(video=0)).to_image().convert("RGB")
         data = frame.tobytes()

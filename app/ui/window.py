@@ -12,14 +12,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QDoubleSpinBox, QFileDialog, Q
                                QMessageBox, QSplitter, QTableView, QWidget)
 
 from app.engine import jobset
-from app.engine.jobs import JobSpec, validate_jobs
+from app.engine.jobs import JobSpec
 from app.engine.pricing import format_money
 from app.engine.runner import TimeLimits
 from app.ui import documents
 from app.ui.backend import Backend
 from app.ui.controller import RunController
 from app.ui.costs import CostService
-from app.ui.delegates import ProgressDelegate
+from app.ui.delegates import ProgressDelegate, warm_up
 from app.ui.dialogs import SettingsDialog, folder_problem, show_problems
 from app.ui.editor import JobEditor
 from app.ui.joblist import JobList
@@ -78,7 +78,9 @@ class MainWindow(QMainWindow):
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.table.setDragDropOverwriteMode(False)
-        self.table.setItemDelegateForColumn(PROGRESS, ProgressDelegate(self.table))
+        progress_delegate = ProgressDelegate(self.table)
+        self.table.setItemDelegateForColumn(PROGRESS, progress_delegate)
+        warm_up(progress_delegate, self.table)
         self.table.verticalHeader().setDefaultSectionSize(52)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setStretchLastSection(False)
@@ -427,10 +429,11 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Nothing to run", "Every job has already run. Add or duplicate jobs, or "
                                                             "use Retry failed.")
             return False
-        problems = validate_jobs([self.jobs.rows[r].spec for r in rows], self.backend.catalog)
+        # The cost service keeps each row's problems current as the user edits.
+        problems = [f'row {r + 1} "{self.jobs.rows[r].spec.name}": {message}'
+                    for r in rows for message in self.jobs.rows[r].problems]
         if problems:
-            show_problems(self, "Fix these jobs first", "Nothing was submitted: some jobs are not valid.",
-                          [self._describe_problem(rows, p) for p in problems])
+            show_problems(self, "Fix these jobs first", "Nothing was submitted: some jobs are not valid.", problems)
             return False
         if (problem := folder_problem(self.output_dir)) is not None:
             QMessageBox.warning(self, "Output folder", problem)
@@ -459,11 +462,6 @@ class MainWindow(QMainWindow):
         self.editor.setEnabled(False)
         self._update_actions()
         return True
-
-    def _describe_problem(self, rows: list[int], problem) -> str:
-        if problem.index is None:
-            return problem.message
-        return f'row {rows[problem.index] + 1} "{problem.job_name}": {problem.message}'
 
     def retry_failed(self) -> None:
         rows = [r for r in (self.selected_rows() or range(len(self.jobs))) if self.jobs.rows[r].state == "failed"]
