@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 import threading
 import time
 from decimal import Decimal
@@ -16,6 +15,7 @@ from app.engine import appdirs, jobset, secrets
 from app.engine.catalog import Catalog
 from app.engine.client import DEFAULT_BASE_URL, AtlasClient
 from app.engine.jobs import validate_jobs
+from app.engine.outputs import folder_problem
 from app.engine.pricing import ESTIMATE, Cost, PriceTable, format_cost, format_money, quote_bodies, summarize
 from app.engine.records import JobState, RunEvent
 from app.engine.runner import BatchRunner, TimeLimits
@@ -51,16 +51,6 @@ def backend(demo: bool, speed: float):
         client.close()
 
 
-def _folder_problem(folder: Path) -> str | None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
-            pass
-    except OSError as exc:
-        return f"cannot write to the output folder {folder}: {exc.strerror or exc}"
-    return None
-
-
 def run_command(args) -> int:
     out, err = sys.stdout, sys.stderr
     key, _ = secrets.api_key()
@@ -90,7 +80,7 @@ def run_command(args) -> int:
             return EXIT_INVALID
         if not out_dir.is_absolute() and args.out is None:
             out_dir = args.jobset.parent / out_dir
-        if not args.estimate and (problem := _folder_problem(out_dir)):
+        if not args.estimate and (problem := folder_problem(out_dir)):
             print(f"error: {problem}", file=err)
             return EXIT_INVALID
 

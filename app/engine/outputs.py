@@ -7,6 +7,7 @@ they are; nothing can climb out of the output folder.
 from __future__ import annotations
 
 import re
+import tempfile
 import threading
 import unicodedata
 from pathlib import Path, PurePosixPath
@@ -37,6 +38,17 @@ def subfolder_problem(subfolder: str | None) -> str | None:
         return f"output_subfolder {subfolder} must be a relative folder inside the output folder"
     if any(part == ".." for part in re.split(r"[\\/]", subfolder)):
         return f"output_subfolder {subfolder} must not contain '..'"
+    return None
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why outputs cannot go to ``folder``, checked when it is chosen, not at the end of a run."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        return f"cannot write to the output folder {folder}: {exc.strerror or exc}"
     return None
 
 

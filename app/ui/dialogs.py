@@ -9,20 +9,13 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
 
 from app.engine import secrets
 from app.engine.client import DEFAULT_BASE_URL
+from app.engine.outputs import folder_problem as output_folder_problem
 from app.ui.settings import AppSettings
 
 
 def folder_problem(folder: Path) -> str | None:
-    """Refuse an unusable output folder when it is chosen, not at the end of a run."""
-    import tempfile
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
-            pass
-    except OSError as exc:
-        return f"Batch Studio cannot write to {folder} ({exc.strerror or exc}). Choose another folder."
-    return None
+    problem = output_folder_problem(folder)
+    return f"Batch Studio {problem}. Choose another folder." if problem else None
 
 
 class SettingsDialog(QDialog):

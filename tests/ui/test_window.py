@@ -168,3 +168,26 @@ def test_settings_never_store_the_key_and_say_when_no_keyring_exists(qtbot, answ
     for path in (tmp_path / "settings").rglob("*"):
         if path.is_file():
             assert "apikey-very-secret-value" not in path.read_text(errors="ignore")
+
+
+def test_settings_are_typed_bounded_and_remembered(qtbot):
+    settings = AppSettings()
+    settings.concurrency = 500
+    settings.strict_budget = True
+    settings.output_dir = Path("/tmp/somewhere")
+    again = AppSettings()
+    assert again.concurrency == 64 and again.strict_budget is True and again.output_dir == Path("/tmp/somewhere")
+    settings.qsettings.setValue("run/concurrency", "many")
+    assert AppSettings().concurrency == 4
+
+
+def test_one_field_edited_across_several_selected_jobs(qtbot, window):
+    for _ in range(3):
+        window.add_job("Video")
+        type_prompt(window, "same scene")
+    window.select_rows([0, 1, 2])
+    assert "Editing 3 jobs" in window.editor.heading.text()
+    duration = window.editor.form.fields["duration"].widget
+    duration.setValue(9)
+    assert [r.spec.inputs.get("duration") for r in window.jobs.rows] == [9, 9, 9]
+    assert [r.spec.name for r in window.jobs.rows] == ["video 1", "video 2", "video 3"]
