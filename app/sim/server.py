@@ -581,5 +581,8 @@ class SimServer:
     def stats(self) -> dict:
         return self.state.stats()
 
-    def log_entries(self) -> list[dict]:
-        return self.state.log.entries()
+    def log_entries(self, until=None, timeout: float = 10.0) -> list[dict]:
+        """The request log; with ``until``, waits (up to ``timeout``) until it holds for the entries."""
+        if until is None:
+            return self.state.log.entries()
+        return self.state.log.wait_for(until, timeout)

@@ -107,6 +107,7 @@ class RequestLog:
 
     def __init__(self, path: Path | None, keep: int = 100_000):
         self._lock = threading.Lock()
+        self._written = threading.Condition(self._lock)
         self._entries: collections.deque[dict] = collections.deque(maxlen=keep)
         self._file = open(path, "a", encoding="utf-8", buffering=1) if path else None
 
@@ -117,9 +118,16 @@ class RequestLog:
             self._entries.append(entry)
             if self._file:
                 self._file.write(line + "\n")
+            self._written.notify_all()
 
     def entries(self) -> list[dict]:
         with self._lock:
+            return list(self._entries)
+
+    def wait_for(self, predicate, timeout: float = 10.0) -> list[dict]:
+        """Entries once ``predicate(entries)`` holds: a request is logged just after its reply."""
+        with self._written:
+            self._written.wait_for(lambda: predicate(list(self._entries)), timeout)
             return list(self._entries)
 
     def close(self) -> None:

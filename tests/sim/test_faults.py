@@ -48,7 +48,8 @@ def test_submit429_creates_nothing_and_a_retry_can_succeed(make_sim):
     assert 429 in statuses and 200 in statuses
     limited = [s for s in statuses if s == 429]
     assert sim.stats()["tasks_created"] == len(statuses) - len(limited)
-    reply = next(e for e in sim.log_entries() if e.get("status") == 429)
+    reply = next(e for e in sim.log_entries(until=lambda log: any(e.get("status") == 429 for e in log))
+                 if e.get("status") == 429)
     assert "submit429" in reply["faults"]
 
 
@@ -84,7 +85,8 @@ def test_reset_on_poll(make_sim, make_client):
     sim = make_sim(faults="reset=1")
     with pytest.raises(requests.ConnectionError):
         submit(sim)
-    task_id = next(e["task_id"] for e in sim.log_entries() if e.get("kind") == "submit")
+    task_id = next(e["task_id"] for e in sim.log_entries(until=lambda log: any(e.get("kind") == "submit" for e in log))
+                   if e.get("kind") == "submit")
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{sim.base_url}/api/v1/model/prediction/{task_id}", headers=AUTH, timeout=10)
 
@@ -129,7 +131,8 @@ def test_expire_makes_the_output_url_dead_on_arrival(make_sim, make_client):
 def test_slow_delays_the_reply_and_says_so_in_the_log(make_sim):
     sim = make_sim(faults="slow=1:0.05")
     assert requests.get(f"{sim.base_url}/api/v1/models", timeout=10).status_code == 200
-    entry = next(e for e in sim.log_entries() if e["path"] == "/api/v1/models")
+    entry = next(e for e in sim.log_entries(until=lambda log: any(e["path"] == "/api/v1/models" for e in log))
+                 if e["path"] == "/api/v1/models")
     assert "slow" in entry["faults"] and entry["ms"] >= 50
 
 

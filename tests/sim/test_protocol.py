@@ -223,7 +223,8 @@ def test_authorization_sent_to_an_output_url_is_recorded_not_refused(sim, client
     result = client.wait(client.submit({"model": "google/imagen4", "prompt": "x"}, "Image")["id"])
     assert requests.get(result.outputs[0], headers=AUTH, timeout=10).status_code == 200
     assert sim.stats()["downloads_with_authorization"] == 1
-    downloads = [e for e in sim.log_entries() if e.get("kind") == "download"]
+    entries = sim.log_entries(until=lambda log: any(e.get("kind") == "download" for e in log))
+    downloads = [e for e in entries if e.get("kind") == "download"]
     assert downloads[-1]["authorization"] is True
 
 
@@ -326,6 +327,7 @@ def test_unknown_prediction_is_404(client):
 
 def test_request_log_is_json_lines_without_the_key(sim, client, tmp_path):
     client.submit({"model": "google/imagen4", "prompt": "x"}, "Image")
+    sim.log_entries(until=lambda log: any(e.get("kind") == "submit" for e in log))
     lines = (tmp_path / "sim-0.jsonl").read_text(encoding="utf-8").splitlines()
     entries = [json.loads(line) for line in lines]
     submit = next(e for e in entries if e.get("kind") == "submit")
