@@ -475,8 +475,9 @@ class MainWindow(QMainWindow):
     def _batch_halted(self, status: str, reason: str) -> None:
         self.statusBar().showMessage(f"Batch {status}: {reason}", 15000)
         if "401" in reason or "API key" in reason:
-            QMessageBox.warning(self, "API key rejected", f"{reason}\n\nThe batch stopped. Enter a valid key in "
-                                "Settings, then Run again: jobs that were not submitted are still queued.")
+            QMessageBox.warning(self, "API key rejected", f"{reason}\n\nThe batch stopped. Enter a valid key, "
+                                "then Run again: jobs that were not submitted are still queued.")
+            self.open_settings()
         elif "402" in reason or "balance" in reason.lower():
             self.refresh_balance()
             QMessageBox.warning(self, "Insufficient balance", f"{reason}\n\nThe batch is paused: nothing new is "

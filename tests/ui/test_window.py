@@ -191,3 +191,17 @@ def test_one_field_edited_across_several_selected_jobs(qtbot, window):
     duration.setValue(9)
     assert [r.spec.inputs.get("duration") for r in window.jobs.rows] == [9, 9, 9]
     assert [r.spec.name for r in window.jobs.rows] == ["video 1", "video 2", "video 3"]
+
+
+def test_a_rejected_key_stops_the_batch_and_asks_for_a_key(qtbot, window, tmp_path, answers, monkeypatch):
+    asked = []
+    monkeypatch.setattr(window, "open_settings", lambda: asked.append(True))
+    window.backend._key = "apikey-revoked"
+    window.set_output_dir(tmp_path / "out")
+    window.add_job("Image")
+    type_prompt(window, "a cat")
+    window.costs.wait()
+    assert window.run_batch()
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=20000)
+    assert asked and any("API key rejected" == title for _, title, _ in answers)
+    assert window.jobs.rows[0].state == "queued" and window.jobs.rows[0].prediction_id is None
