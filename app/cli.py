@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--estimate", action="store_true", help="print the cost table and submit nothing")
     run.add_argument("--max-spend", type=_money, metavar="USD", help="never submit a job that would cross this")
     run.add_argument("--yes", action="store_true", help="do not ask for confirmation before spending money")
+    run.add_argument("--resume", action="store_true", help="continue the batch stored in --out after a crash or "
+                     "kill: submitted jobs are polled and downloaded, never submitted again")
+    run.add_argument("--retry-failed", action="store_true", help="rerun only the failed jobs of the batch in --out")
     run.add_argument("--demo-speed", type=float, default=DEMO_SPEED, help=argparse.SUPPRESS)
     sim = commands.add_parser("sim", help="run the local Atlas simulator", add_help=False)
     sim.add_argument("args", nargs=argparse.REMAINDER)

@@ -20,6 +20,8 @@ from app.engine.pricing import ESTIMATE, Cost, PriceTable, format_cost, format_m
 from app.engine.records import JobState, RunEvent
 from app.engine.runner import BatchRunner, TimeLimits
 from app.engine.timing import TimingModel
+from app.engine.store import JobStore, StoreError
+from app.engine.fileio import NewerVersionError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_INVALID, EXIT_STOPPED = 0, 1, 2, 3
 DEMO_BANNER = """\
@@ -108,10 +110,35 @@ def run_command(args) -> int:
         history = appdirs.data_dir() / f"timing-{mode}.json"
         timing = TimingModel(history, scale=1.0 / args.demo_speed if demo else 1.0)
         reporter = ConsoleReporter(len(jobs), out, err)
-        runner = BatchRunner(jobs, client=client, catalog=catalog, out_dir=out_dir, on_event=reporter.handle,
-                             concurrency=concurrency, prices=prices, quotes=quotes, timing=timing,
-                             limits=TimeLimits(), max_spend=args.max_spend, mode=mode)
-        result = _run_interruptibly(runner, err)
+        options = dict(client=client, out_dir=out_dir, on_event=reporter.handle, concurrency=concurrency,
+                       prices=prices, timing=timing, limits=TimeLimits(), max_spend=args.max_spend, mode=mode)
+        try:
+            store = JobStore(out_dir)
+        except (StoreError, NewerVersionError) as exc:
+            print(f"error: {exc}", file=err)
+            return EXIT_INVALID
+        try:
+            if args.resume or args.retry_failed:
+                runner = BatchRunner.from_store(store, catalog=catalog, retry_failed=args.retry_failed, **options)
+                reporter.total = len(runner.records)
+                waiting = sum(1 for r in runner.records if not r.state.is_terminal)
+                print(f"Resuming {len(runner.records)} job(s) in {out_dir}: {waiting} not finished; submitted jobs "
+                      "are followed, never submitted again.", file=err)
+            else:
+                unfinished = store.unfinished()
+                if unfinished:
+                    print(f"error: {out_dir} holds an unfinished batch ({unfinished} job(s) not finished). Continue it "
+                          "with --resume (nothing is submitted twice), or choose another --out.", file=err)
+                    return EXIT_INVALID
+                archive_previous_manifest(out_dir, store.latest_batch())
+                runner = BatchRunner(jobs, catalog=catalog, quotes=quotes, store=store, **options)
+        except StoreError as exc:
+            print(f"error: {exc}", file=err)
+            return EXIT_INVALID
+        try:
+            result = _run_interruptibly(runner, err)
+        finally:
+            store.close()
         reporter.close()
         _print_summary(out, result, out_dir)
     if result.status in ("stopped", "paused") and result.reason != "cancelled by the user":
@@ -119,6 +146,13 @@ def run_command(args) -> int:
     if any(r.state != JobState.DONE for r in result.records):
         return EXIT_SOME_FAILED
     return EXIT_OK
+
+
+def archive_previous_manifest(out_dir: Path, previous_batch: int | None) -> None:
+    """A new batch in a used folder keeps the old batch's manifest beside the new one."""
+    current = out_dir / "manifest.json"
+    if previous_batch is not None and current.is_file():
+        current.replace(out_dir / f"manifest-batch-{previous_batch}.json")
 
 
 def _run_interruptibly(runner: BatchRunner, err: TextIO):

@@ -11,8 +11,10 @@ def main(argv: list[str]) -> int:
         from app.bench.engine import main as run
     elif which == "gui":
         from app.bench.gui import main as run
+    elif which == "soak":
+        from app.bench.soak import main as run
     else:
-        print("usage: python -m app.bench engine|gui [options]", file=sys.stderr)
+        print("usage: python -m app.bench engine|gui|soak [options]", file=sys.stderr)
         return 2
     return run(argv[1:])
 

@@ -102,6 +102,16 @@ class JobRecord:
     timestamps: dict[str, float] = field(default_factory=dict)
     cancel_event: threading.Event = field(default_factory=threading.Event)
     manifest_entry: dict | None = field(default=None, repr=False)
+    # Queue control and resume: where it stands in the queue, whether the user held it back,
+    # which batch of the folder's store it belongs to, and where its files were meant to go.
+    queue_order: float | None = None
+    paused: bool = False
+    batch: int = 0
+    planned_paths: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.queue_order is None:
+            self.queue_order = float(self.index)
 
     @property
     def best_cost(self) -> Cost:

@@ -19,15 +19,18 @@ from app.engine import manifest
 from app.engine.catalog import Catalog
 from app.engine.client import AtlasClient, Backoff
 from app.engine.errors import (AtlasError, AuthError, DownloadError, FatalError, InsufficientBalanceError,
-                               NotFoundError, OutputExpiredError, RetryableError, UnknownOutcomeError)
+                               NotFoundError, OutputExpiredError, RateLimitedError, RetryableError,
+                               UnknownOutcomeError)
 from app.engine.jobs import JobSpec, Problem, validate_jobs
 from app.engine.outputs import OutputPlanner
 from app.engine.pricing import Cost, PriceTable
 from app.engine.records import JobRecord, JobState, OutputFile, RunEvent
 from app.engine.timing import PollSchedule, TimingModel
 from app.engine.uploads import UploadCache
+from app.engine.store import JobStore, StoreError
 
 NOT_VISIBLE_GRACE = 30.0
+FOLLOW_STATES = frozenset({JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING})
 DOWNLOAD_ATTEMPTS = 4
 
 
@@ -59,6 +62,43 @@ class _Cancelled(Exception):
     pass
 
 
+class ModelLimiter:
+    """Per-model concurrency that halves on a 429 and creeps back up with each success
+    (additive increase, multiplicative decrease), never above the configured maximum."""
+
+    def __init__(self, maximum: int):
+        self.maximum = maximum
+        self.limits: dict[str, int] = {}
+        self._active: dict[str, int] = {}
+        self._credit: dict[str, int] = {}
+
+    def allows(self, model: str) -> bool:
+        return self._active.get(model, 0) < self.limits.get(model, self.maximum)
+
+    def started(self, model: str) -> None:
+        self._active[model] = self._active.get(model, 0) + 1
+
+    def finished(self, model: str) -> None:
+        self._active[model] = max(0, self._active.get(model, 0) - 1)
+
+    def rate_limited(self, model: str) -> int:
+        self.limits[model] = max(1, self.limits.get(model, self.maximum) // 2)
+        self._credit[model] = 0
+        return self.limits[model]
+
+    def succeeded(self, model: str) -> None:
+        limit = self.limits.get(model, self.maximum)
+        if limit >= self.maximum:
+            return
+        self._credit[model] = self._credit.get(model, 0) + 1
+        if self._credit[model] >= limit:
+            self.limits[model] = limit + 1
+            self._credit[model] = 0
+
+    def throttled(self) -> dict[str, int]:
+        return {m: n for m, n in self.limits.items() if n < self.maximum}
+
+
 class BatchRunner:
     def __init__(self, jobs: list[JobSpec], *, client: AtlasClient, catalog: Catalog, out_dir: Path,
                  on_event: Callable[[RunEvent], None] = lambda event: None, concurrency: int = 4,
@@ -66,16 +106,23 @@ class BatchRunner:
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] | None = None,
                  limits: TimeLimits = TimeLimits(), timing: TimingModel | None = None,
                  max_spend: Decimal | None = None, mode: str = "live",
-                 spawn: Callable[[Callable[[], None]], None] | None = None, backoff: Backoff | None = None):
-        problems = validate_jobs(jobs, catalog)
-        if problems:
-            raise InvalidJobsError(problems)
-        prices = prices or PriceTable.load()
-        quotes = quotes or {}
-        self.records = [JobRecord(i, job, catalog.get(job.model), prices.estimate(catalog.get(job.model), job.inputs),
-                                  quotes.get(i)) for i, job in enumerate(jobs)]
-        for record in self.records:
-            record.timestamps["queued_at"] = time.time()
+                 spawn: Callable[[Callable[[], None]], None] | None = None, backoff: Backoff | None = None,
+                 store: JobStore | None = None, records: list[JobRecord] | None = None):
+        if records is None:
+            problems = validate_jobs(jobs, catalog)
+            if problems:
+                raise InvalidJobsError(problems)
+            prices = prices or PriceTable.load()
+            quotes = quotes or {}
+            records = [JobRecord(i, job, catalog.get(job.model),
+                                 prices.estimate(catalog.get(job.model), job.inputs), quotes.get(i))
+                       for i, job in enumerate(jobs)]
+            for record in records:
+                record.timestamps["queued_at"] = time.time()
+            if store is not None:
+                store.new_batch(records)
+        self.records = records
+        self.store = store
         self.client = client
         self.out_dir = out_dir
         self.on_event = on_event
@@ -92,10 +139,46 @@ class BatchRunner:
         self.uploads = UploadCache(client)
         self.manifest = manifest.ManifestWriter(out_dir)
         self._cond = threading.Condition()
-        self._in_flight = 0
+        self._in_flight: set[int] = set()
+        self.limiter = ModelLimiter(self.concurrency)
         self._halt: tuple[str, str] | None = None  # ("paused" | "stopped", reason)
         self._started_wall = None
         self._batch_status = "not started"
+
+    @classmethod
+    def from_store(cls, store: JobStore, *, catalog: Catalog, retry_failed: bool = False, **options) -> "BatchRunner":
+        """The latest batch of a folder's store, after a crash, a kill or a closed window.
+
+        Submitted jobs are followed (polled, downloaded), never submitted again; a job caught
+        mid-submit needs a decision; queued jobs stay queued; with ``retry_failed`` the failed
+        ones are queued again (a failed task was refunded, so this is a new charge).
+        """
+        records = []
+        for stored in store.load():
+            model = catalog.get(stored.spec.model)
+            if model is None:
+                raise StoreError(f'job "{stored.spec.name}" uses {stored.spec.model}, which the catalog no longer '
+                                 "lists; it cannot be resumed")
+            record = JobRecord(stored.position, stored.spec, model, stored.estimate, stored.quote,
+                               state=stored.state, prediction_id=stored.prediction_id,
+                               output_urls=stored.output_urls, files=stored.files, request_ids=stored.request_ids,
+                               error=stored.error, submit_attempts=stored.submit_attempts, refunded=stored.refunded,
+                               timestamps=stored.timestamps, queue_order=stored.queue_order, paused=stored.paused,
+                               batch=stored.batch, planned_paths=stored.planned_paths)
+            if record.state == JobState.SUBMITTING:
+                record.state = JobState.NEEDS_ATTENTION
+                record.error = ("the batch stopped while this job was being submitted: Atlas Cloud may have created "
+                                "(and billed) it. Check the dashboard, then resubmit or drop it.")
+            elif record.state in FOLLOW_STATES and not record.prediction_id:
+                record.state = JobState.QUEUED  # cannot happen by construction; a queued job is the safe reading
+            elif retry_failed and record.state == JobState.FAILED:
+                record.state, record.error, record.prediction_id, record.refunded = JobState.QUEUED, None, None, False
+                record.output_urls, record.files, record.planned_paths = [], [], []
+            records.append(record)
+        for record in records:
+            store.save(record)
+        remove_partial_downloads(options["out_dir"])
+        return cls([], catalog=catalog, store=store, records=records, **options)
 
     # --- control (any thread) ----------------------------------------------------------
     def cancel(self, index: int | None = None) -> None:
@@ -117,6 +200,30 @@ class BatchRunner:
             if self._halt is None:
                 self._halt = ("paused", reason)
                 self._emit_batch("paused", reason)
+            self._cond.notify_all()
+
+    def resume(self) -> None:
+        """Lets a paused queue submit again (the next run() picks up where it stopped)."""
+        with self._cond:
+            if self._halt is not None and self._halt[0] == "paused":
+                self._halt = None
+            self._cond.notify_all()
+
+    def pause_job(self, index: int, paused: bool = True) -> None:
+        """Holds one queued job back (or lets it go) without pausing the rest."""
+        with self._cond:
+            record = self.records[index]
+            record.paused = paused
+            self._emit(record, message="held back" if paused else "")
+            self._cond.notify_all()
+
+    def move(self, index: int, where: str) -> None:
+        """Moves a queued job to the ``top`` or ``bottom`` of the queue."""
+        with self._cond:
+            orders = [r.queue_order for r in self.records]
+            record = self.records[index]
+            record.queue_order = (min(orders) - 1) if where == "top" else (max(orders) + 1)
+            self._emit(record)
             self._cond.notify_all()
 
     @property
@@ -143,36 +250,63 @@ class BatchRunner:
             self._dispatch(spawn)
         finally:
             with self._cond:
-                self._cond.wait_for(lambda: self._in_flight == 0)
+                self._cond.wait_for(lambda: not self._in_flight)
             if own_pool is not None:
                 own_pool.shutdown(wait=True)
-        status, reason = self._halt or ("finished", "all jobs ended")
+        held = sum(1 for r in self.records if r.state == JobState.QUEUED and r.paused)
+        status, reason = self._halt or (("paused", f"{held} job(s) are held back") if held
+                                        else ("finished", "all jobs ended"))
         self._batch_status = status
         self._write_manifest(force=True)
         self._emit_batch(status, reason)
         return BatchResult(status, reason, self.records, self.clock() - started)
 
     def _dispatch(self, spawn) -> None:
-        queue = [r for r in self.records if r.state == JobState.QUEUED]
-        for record in queue:
+        while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._in_flight < self.concurrency or self._halt is not None)
-                if self._halt is not None:
+                chosen: list[JobRecord] = []
+
+                def ready() -> bool:
+                    chosen[:] = [r for r in [self._pick()] if r is not None]
+                    return bool(chosen) or not self._in_flight
+
+                self._cond.wait_for(ready)
+                if not chosen:
                     return
-                if record.state != JobState.QUEUED:
-                    continue  # cancelled while waiting
-                if self.max_spend is not None and self.spent + record.best_cost.amount > self.max_spend:
-                    self._halt = ("paused", f"the spend cap of ${self.max_spend} would be crossed by "
-                                            f'"{record.spec.name}" ({record.best_cost.label()}); '
-                                            f"spent so far ${self.spent:.2f}")
-                    self._emit_batch("paused", self._halt[1])
-                    return
-                self._in_flight += 1
+                record = chosen[0]
+                self._in_flight.add(record.index)
+                self.limiter.started(record.spec.model)
             spawn(lambda record=record: self._run_job(record))
+
+    def _pick(self) -> JobRecord | None:
+        """The next job to work on, under the lock: submitted jobs to follow first (they
+        cost nothing more, so even a paused batch follows them), then the queue in order."""
+        if len(self._in_flight) >= self.concurrency:
+            return None
+        for record in self.records:
+            if record.index not in self._in_flight and record.prediction_id and record.state in FOLLOW_STATES:
+                return record
+        if self._halt is not None:
+            return None
+        waiting = sorted((r for r in self.records if r.state == JobState.QUEUED and not r.paused
+                          and r.index not in self._in_flight), key=lambda r: r.queue_order)
+        for record in waiting:
+            if not self.limiter.allows(record.spec.model):
+                continue
+            if self.max_spend is not None and self.spent + record.best_cost.amount > self.max_spend:
+                self._halt = ("paused", f"the spend cap of ${self.max_spend} would be crossed by "
+                                        f'"{record.spec.name}" ({record.best_cost.label()}); '
+                                        f"spent so far ${self.spent:.2f}")
+                self._emit_batch("paused", self._halt[1])
+                return None
+            return record
+        return None
 
     def _run_job(self, record: JobRecord) -> None:
         try:
-            if self._submit(record):
+            if record.prediction_id and record.state in FOLLOW_STATES:
+                self._follow(record)  # resumed: it was submitted (and paid) before
+            elif self._submit(record):
                 self._follow(record)
         except _Cancelled:
             self._finish(record, JobState.CANCELLED, "cancelled by the user" + (
@@ -183,7 +317,8 @@ class BatchRunner:
             self._finish(record, state, f"internal error: {type(exc).__name__}: {exc}")
         finally:
             with self._cond:
-                self._in_flight -= 1
+                self._in_flight.discard(record.index)
+                self.limiter.finished(record.spec.model)
                 self._cond.notify_all()
             self._write_manifest()
 
@@ -208,6 +343,10 @@ class BatchRunner:
             except RetryableError as exc:
                 # Nothing was created (429, or the connection never opened): safe to wait and retry.
                 record.note_request(exc.request_id)
+                if isinstance(exc, RateLimitedError):
+                    with self._cond:
+                        limit = self.limiter.rate_limited(record.spec.model)
+                    self._emit_batch("throttled", f"{record.spec.model}: rate limited, now {limit} at a time")
                 self._transition(record, JobState.QUEUED)
                 delay = self.backoff.delay(attempt)
                 self._emit(record, message=f"{exc}; retrying in {delay:.0f} s", retrying=True)
@@ -236,6 +375,8 @@ class BatchRunner:
             break
         record.prediction_id = submission.prediction_id
         record.note_request(submission.request_id)
+        with self._cond:
+            self.limiter.succeeded(record.spec.model)
         self._transition(record, JobState.SUBMITTED, prediction_id=submission.prediction_id,
                          request_id=submission.request_id)
         # The id is the only proof of what was paid for: on disk before anything else.
@@ -294,10 +435,10 @@ class BatchRunner:
                 self._finish(record, JobState.FAILED, f"{reason} (refunded automatically)")
                 return
             if prediction.is_done:
-                if not prediction.outputs:
+                if not prediction.outputs and record.state != JobState.DOWNLOADING:
                     self._finish(record, JobState.FAILED, "Atlas Cloud reported the task complete but sent no output")
                     return
-                record.output_urls = list(prediction.outputs)
+                record.output_urls = list(prediction.outputs) or record.output_urls
                 self.timing.observe(record.model, record.spec.inputs, self.clock() - started)
                 self._download(record)
                 return
@@ -310,10 +451,18 @@ class BatchRunner:
                 self._emit(record, progress=progress)
 
     def _download(self, record: JobRecord) -> None:
+        record.files = []
+        if len(record.planned_paths) != len(record.output_urls):
+            # Decided once and stored, so a download resumed after a crash reuses its name
+            # instead of leaving a "name (2).png" twin.
+            record.planned_paths = [
+                self.planner.reserve(record.spec.name, record.spec.output_subfolder, record.model.is_video, url,
+                                     part if len(record.output_urls) > 1 else None).relative_to(self.out_dir).as_posix()
+                for part, url in enumerate(record.output_urls)]
         self._transition(record, JobState.DOWNLOADING)
         for part, url in enumerate(record.output_urls):
-            path = self.planner.reserve(record.spec.name, record.spec.output_subfolder, record.model.is_video, url,
-                                        part if len(record.output_urls) > 1 else None)
+            path = self.out_dir / record.planned_paths[part]
+            path.parent.mkdir(parents=True, exist_ok=True)
             for attempt in range(DOWNLOAD_ATTEMPTS):
                 try:
                     result = self.client.download(url, path)
@@ -367,6 +516,9 @@ class BatchRunner:
 
     def _emit(self, record: JobRecord, **details) -> None:
         record.manifest_entry = None  # every change of a record passes through here
+        if self.store is not None:
+            # On disk before anyone hears of it: "submitted" is only ever said of a saved id.
+            self.store.save(record)
         details.setdefault("prediction_id", record.prediction_id)
         details.setdefault("cost", record.best_cost)
         self.on_event(RunEvent(kind="job", state=record.state.value, job_index=record.index,
@@ -384,3 +536,13 @@ class BatchRunner:
                  "max_spend": float(self.max_spend) if self.max_spend is not None else None}
         return manifest.build(self.records, batch=batch, mode=self.mode, base_url=self.client.base_url)
 
+
+
+def remove_partial_downloads(folder: Path) -> int:
+    """Half-written downloads a killed process left behind; finished files are never partial."""
+    removed = 0
+    if folder.is_dir():
+        for partial in folder.rglob(".*.part"):
+            partial.unlink(missing_ok=True)
+            removed += 1
+    return removed

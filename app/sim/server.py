@@ -70,6 +70,14 @@ class _HTTPServer(ThreadingHTTPServer):
             self._open.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request, client_address):
+        # A client that disconnects (or is killed) mid-request is ordinary, not a server fault.
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     def drop_open_connections(self) -> None:
         """Idle keep-alive connections would otherwise hold their threads until the timeout."""
         with self._open_lock:

@@ -29,7 +29,7 @@ class FakeAtlas:
         with self._lock:
             plan = self.submit_plan.get(prompt)
             outcome = plan.pop(0) if plan else "ok"
-            if isinstance(outcome, Exception):
+            if isinstance(outcome, BaseException):
                 raise outcome
             prediction_id = f"pred-{len(self.submitted)}"
             self.submitted.append(body)
@@ -43,7 +43,7 @@ class FakeAtlas:
             self.polls[prediction_id] += 1
             plan = self.poll_plan.get(prompt, ["processing", "completed"])
             outcome = plan[min(step, len(plan) - 1)]
-        if isinstance(outcome, Exception):
+        if isinstance(outcome, BaseException):
             raise outcome
         status, error, code = (outcome, "", None) if isinstance(outcome, str) else outcome
         outputs = (f"https://cdn.fake.test/{prediction_id}.png",) if status == "completed" else ()
@@ -55,7 +55,7 @@ class FakeAtlas:
             plan = self.download_plan.get(self._prompt_of[prediction_id])
             outcome = plan.pop(0) if plan else "ok"
             self.downloads.append(url)
-        if isinstance(outcome, Exception):
+        if isinstance(outcome, BaseException):
             raise outcome
         data = f"output of {url}".encode()
         destination.write_bytes(data)
