@@ -127,7 +127,7 @@ def main(argv: list[str]) -> int:
     print(f"  tasks created on server {sum(created.values())} for {len(created)} distinct bodies")
     print(f"  lost jobs               {len(not_final)}")
     print(f"  double submits          {doubles}   (counted from the simulator's log)")
-    print(f"  corrupt or missing files {len(corrupt)}; leftover partial files {len(leftovers)}")
+    print(f"  corrupt or missing files {len(corrupt)}; leftover partial files {len(leftovers)} {leftovers[:3]}")
     print(f"  store/manifest unreadable after a kill: {len(parse_problems)}")
     print(f"  needs attention (unknown submit outcome, left for the user): {len(unknown)}")
     ok = not not_final and not doubles and not corrupt and not leftovers and not parse_problems

@@ -539,10 +539,11 @@ class BatchRunner:
 
 
 def remove_partial_downloads(folder: Path) -> int:
-    """Half-written downloads a killed process left behind; finished files are never partial."""
+    """Half-written downloads and manifest writes a killed process left behind; the files
+    they were meant to become are never partial, so these are safe to delete."""
     removed = 0
     if folder.is_dir():
-        for partial in folder.rglob(".*.part"):
+        for partial in [*folder.rglob(".*.part"), *folder.glob(".manifest.json.*.tmp")]:
             partial.unlink(missing_ok=True)
             removed += 1
     return removed

@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds an output URL stays valid after completion (default 14 days)")
     parser.add_argument("--key", action="append", default=[],
                         help="an extra API key to accept (apikey-...); the demo key is always accepted")
-    parser.add_argument("--data-dir", type=Path, help="keep outputs and uploads here instead of a temp folder")
+    parser.add_argument("--data-dir", type=Path, help="keep outputs, uploads and a journal of tasks here, so a "
+                        "restarted simulator still knows them (instead of a temporary folder)")
     # Benchmarks need very large outputs; a padded MP4 still plays.
     parser.add_argument("--pad-video-mb", type=int, default=0, help=argparse.SUPPRESS)
     # For a parent app: stop when its end of our stdin closes, even if it died without asking.
@@ -71,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     server = SimServer(args.host, args.port, speed=args.speed, faults=plan, log_path=args.log,
                        balance=args.balance, output_ttl=args.output_ttl, keys=(DEMO_KEY, *args.key),
-                       data_dir=args.data_dir, pad_video_bytes=args.pad_video_mb * 1024 * 1024)
+                       data_dir=args.data_dir, pad_video_bytes=args.pad_video_mb * 1024 * 1024,
+                       persist=args.data_dir is not None, clock=time.time)
     try:
         server.start()
     except OSError as exc:

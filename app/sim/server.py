@@ -537,13 +537,14 @@ class SimServer:
                  faults: FaultPlan | str | None = None, seed: int = 0, log_path: Path | None = None,
                  clock=time.monotonic, balance: Decimal | str = DEFAULT_BALANCE,
                  output_ttl: float = DEFAULT_OUTPUT_TTL, keys: tuple[str, ...] = (DEMO_KEY,),
-                 data_dir: Path | None = None, pad_video_bytes: int = 0, catalog: SimCatalog | None = None):
+                 data_dir: Path | None = None, pad_video_bytes: int = 0, catalog: SimCatalog | None = None,
+                 persist: bool = False):
         plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
         self._own_data_dir = data_dir is None
         self.data_dir = Path(tempfile.mkdtemp(prefix="atlas-sim-")) if data_dir is None else Path(data_dir)
         self.state = SimState(data_dir=self.data_dir, catalog=catalog, faults=plan, speed=speed, clock=clock,
                               balance=Decimal(str(balance)), output_ttl=output_ttl, keys=keys,
-                              log_path=log_path, pad_video_bytes=pad_video_bytes)
+                              log_path=log_path, pad_video_bytes=pad_video_bytes, persist=persist)
         self._host, self._port = host, port
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None

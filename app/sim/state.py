@@ -155,7 +155,7 @@ class SimState:
                  speed: float = 1.0, clock: Callable[[], float] = time.monotonic,
                  balance: Decimal = DEFAULT_BALANCE, output_ttl: float = DEFAULT_OUTPUT_TTL,
                  keys: tuple[str, ...] = (DEMO_KEY,), log_path: Path | None = None,
-                 pad_video_bytes: int = 0, media_workers: int = 2):
+                 pad_video_bytes: int = 0, media_workers: int = 2, persist: bool = False):
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.catalog = catalog or SimCatalog()
@@ -179,6 +179,55 @@ class SimState:
         self.charged = Decimal("0")
         self.refunded = Decimal("0")
         self._media = ThreadPoolExecutor(max_workers=media_workers, thread_name_prefix="sim-media")
+        # With a journal the simulator survives a restart (the app's demo mode resumes batches
+        # after a crash); its clock must then be the wall clock, which restarts do not reset.
+        self._journal = None
+        if persist:
+            self._replay(data_dir / "journal.jsonl", balance)
+            self._journal = open(data_dir / "journal.jsonl", "a", encoding="utf-8", buffering=1)
+
+    # --- persistence -----------------------------------------------------------------
+    def _record(self, entry: dict) -> None:
+        if self._journal is not None:
+            self._journal.write(json.dumps(entry, default=str) + "\n")
+
+    def _replay(self, path: Path, balance: Decimal) -> None:
+        if not path.is_file():
+            return
+        pending = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by a crash
+            if entry["type"] == "task" and (model := self.catalog.get(entry["model"])) is not None:
+                task = SimTask(id=entry["id"], model=model, body=entry["body"], body_hash=entry["body_hash"],
+                               charged=Decimal(entry["charged"]), created_at=entry["created_at"],
+                               created_iso=entry["created_iso"], queue_s=entry["queue_s"], run_s=entry["run_s"],
+                               outcome=entry["outcome"], expire_at_completion=entry["expire"])
+                self._tasks[task.id] = task
+                self.balance -= task.charged
+                self.charged += task.charged
+                self.counters.created_by_hash[task.body_hash] += 1
+                if task.outcome != "completed":
+                    due = task.created_at + (task.queue_s if task.outcome == "moderation" else task.run_s)
+                    heapq.heappush(self._pending_failures, (due, task.id))
+                else:
+                    pending.append(task)
+            elif entry["type"] == "media" and entry["id"] in self._tasks:
+                task = self._tasks[entry["id"]]
+                task.media_ready_at, task.media_error = entry["ready_at"], entry.get("error")
+                task.output_path = None if task.media_error else self.data_dir / "outputs" / task.id / task.output_name
+            elif entry["type"] == "refund" and entry["id"] in self._tasks:
+                task = self._tasks[entry["id"]]
+                if not task.refunded:
+                    task.refunded = True
+                    self.balance += task.charged
+                    self.refunded += task.charged
+        for task in pending:
+            if task.media_ready_at is None:
+                self._media_pending += 1
+                self._media.submit(self._render, task)
 
     # --- money -----------------------------------------------------------------------
     def quote(self, model: SimModel, body: dict) -> billing.Quote:
@@ -216,6 +265,10 @@ class SimState:
             self.balance -= price
             self.charged += price
             self.counters.created_by_hash[digest] += 1
+            self._record({"type": "task", "id": task.id, "model": model.model_id, "body": filled, "body_hash": digest,
+                          "charged": str(price), "created_at": task.created_at, "created_iso": task.created_iso,
+                          "queue_s": task.queue_s, "run_s": task.run_s, "outcome": outcome,
+                          "expire": task.expire_at_completion})
             if outcome == "completed":
                 self._media_pending += 1
             else:
@@ -249,6 +302,7 @@ class SimState:
             task.media_ready_at = self.clock()
             if error:
                 heapq.heappush(self._pending_failures, (task.media_ready_at, task.id))
+            self._record({"type": "media", "id": task.id, "ready_at": task.media_ready_at, "error": error})
             self._media_pending -= 1
             self._media_done.notify_all()
 
@@ -281,6 +335,7 @@ class SimState:
                     task.refunded = True
                     self.balance += task.charged
                     self.refunded += task.charged
+                    self._record({"type": "refund", "id": task.id})
 
     def status(self, task: SimTask) -> tuple[str, str, int | None]:
         """(status, error, error_code) as of now."""
@@ -363,3 +418,7 @@ class SimState:
     def close(self) -> None:
         self._media.shutdown(wait=True, cancel_futures=True)
         self.log.close()
+        with self._lock:
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None

@@ -158,6 +158,7 @@ def test_a_resumed_download_reuses_its_name_and_leaves_no_partial_file(catalog, 
     store.save(record)
     (out / "images" / "job 0.png").unlink()
     (out / "images" / ".job 0.png.abc123.part").write_bytes(b"half")
+    (out / ".manifest.json.k2j3.tmp").write_text("{cut sh")
     store.close()
     store = JobStore(out)
     assert store.load()[0].planned_paths == ["images/job 0.png"]
@@ -165,6 +166,7 @@ def test_a_resumed_download_reuses_its_name_and_leaves_no_partial_file(catalog, 
                                     sleep=lambda s: None).run()
     assert result.records[0].state == JobState.DONE
     assert sorted(p.name for p in (out / "images").iterdir()) == ["job 0.png"]
+    assert not list(out.glob(".manifest.json.*.tmp"))
     assert len(fake.submitted) == 1
     store.close()
 

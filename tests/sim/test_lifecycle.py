@@ -66,3 +66,26 @@ def test_command_line_rejects_a_bad_fault_spec():
                             capture_output=True, text=True, timeout=60, env={**os.environ})
     assert result.returncode == 2 and "unknown fault 'boom'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_simulator_with_a_data_dir_remembers_tasks_across_restarts(tmp_path):
+    import time
+
+    from tests.sim.doc_client import DocClient
+
+    first = SimServer(port=0, data_dir=tmp_path / "sim", persist=True, clock=time.time, speed=1000).start()
+    client = DocClient(first.base_url, DEMO_KEY, sleep=lambda s: first.state.wait_media_idle())
+    task = client.submit({"model": "google/imagen4", "prompt": "remember me"}, "Image")
+    charged = first.stats()["charged"]
+    first.state.wait_media_idle()
+    client.close()
+    first.stop()
+    second = SimServer(port=0, data_dir=tmp_path / "sim", persist=True, clock=time.time, speed=1000).start()
+    try:
+        again = DocClient(second.base_url, DEMO_KEY, sleep=lambda s: second.state.wait_media_idle())
+        result = again.wait(task["id"])
+        assert result.status == "completed" and again.download(result.outputs[0])[:4] == b"\x89PNG"
+        assert second.stats()["charged"] == charged and second.stats()["duplicate_submits"] == 0
+        again.close()
+    finally:
+        second.stop()
