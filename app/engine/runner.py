@@ -62,6 +62,11 @@ class _Cancelled(Exception):
     pass
 
 
+class _Detached(Exception):
+    """The process is going away: stop following this job, but leave its state as it is,
+    so reopening the folder picks it up."""
+
+
 class ModelLimiter:
     """Per-model concurrency that halves on a 429 and creeps back up with each success
     (additive increase, multiplicative decrease), never above the configured maximum."""
@@ -139,6 +144,7 @@ class BatchRunner:
         self.uploads = UploadCache(client)
         self.manifest = manifest.ManifestWriter(out_dir)
         self._cond = threading.Condition()
+        self._detached = threading.Event()
         self._in_flight: set[int] = set()
         self.limiter = ModelLimiter(self.concurrency)
         self._halt: tuple[str, str] | None = None  # ("paused" | "stopped", reason)
@@ -193,6 +199,15 @@ class BatchRunner:
                     record.cancel_event.set()
             if index is None and self._halt is None:
                 self._halt = ("stopped", "cancelled by the user")
+            self._cond.notify_all()
+
+    def detach(self, reason: str = "the app was closed; reopen the folder to continue") -> None:
+        """Stops working without deciding anything: submitted jobs stay submitted in the store."""
+        with self._cond:
+            self._detached.set()
+            self._halt = ("stopped", reason)
+            for record in self.records:
+                record.cancel_event.set()
             self._cond.notify_all()
 
     def pause(self, reason: str = "paused by the user") -> None:
@@ -283,6 +298,8 @@ class BatchRunner:
         cost nothing more, so even a paused batch follows them), then the queue in order."""
         if len(self._in_flight) >= self.concurrency:
             return None
+        if self._detached.is_set():
+            return None
         for record in self.records:
             if record.index not in self._in_flight and record.prediction_id and record.state in FOLLOW_STATES:
                 return record
@@ -308,6 +325,8 @@ class BatchRunner:
                 self._follow(record)  # resumed: it was submitted (and paid) before
             elif self._submit(record):
                 self._follow(record)
+        except _Detached:
+            pass
         except _Cancelled:
             self._finish(record, JobState.CANCELLED, "cancelled by the user" + (
                 "; Atlas Cloud has no cancel call, so the submitted task still runs and its charge stands"
@@ -494,6 +513,8 @@ class BatchRunner:
         self._check_cancel(record)
 
     def _check_cancel(self, record: JobRecord) -> None:
+        if self._detached.is_set():
+            raise _Detached()
         if record.cancel_event.is_set():
             raise _Cancelled()
 

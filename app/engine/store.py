@@ -160,6 +160,21 @@ class JobStore:
                  str(record.quote.amount) if record.quote else None, int(record.refunded), record.submit_attempts,
                  json.dumps(record.timestamps), time.time()))
 
+    EDITABLE = {"state", "prediction_id", "queue_order", "paused", "error", "refunded", "inputs", "name"}
+
+    def update(self, batch: int, position: int, **fields) -> None:
+        """Changes a stored job between runs (queue order, a hold, the user's decision on a
+        job that needs attention)."""
+        unknown = set(fields) - self.EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        values = {k: (v.value if isinstance(v, JobState) else json.dumps(v, ensure_ascii=False) if k == "inputs"
+                      else int(v) if isinstance(v, bool) else v) for k, v in fields.items()}
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        with self._lock:
+            self._db.execute(f"UPDATE jobs SET {assignments}, updated_at = ? WHERE batch = ? AND position = ?",
+                             (*values.values(), time.time(), batch, position))
+
     def load(self, batch: int | None = None) -> list[StoredJob]:
         batch = self.latest_batch() if batch is None else batch
         if batch is None:

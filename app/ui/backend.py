@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import time
+from pathlib import Path
 
 from app.engine import appdirs, secrets
 from app.engine.catalog import Catalog
@@ -10,18 +13,27 @@ from app.engine.client import DEFAULT_BASE_URL, AtlasClient
 from app.engine.timing import TimingModel
 
 
+# The demo simulator remembers its tasks (so a demo batch survives closing the app) for a week.
+DEMO_MEMORY_SECONDS = 7 * 24 * 3600
+
+
 class DemoServer:
     """The simulator in a child process: its rendering and serving would otherwise compete
     with the window for the GIL. It exits when this process's end of its stdin closes."""
 
-    def __init__(self, speed: float):
+    def __init__(self, speed: float, data_dir: Path):
         import subprocess
         import sys
+
+        journal = data_dir / "journal.jsonl"
+        if journal.exists() and time.time() - journal.stat().st_mtime > DEMO_MEMORY_SECONDS:
+            shutil.rmtree(data_dir, ignore_errors=True)  # demo outputs from long ago: free the disk
 
         # Lower priority: rendering demo videos must never take CPU from the window.
         lower_priority = (lambda: os.nice(10)) if hasattr(os, "nice") else None
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.sim", "--port", "0", "--speed", str(speed), "--exit-with-stdin"],
+            [sys.executable, "-m", "app.sim", "--port", "0", "--speed", str(speed), "--exit-with-stdin",
+             "--data-dir", str(data_dir), "--balance", "10000"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=lower_priority)
         first = self.process.stdout.readline()
         if "listening on " not in first:
@@ -54,7 +66,7 @@ class Backend:
         if demo:
             from app.sim import DEMO_KEY
 
-            self._server = DemoServer(demo_speed)
+            self._server = DemoServer(demo_speed, appdirs.data_dir() / "demo-simulator")
             self.base_url = self._server.base_url
             self._key = DEMO_KEY
         else:

@@ -1,7 +1,9 @@
 """Runs batches for the window: the engine's BatchRunner on the app's own QThreadPool.
 
-Engine events arrive on worker threads, cross to the GUI thread by one queued signal,
-and are applied to the job list in one place (``_on_event``).
+Every batch lives in its output folder's job store, so closing the window, a crash or a
+kill loses nothing: reopening the folder follows what was submitted instead of paying for
+it again. Engine events arrive on worker threads, cross to the GUI thread by one queued
+signal, and are applied to the job list in one place (``_on_event``).
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from app.engine.pricing import QUOTE
-from app.engine.records import RunEvent
+from app.engine.records import JobState, RunEvent
 from app.engine.runner import BatchResult, BatchRunner, TimeLimits
+from app.engine.store import JobStore
 from app.ui.backend import Backend
 from app.ui.joblist import JobList
 from app.ui.tasks import Call, Task
+
+REOPENED_PAUSED = ("A reopened batch starts paused: jobs that were already submitted are being checked and "
+                   "downloaded, nothing new is submitted. Press Run to continue the queue.")
 
 
 class _Bridge(QObject):
@@ -29,6 +35,7 @@ class RunController(QObject):
     finished = Signal(object)  # BatchResult
     halted = Signal(str, str)  # "paused" or "stopped", reason: while the batch drains
     job_done = Signal(int)  # a row finished with an output
+    throttled = Signal(str)
 
     def __init__(self, jobs: JobList, backend: Backend, parent=None):
         super().__init__(parent)
@@ -42,38 +49,124 @@ class RunController(QObject):
         self._cancel_requested = False
         self._lock = threading.Lock()
         self.out_dir: Path | None = None
-        self._row_of: list[int] = []
+        self.store: JobStore | None = None
+        self.batch: int | None = None
+        self._row_of: dict[int, int] = {}
         self._client = None
 
     @property
     def running(self) -> bool:
         return self._active
 
+    # --- the folder's store -------------------------------------------------------------
+    def _open_store(self, folder: Path) -> JobStore:
+        if self.store is not None and self.store.folder == folder:
+            return self.store
+        self.close_store()
+        self.store = JobStore(folder)
+        return self.store
+
+    def close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store, self.batch = None, None
+
+    @staticmethod
+    def unfinished_in(folder: Path) -> int:
+        if not JobStore.exists(folder):
+            return 0
+        store = JobStore(folder)
+        try:
+            return store.unfinished()
+        finally:
+            store.close()
+
+    def session_unfinished(self, folder: Path) -> bool:
+        """Whether Run should continue this folder's stored batch rather than start one."""
+        return (self.store is not None and self.store.folder == folder and self.batch is not None
+                and self.store.unfinished() > 0)
+
+    # --- starting ----------------------------------------------------------------------
     def start(self, rows: list[int], out_dir: Path, concurrency: int, limits: TimeLimits,
               max_spend: Decimal | None) -> None:
-        """Starts at once; the runner is built (and the jobs validated again) on a pool thread
-        so a big batch never blocks the window. An invalid job ends the run before any submit."""
+        """A new batch of these rows. Starts at once; the runner is built (and the jobs validated
+        again) on a pool thread, so a big batch never blocks the window."""
+        store = self._open_store(out_dir)
+        self.batch = (store.latest_batch() or 0) + 1
         specs = [self.jobs.rows[r].spec for r in rows]
         quotes = {i: self.jobs.rows[r].cost for i, r in enumerate(rows)
                   if self.jobs.rows[r].cost is not None and self.jobs.rows[r].cost.basis == QUOTE}
+        held = [position for position, row in enumerate(rows) if self.jobs.rows[row].paused]
+        for position, row in enumerate(rows):
+            job = self.jobs.rows[row]
+            job.reset_run_state()
+            job.state, job.output_path = "queued", None
+            job.batch_key = (out_dir, self.batch, position)
+            self.jobs.changed(row)
+        options = self._options(out_dir, concurrency, limits, max_spend)
+
+        def build() -> BatchRunner:
+            runner = BatchRunner(specs, quotes=quotes, store=store, **options)
+            for position in held:
+                runner.pause_job(position, True)
+            return runner
+
+        self._launch(out_dir, build, concurrency)
+
+    def continue_batch(self, out_dir: Path, concurrency: int, limits: TimeLimits, max_spend: Decimal | None,
+                       paused_reason: str | None = None) -> None:
+        """Continues the folder's stored batch: submitted jobs are followed, never resubmitted."""
+        store = self._open_store(out_dir)
+        self._sync_queue_to_store()
+        options = self._options(out_dir, concurrency, limits, max_spend)
+
+        def build() -> BatchRunner:
+            runner = BatchRunner.from_store(store, **options)
+            if paused_reason:
+                runner.pause(paused_reason)
+            return runner
+
+        for job in self.jobs.rows:
+            if job.batch_key and job.batch_key[:2] == (out_dir, self.batch) and job.state in ("queued", "cancelled"):
+                job.retrying, job.message = False, ""
+        self._launch(out_dir, build, concurrency)
+
+    def reopen(self, folder: Path, concurrency: int, limits: TimeLimits) -> int:
+        """Shows a folder's stored batch and starts it paused. Returns how many jobs it holds."""
+        store = self._open_store(folder)
+        stored = store.load()
+        self.batch = stored[0].batch if stored else None
+        self.jobs.replace_all([job.spec for job in stored])
+        for row, job in enumerate(stored):
+            view = self.jobs.rows[row]
+            view.state = job.state.value
+            view.prediction_id, view.error, view.paused = job.prediction_id, job.error, job.paused
+            view.cost = job.quote or job.estimate
+            view.batch_key = (folder, job.batch, job.position)
+            view.progress = 1.0 if job.state == JobState.DONE else None
+            if job.files:
+                view.output_path = str(folder / job.files[0].path)
+        if stored and any(not job.state.is_terminal for job in stored):
+            self.continue_batch(folder, concurrency, limits, None, paused_reason=REOPENED_PAUSED)
+        self.out_dir = folder
+        return len(stored)
+
+    def _options(self, out_dir: Path, concurrency: int, limits: TimeLimits, max_spend: Decimal | None) -> dict:
         self._client = self.backend.client()
+        return dict(client=self._client, catalog=self.backend.catalog, out_dir=out_dir,
+                    on_event=self._bridge.event.emit, concurrency=concurrency, limits=limits,
+                    timing=self.backend.timing(), max_spend=max_spend,
+                    mode="demo" if self.backend.demo else "live", spawn=self._spawn)
+
+    def _launch(self, out_dir: Path, build, concurrency: int) -> None:
         self._active = True
         self._cancel_requested = False
         self.out_dir = out_dir
-        self._row_of = list(rows)
-        for row in rows:
-            job = self.jobs.rows[row]
-            job.reset_run_state()
-            job.state = "queued"
-            job.output_path = None
-            self.jobs.changed(row)
-        client, catalog, timing = self._client, self.backend.catalog, self.backend.timing()
-        mode = "demo" if self.backend.demo else "live"
+        self._row_of = {job.batch_key[2]: row for row, job in enumerate(self.jobs.rows)
+                        if job.batch_key and job.batch_key[:2] == (out_dir, self.batch)}
 
         def build_and_run() -> BatchResult:
-            runner = BatchRunner(specs, client=client, catalog=catalog, out_dir=out_dir,
-                                 on_event=self._bridge.event.emit, concurrency=concurrency, quotes=quotes,
-                                 limits=limits, timing=timing, max_spend=max_spend, mode=mode, spawn=self._spawn)
+            runner = build()
             with self._lock:
                 self.runner = runner
                 cancelled = self._cancel_requested
@@ -89,35 +182,89 @@ class RunController(QObject):
         self.pool.start(task)
         self.started.emit()
 
+    def _sync_queue_to_store(self) -> None:
+        """What the user changed between runs (row order, holds) becomes the stored queue."""
+        if self.store is None or self.batch is None:
+            return
+        for row, job in enumerate(self.jobs.rows):
+            if job.batch_key and job.batch_key[:2] == (self.store.folder, self.batch) and job.state == "queued":
+                self.store.update(self.batch, job.batch_key[2], queue_order=float(row), paused=job.paused)
+
     def _spawn(self, work) -> None:
         self.pool.start(Call(work))
+
+    # --- control -----------------------------------------------------------------------
+    def _index_of(self, row: int) -> int | None:
+        key = self.jobs.rows[row].batch_key
+        return key[2] if key and self.batch is not None and key[1] == self.batch else None
 
     def cancel(self, row: int | None = None) -> None:
         with self._lock:
             if self.runner is None:
                 self._cancel_requested = self._active and row is None
                 return
-        if row is None:
-            self.runner.cancel()
-        elif row in self._row_of:
-            self.runner.cancel(self._row_of.index(row))
+        index = None if row is None else self._index_of(row)
+        if row is None or index is not None:
+            self.runner.cancel(index)
+
+    def detach(self) -> None:
+        """For closing the window: stop without cancelling; the folder can be reopened."""
+        with self._lock:
+            runner = self.runner
+            if runner is None:
+                self._cancel_requested = self._active
+                return
+        runner.detach()
 
     def pause(self) -> None:
         runner = self.runner
         if runner is not None:
             runner.pause()
 
+    def hold(self, row: int, held: bool) -> None:
+        job = self.jobs.rows[row]
+        job.paused = held
+        job.message = "held back: not submitted until released" if held else ""
+        self.jobs.changed(row)
+        index, runner = self._index_of(row), self.runner
+        if runner is not None and index is not None:
+            runner.pause_job(index, held)
+
+    def move(self, row: int, where: str) -> None:
+        index, runner = self._index_of(row), self.runner
+        if runner is not None and index is not None:
+            runner.move(index, where)
+
+    def decide(self, row: int, choice: str) -> None:
+        """The user's answer for a job that needs attention: check again, resubmit, or drop."""
+        job, index = self.jobs.rows[row], self._index_of(row)
+        if self.running or self.store is None or index is None:
+            return
+        if choice == "check" and job.prediction_id:
+            self.store.update(self.batch, index, state=JobState.SUBMITTED, error=None)
+            job.state, job.error = "submitted", None
+        elif choice == "resubmit":
+            self.store.update(self.batch, index, state=JobState.QUEUED, prediction_id=None, error=None)
+            job.state, job.error, job.prediction_id = "queued", None, None
+        elif choice == "drop":
+            self.store.update(self.batch, index, state=JobState.CANCELLED, error="dropped by the user")
+            job.state, job.error = "cancelled", "dropped by the user"
+        self.jobs.changed(row)
+
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
 
+    # --- events ------------------------------------------------------------------------
     def _on_event(self, event: RunEvent) -> None:
         if event.kind == "batch":
             if event.state in ("paused", "stopped"):
                 self.halted.emit(event.state, event.message)
+            elif event.state == "throttled":
+                self.throttled.emit(event.message)
             return
-        if not self._active or event.job_index is None or event.job_index >= len(self._row_of):
+        row = self._row_of.get(event.job_index) if self._active else None
+        if row is None or row >= len(self.jobs):
             return
-        row = self._row_of[event.job_index]
         self.jobs.apply_event(row, event)
         if event.state == "done" and event.output_path and self.out_dir is not None:
             self.jobs.rows[row].output_path = str(self.out_dir / event.output_path)

@@ -41,6 +41,9 @@ class JobRow:
     output_path: str | None = None  # absolute
     started_at: float | None = None
     finished_at: float | None = None
+    # (folder, batch, position) of this job in an output folder's store, once it has run.
+    batch_key: tuple | None = None
+    paused: bool = False
 
     @property
     def elapsed(self) -> float | None:

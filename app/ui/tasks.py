@@ -7,6 +7,8 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from app.engine.errors import AtlasError
+
 
 class TaskSignals(QObject):
     done = Signal(object)
@@ -28,7 +30,10 @@ class Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.work()
-        except Exception as exc:  # reported, never lost in a pool thread
+        except AtlasError as exc:  # expected trouble (network, key): the receiver says it in words
+            self.signals.failed.emit(str(exc))
+            return
+        except Exception as exc:  # a bug: reported, never lost in a pool thread
             traceback.print_exc()
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
             return

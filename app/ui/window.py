@@ -132,15 +132,29 @@ class MainWindow(QMainWindow):
         self.act_open_output = self._action("Open output folder", self.open_output_dir, "Ctrl+Shift+O")
         self.act_show = self._action("Show in folder", self.show_selected_in_folder)
         self.act_settings = self._action("Settings…", self.open_settings, key.Preferences)
+        self.act_reopen = self._action("Reopen batch folder…", self.reopen_folder, "Ctrl+Shift+B",
+                                       "Continue a batch after closing the app or a crash: nothing is paid twice")
+        self.act_hold = self._action("Hold back", lambda: self._row_action(lambda r: self.controller.hold(r, True)),
+                                     "Ctrl+H", "Do not submit the selected jobs until released")
+        self.act_release = self._action("Release", lambda: self._row_action(lambda r: self.controller.hold(r, False)),
+                                        "Ctrl+Shift+H")
+        self.act_top = self._action("Move to top", lambda: self.move_selected("top"), "Ctrl+Home")
+        self.act_bottom = self._action("Move to bottom", lambda: self.move_selected("bottom"), "Ctrl+End")
+        self.act_check = self._action("Check again", lambda: self._row_action(lambda r: self.controller.decide(r, "check")),
+                                      tip="Poll a job that needs attention again; Run follows it")
+        self.act_resubmit = self._action("Resubmit…", self.resubmit_selected,
+                                         tip="Submit a job whose first submit had an unknown outcome (a new charge)")
+        self.act_drop = self._action("Drop", lambda: self._row_action(lambda r: self.controller.decide(r, "drop")))
         self.act_quit = self._action("Quit", self.close, key.Quit)
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         for action in (self.act_new, self.act_open, self.act_save, self.act_save_as, None, self.act_import,
-                       self.act_export, None, self.act_quit):
+                       self.act_export, None, self.act_reopen, None, self.act_quit):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         jobs_menu = menus.addMenu("&Jobs")
         for action in (self.act_add_image, self.act_add_video, self.act_duplicate, self.act_delete, None,
-                       self.act_cancel_one, self.act_show):
+                       self.act_hold, self.act_release, self.act_top, self.act_bottom, None, self.act_check,
+                       self.act_resubmit, self.act_drop, None, self.act_cancel_one, self.act_show):
             jobs_menu.addSeparator() if action is None else jobs_menu.addAction(action)
         run_menu = menus.addMenu("&Run")
         for action in (self.act_run, self.act_pause, self.act_cancel, self.act_retry, None, self.act_output,
@@ -167,7 +181,9 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.budget)
         toolbar.addSeparator()
         toolbar.addAction(self.act_settings)
-        for action in (self.act_duplicate, self.act_delete, self.act_cancel_one, self.act_show):
+        for action in (self.act_duplicate, self.act_delete, self.act_hold, self.act_release, self.act_top,
+                       self.act_bottom, self.act_check, self.act_resubmit, self.act_drop, self.act_cancel_one,
+                       self.act_show):
             self.table.addAction(action)
 
     def _build_status_bar(self) -> None:
@@ -177,14 +193,17 @@ class MainWindow(QMainWindow):
         self.status_total = QLabel(self)
         self.status_spent = QLabel(self)
         self.status_balance = QLabel(self)
+        self.status_throttle = QLabel(self)
+        self.status_throttle.setStyleSheet("color:#ef6c00;")
+        self.status_throttle.hide()
         self.status_mode = QLabel(self)
         self.status_mode.setObjectName("mode")
         demo = self.backend.demo
         self.status_mode.setText(" DEMO: simulated, nothing billed " if demo else " LIVE: Atlas Cloud ")
         self.status_mode.setStyleSheet("background:#ef6c00;color:white;font-weight:bold;border-radius:3px;" if demo
                                        else "background:#2e7d32;color:white;font-weight:bold;border-radius:3px;")
-        for label in (self.status_jobs, self.status_progress, self.status_total, self.status_spent,
-                      self.status_balance):
+        for label in (self.status_throttle, self.status_jobs, self.status_progress, self.status_total,
+                      self.status_spent, self.status_balance):
             bar.addPermanentWidget(label)
         bar.addPermanentWidget(self.status_mode)
         self._update_status()
@@ -203,6 +222,7 @@ class MainWindow(QMainWindow):
         self.controller.finished.connect(self._batch_finished)
         self.controller.halted.connect(self._batch_halted)
         self.controller.job_done.connect(self._job_done)
+        self.controller.throttled.connect(self._throttled)
         self.thumbnails.ready.connect(self.model.set_thumbnail)
         self.model.dataChanged.connect(lambda *_: self._update_status())
         self.model.modelReset.connect(self._update_status)
@@ -286,6 +306,18 @@ class MainWindow(QMainWindow):
         rows = self.jobs.duplicate(self.selected_rows())
         self.costs.refresh_rows(rows)
         self.select_rows(rows)
+        self._mark_dirty()
+
+    def move_selected(self, where: str) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        if self.controller.running:
+            for row in rows:
+                self.controller.move(row, where)
+            return
+        first = self.jobs.move(rows, 0 if where == "top" else len(self.jobs))
+        self.select_rows(range(first, first + len(rows)))
         self._mark_dirty()
 
     def delete_selected(self) -> None:
@@ -423,8 +455,17 @@ class MainWindow(QMainWindow):
     def run_batch(self, rows: list[int] | None = None) -> bool:
         if self.controller.running:
             return False
+        if not self.controller.session_unfinished(self.output_dir) and self.controller.unfinished_in(self.output_dir):
+            answer = QMessageBox.question(self, "Unfinished batch in this folder",
+                                          f"{self.output_dir} holds a batch that has not finished. Reopen it to "
+                                          "continue (nothing is paid twice)? Choose No to pick another folder.")
+            if answer == QMessageBox.StandardButton.Yes:
+                self.reopen_folder(self.output_dir)
+            return False
         if rows is None:
             rows = [r for r, job in enumerate(self.jobs.rows) if job.state in RUNNABLE_STATES]
+        if self.controller.session_unfinished(self.output_dir):
+            rows = [r for r, job in enumerate(self.jobs.rows) if job.batch_key and job.state == "queued"] or rows
         if not rows:
             QMessageBox.information(self, "Nothing to run", "Every job has already run. Add or duplicate jobs, or "
                                                             "use Retry failed.")
@@ -455,10 +496,11 @@ class MainWindow(QMainWindow):
                                           f"about {format_money(total)}? Billing happens at submit.")
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        limits = TimeLimits(image=self.settings.image_limit_minutes * 60.0,
-                            video=self.settings.video_limit_minutes * 60.0)
-        concurrency = self.document_concurrency or self.settings.concurrency
-        self.controller.start(rows, self.output_dir, concurrency, limits, budget)
+        limits, concurrency = self._limits(), self.document_concurrency or self.settings.concurrency
+        if self.controller.session_unfinished(self.output_dir):
+            self.controller.continue_batch(self.output_dir, concurrency, limits, budget)
+        else:
+            self.controller.start(rows, self.output_dir, concurrency, limits, budget)
         self.editor.setEnabled(False)
         self._update_actions()
         return True
@@ -472,6 +514,56 @@ class MainWindow(QMainWindow):
         for row in self.selected_rows():
             self.controller.cancel(row)
 
+    def _limits(self) -> TimeLimits:
+        return TimeLimits(image=self.settings.image_limit_minutes * 60.0,
+                          video=self.settings.video_limit_minutes * 60.0)
+
+    def reopen_folder(self, folder: Path | None = None) -> bool:
+        """Shows an output folder's stored batch; what was submitted is followed, not resubmitted."""
+        if self.controller.running or not self._confirm_discard():
+            return False
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, "Reopen batch folder", str(self.output_dir))
+            if not chosen:
+                return False
+            folder = Path(chosen)
+        if not self.controller.unfinished_in(folder) and not (folder / ".batch-studio").exists():
+            QMessageBox.information(self, "No batch here", f"{folder} holds no Batch Studio batch.")
+            return False
+        self.output_dir = folder
+        self.settings.output_dir = folder
+        count = self.controller.reopen(folder, self.settings.concurrency, self._limits())
+        self.document_path, self.dirty = None, False
+        for row, job in enumerate(self.jobs.rows):
+            if job.output_path:
+                self.thumbnails.request(job.output_path)
+        self.costs.refresh_all()
+        self._update_title()
+        self.statusBar().showMessage(f"Reopened {count} job(s) from {folder}. "
+                                     + ("Submitted jobs are being checked; press Run to continue the queue."
+                                        if self.controller.running else "Every job has finished."), 15000)
+        return True
+
+    def _row_action(self, action) -> None:
+        for row in self.selected_rows():
+            action(row)
+        self._update_actions()
+
+    def resubmit_selected(self) -> None:
+        rows = [r for r in self.selected_rows() if self.jobs.rows[r].state == "needs_attention"]
+        if not rows:
+            return
+        total = sum((self.jobs.rows[r].cost.amount for r in rows if self.jobs.rows[r].cost), Decimal(0))
+        answer = QMessageBox.question(self, "Resubmit", f"Resubmit {len(rows)} job(s) for about {format_money(total)}? "
+                                      "If Atlas Cloud did create the earlier attempt, it was charged too.")
+        if answer == QMessageBox.StandardButton.Yes:
+            for row in rows:
+                self.controller.decide(row, "resubmit")
+
+    def _throttled(self, message: str) -> None:
+        self.status_throttle.setText(f"throttled: {message}")
+        self.status_throttle.show()
+
     def _batch_halted(self, status: str, reason: str) -> None:
         self.statusBar().showMessage(f"Batch {status}: {reason}", 15000)
         if "401" in reason or "API key" in reason:
@@ -484,6 +576,7 @@ class MainWindow(QMainWindow):
                                 f"submitted. {self.balance_text} Top up, then press Run to continue.")
 
     def _batch_finished(self, result) -> None:
+        self.status_throttle.hide()
         self.editor.setEnabled(True)
         self._update_actions()
         self._update_status()
@@ -573,6 +666,16 @@ class MainWindow(QMainWindow):
         self.act_cancel.setEnabled(running)
         self.act_cancel_one.setEnabled(running and selected)
         self.act_retry.setEnabled(not running and any(j.state == "failed" for j in self.jobs.rows))
+        chosen = [self.jobs.rows[r] for r in self.selected_rows()] if hasattr(self, "table") else []
+        attention = any(j.state == "needs_attention" for j in chosen)
+        for action in (self.act_resubmit, self.act_drop):
+            action.setEnabled(not running and attention)
+        self.act_check.setEnabled(not running and any(j.state == "needs_attention" and j.prediction_id
+                                                      for j in chosen))
+        self.act_hold.setEnabled(any(j.state in ("ready", "queued", "invalid") and not j.paused for j in chosen))
+        self.act_release.setEnabled(any(j.paused for j in chosen))
+        self.act_top.setEnabled(bool(chosen))
+        self.act_bottom.setEnabled(bool(chosen))
         self.model.editable = not running
 
     def _update_status(self, *_) -> None:
@@ -591,12 +694,14 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         if self.controller.running:
-            answer = QMessageBox.question(self, "A batch is running", "Cancel the running batch and quit? Submitted "
-                                          "jobs keep running on Atlas Cloud; the manifest records them.")
+            answer = QMessageBox.question(self, "A batch is running", "Close Batch Studio? Jobs already submitted "
+                                          "keep running on Atlas Cloud; reopen this output folder (File › Reopen "
+                                          "batch folder) to download them and continue the queue. Nothing is paid "
+                                          "twice.")
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-            self.controller.cancel()
+            self.controller.detach()
         if not self._confirm_discard():
             event.ignore()
             return
@@ -607,8 +712,9 @@ class MainWindow(QMainWindow):
         """Stops every background task before the window goes away."""
         self._tick.stop()
         self.preview.show_file(None)
-        self.controller.cancel()
+        self.controller.detach()
         for pool in self.pools:
             pool.waitForDone()
+        self.controller.close_store()
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
