@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--demo", action="store_true", help="use the built-in simulator: nothing real, nothing billed")
     run.add_argument("--estimate", action="store_true", help="print the cost table and submit nothing")
     run.add_argument("--max-spend", type=_money, metavar="USD", help="never submit a job that would cross this")
+    run.add_argument("--daily-cap", type=_money, metavar="USD", help="never let today's spend (all batches, app "
+                     "included) pass this; the batch pauses instead")
     run.add_argument("--yes", action="store_true", help="do not ask for confirmation before spending money")
     run.add_argument("--resume", action="store_true", help="continue the batch stored in --out after a crash or "
                      "kill: submitted jobs are polled and downloaded, never submitted again")

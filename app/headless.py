@@ -21,6 +21,7 @@ from app.engine.records import JobState, RunEvent
 from app.engine.runner import BatchRunner, TimeLimits
 from app.engine.timing import TimingModel
 from app.engine.store import JobStore, StoreError
+from app.engine.ledger import SpendLedger
 from app.engine.fileio import NewerVersionError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_INVALID, EXIT_STOPPED = 0, 1, 2, 3
@@ -111,7 +112,8 @@ def run_command(args) -> int:
         timing = TimingModel(history, scale=1.0 / args.demo_speed if demo else 1.0)
         reporter = ConsoleReporter(len(jobs), out, err)
         options = dict(client=client, out_dir=out_dir, on_event=reporter.handle, concurrency=concurrency,
-                       prices=prices, timing=timing, limits=TimeLimits(), max_spend=args.max_spend, mode=mode)
+                       prices=prices, timing=timing, limits=TimeLimits(), max_spend=args.max_spend, mode=mode,
+                       daily_cap=args.daily_cap, ledger=SpendLedger(appdirs.data_dir() / f"spend-{mode}.json"))
         try:
             store = JobStore(out_dir)
         except (StoreError, NewerVersionError) as exc:

@@ -28,6 +28,7 @@ from app.engine.records import JobRecord, JobState, OutputFile, RunEvent
 from app.engine.timing import PollSchedule, TimingModel
 from app.engine.uploads import UploadCache
 from app.engine.store import JobStore, StoreError
+from app.engine.ledger import SpendLedger
 
 NOT_VISIBLE_GRACE = 30.0
 FOLLOW_STATES = frozenset({JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING})
@@ -112,7 +113,8 @@ class BatchRunner:
                  limits: TimeLimits = TimeLimits(), timing: TimingModel | None = None,
                  max_spend: Decimal | None = None, mode: str = "live",
                  spawn: Callable[[Callable[[], None]], None] | None = None, backoff: Backoff | None = None,
-                 store: JobStore | None = None, records: list[JobRecord] | None = None):
+                 store: JobStore | None = None, records: list[JobRecord] | None = None,
+                 daily_cap: Decimal | None = None, ledger: SpendLedger | None = None):
         if records is None:
             problems = validate_jobs(jobs, catalog)
             if problems:
@@ -128,6 +130,8 @@ class BatchRunner:
                 store.new_batch(records)
         self.records = records
         self.store = store
+        self.daily_cap = daily_cap
+        self.ledger = ledger
         self.client = client
         self.out_dir = out_dir
         self.on_event = on_event
@@ -310,13 +314,24 @@ class BatchRunner:
         for record in waiting:
             if not self.limiter.allows(record.spec.model):
                 continue
-            if self.max_spend is not None and self.spent + record.best_cost.amount > self.max_spend:
-                self._halt = ("paused", f"the spend cap of ${self.max_spend} would be crossed by "
-                                        f'"{record.spec.name}" ({record.best_cost.label()}); '
-                                        f"spent so far ${self.spent:.2f}")
-                self._emit_batch("paused", self._halt[1])
+            reason = self._budget_problem(record)
+            if reason:
+                self._halt = ("paused", reason)
+                self._emit_batch("paused", reason)
                 return None
             return record
+        return None
+
+    def _budget_problem(self, record: JobRecord) -> str | None:
+        cost = record.best_cost.amount
+        if self.max_spend is not None and self.spent + cost > self.max_spend:
+            return (f'the spend cap of ${self.max_spend} would be crossed by "{record.spec.name}" '
+                    f"({record.best_cost.label()}); spent so far ${self.spent:.2f}")
+        if self.daily_cap is not None and self.ledger is not None:
+            today = self.ledger.today()
+            if today + cost > self.daily_cap:
+                return (f'the daily cap of ${self.daily_cap} would be crossed by "{record.spec.name}" '
+                        f"({record.best_cost.label()}); spent today ${today:.2f}")
         return None
 
     def _run_job(self, record: JobRecord) -> None:
@@ -396,6 +411,8 @@ class BatchRunner:
         record.note_request(submission.request_id)
         with self._cond:
             self.limiter.succeeded(record.spec.model)
+        if self.ledger is not None:
+            self.ledger.add(record.best_cost.amount)
         self._transition(record, JobState.SUBMITTED, prediction_id=submission.prediction_id,
                          request_id=submission.request_id)
         # The id is the only proof of what was paid for: on disk before anything else.
@@ -448,6 +465,8 @@ class BatchRunner:
             record.note_request(prediction.request_id)
             if prediction.is_failed:
                 record.refunded = True
+                if self.ledger is not None:
+                    self.ledger.add(-record.best_cost.amount)
                 reason = prediction.error or f"the task ended as {prediction.status}"
                 if prediction.is_moderated:
                     reason = f"rejected by content moderation: {reason}"

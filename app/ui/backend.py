@@ -11,6 +11,7 @@ from app.engine import appdirs, secrets
 from app.engine.catalog import Catalog
 from app.engine.client import DEFAULT_BASE_URL, AtlasClient
 from app.engine.timing import TimingModel
+from app.engine.ledger import SpendLedger
 
 
 # The demo simulator remembers its tasks (so a demo batch survives closing the app) for a week.
@@ -89,6 +90,10 @@ class Backend:
         mode = "demo" if self.demo else "live"
         return TimingModel(appdirs.data_dir() / f"timing-{mode}.json",
                            scale=1.0 / self.demo_speed if self.demo else 1.0)
+
+    def ledger(self) -> SpendLedger:
+        """Today's spend across batches; demo money is counted apart from real money."""
+        return SpendLedger(appdirs.data_dir() / f"spend-{'demo' if self.demo else 'live'}.json")
 
     def refresh_catalog(self) -> Catalog:
         """Network I/O: call from a worker thread."""

@@ -53,6 +53,7 @@ class RunController(QObject):
         self.batch: int | None = None
         self._row_of: dict[int, int] = {}
         self._client = None
+        self.daily_cap: Decimal | None = None
 
     @property
     def running(self) -> bool:
@@ -156,7 +157,8 @@ class RunController(QObject):
         return dict(client=self._client, catalog=self.backend.catalog, out_dir=out_dir,
                     on_event=self._bridge.event.emit, concurrency=concurrency, limits=limits,
                     timing=self.backend.timing(), max_spend=max_spend,
-                    mode="demo" if self.backend.demo else "live", spawn=self._spawn)
+                    mode="demo" if self.backend.demo else "live", spawn=self._spawn,
+                    daily_cap=self.daily_cap, ledger=self.backend.ledger())
 
     def _launch(self, out_dir: Path, build, concurrency: int) -> None:
         self._active = True

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app.engine import secrets
@@ -54,6 +55,13 @@ class SettingsDialog(QDialog):
         self.video_limit.setRange(1, 600)
         self.video_limit.setSuffix(" min")
         self.video_limit.setValue(settings.video_limit_minutes)
+        self.daily_cap = QDoubleSpinBox(self)
+        self.daily_cap.setObjectName("daily_cap")
+        self.daily_cap.setPrefix("$")
+        self.daily_cap.setRange(0, 1_000_000)
+        self.daily_cap.setSpecialValueText("none")
+        self.daily_cap.setValue(settings.daily_cap)
+        self.daily_cap.setToolTip("Across all batches in a day: nothing is submitted that would pass it.")
         self.strict_budget = QCheckBox("Refuse to run above the budget (instead of asking)", self)
         self.strict_budget.setChecked(settings.strict_budget)
         self.demo = QCheckBox("Demo mode: use the built-in simulator, nothing is billed", self)
@@ -74,6 +82,7 @@ class SettingsDialog(QDialog):
         form.addRow("Jobs at once", self.concurrency)
         form.addRow("Image time limit", self.image_limit)
         form.addRow("Video time limit", self.video_limit)
+        form.addRow("Daily spend cap", self.daily_cap)
         form.addRow("", self.strict_budget)
         form.addRow("Default output folder", output_row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
@@ -113,6 +122,7 @@ class SettingsDialog(QDialog):
         self.settings.image_limit_minutes = self.image_limit.value()
         self.settings.video_limit_minutes = self.video_limit.value()
         self.settings.strict_budget = self.strict_budget.isChecked()
+        self.settings.daily_cap = self.daily_cap.value()
         self.settings.output_dir = folder
         self.key.clear()  # the key never stays in a widget longer than needed
         super().accept()

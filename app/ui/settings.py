@@ -46,6 +46,7 @@ class AppSettings:
     video_limit_minutes = _Setting("run/video_limit_minutes", 30, int, 1)
     budget = _Setting("run/budget", 0.0, float, 0.0)
     strict_budget = _Setting("run/strict_budget", False, bool)
+    daily_cap = _Setting("run/daily_cap", 0.0, float, 0.0)
     demo_speed = _Setting("run/demo_speed", 10.0, float, 0.1)
     last_folder = _Setting("folders/last_folder", str(Path.home()))
     _output_dir = _Setting("folders/output_dir", "")

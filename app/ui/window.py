@@ -497,6 +497,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         limits, concurrency = self._limits(), self.document_concurrency or self.settings.concurrency
+        self.controller.daily_cap = Decimal(str(self.settings.daily_cap)) if self.settings.daily_cap > 0 else None
         if self.controller.session_unfinished(self.output_dir):
             self.controller.continue_batch(self.output_dir, concurrency, limits, budget)
         else:

@@ -248,3 +248,20 @@ def test_a_kill_during_a_batch_leaves_a_readable_store_and_manifest(tmp_path):
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     for path in (out / "images").glob("*.png"):
         assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_daily_cap_counts_every_batch_and_refunds(catalog, out, tmp_path):
+    from decimal import Decimal
+
+    from app.engine.ledger import SpendLedger
+
+    ledger = SpendLedger(tmp_path / "spend.json")
+    ledger.add(Decimal("9.00"))  # spent earlier today by another batch
+    fake = FakeAtlas()
+    fake.poll_plan["prompt 0"] = [("failed", "boom", None)]
+    result = runner_for(jobs(4, "google/veo3.1/text-to-video"), fake, catalog, out, None, concurrency=1,
+                        daily_cap=Decimal("12.50"), ledger=ledger).run()
+    # $3.20 a clip: the first fails (refunded), the second fits, the third would pass $12.50.
+    assert [r.state for r in result.records][:2] == [JobState.FAILED, JobState.DONE]
+    assert result.status == "paused" and "daily cap" in result.reason
+    assert ledger.today() == Decimal("12.20")
