@@ -74,6 +74,8 @@ def main(argv: list[str]) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="batch-studio-bench-"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "settings"))
+    # The demo simulator's journal and the timing history go to the scratch folder too.
+    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
     app = QApplication([])
     backend = Backend(demo=True, demo_speed=args.speed)
     window = MainWindow(AppSettings(), backend)

@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     # A throwaway settings file: the picture must not depend on (or change) the user's setup.
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "settings"))
+    # The demo simulator's journal and the timing history go to the scratch folder too.
+    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
     app = QApplication([sys.argv[0]])
     backend = Backend(demo=True, demo_speed=40)
     window = MainWindow(AppSettings(), backend)
@@ -89,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         app.quit()
 
     window.controller.finished.connect(lambda _: QTimer.singleShot(1500, pick_video))
-    QTimer.singleShot(500, window.run_batch)
+    # After the live quotes have replaced the estimates, as a user would see it.
+    QTimer.singleShot(2500, window.run_batch)
     QTimer.singleShot(180_000, lambda: fail("timed out"))
     app.exec()
     window.shutdown()
