@@ -77,3 +77,35 @@ def test_a_new_run_over_an_unfinished_folder_offers_to_reopen_it(qtbot, tmp_path
     finally:
         window.shutdown()
         backend.close()
+
+
+def test_a_killed_app_loses_nothing_and_pays_nothing_twice(qtbot, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "out"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    app = subprocess.Popen([sys.executable, "-m", "tests.ui.kill_driver", str(out)], cwd=root, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert app.stdout.readline().strip() == "READY"
+    finally:
+        app.send_signal(signal.SIGKILL)
+        app.wait()
+        app.stdout.close()
+    assert len(created_tasks()) == 3
+
+    window, backend = open_window(qtbot, speed=50)
+    try:
+        assert window.reopen_folder(out)
+        qtbot.waitUntil(lambda: not window.controller.running, timeout=30000)
+        assert [j.state for j in window.jobs.rows] == ["done"] * 3, [j.error for j in window.jobs.rows]
+        assert len(created_tasks()) == 3
+        assert all(Path(j.output_path).read_bytes()[4:8] == b"ftyp" for j in window.jobs.rows)
+    finally:
+        window.shutdown()
+        backend.close()
