@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--daily-cap", type=_money, metavar="USD", help="never let today's spend (all batches, app "
                      "included) pass this; the batch pauses instead")
     run.add_argument("--yes", action="store_true", help="do not ask for confirmation before spending money")
+    run.add_argument("--json", action="store_true", help="print one JSON object per event on stdout (for cron "
+                     "and scripts); notes go to stderr")
+    run.add_argument("--webhook", metavar="URL", help="POST signed JSON events here (overrides the job set's "
+                     "webhook_url); the signing secret comes from BATCH_STUDIO_WEBHOOK_SECRET")
     run.add_argument("--resume", action="store_true", help="continue the batch stored in --out after a crash or "
                      "kill: submitted jobs are polled and downloaded, never submitted again")
     run.add_argument("--retry-failed", action="store_true", help="rerun only the failed jobs of the batch in --out")

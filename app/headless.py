@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import threading
@@ -11,7 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from app.engine import appdirs, jobset, secrets
+from app.engine import appdirs, jobset, logs, secrets
+from app.engine.webhooks import WebhookSender, secret_from_environment
 from app.engine.catalog import Catalog
 from app.engine.client import DEFAULT_BASE_URL, AtlasClient
 from app.engine.jobs import validate_jobs
@@ -56,6 +58,8 @@ def backend(demo: bool, speed: float):
 
 def run_command(args) -> int:
     out, err = sys.stdout, sys.stderr
+    logger = logs.setup()
+    logger.info("cli run", extra={"fields": {"jobset": str(args.jobset), "demo": bool(args.demo)}})
     key, _ = secrets.api_key()
     demo = args.demo or not key
     if demo:
@@ -95,7 +99,13 @@ def run_command(args) -> int:
             print(f"note: live prices are unavailable ({quote_problem}); showing estimates", file=err)
         costs = [quotes.get(i, estimates[i]) for i in range(len(jobs))]
         summary = summarize([job.model for job in jobs], costs)
-        _print_cost_table(out, jobs, costs, summary)
+        if args.json:
+            print(json.dumps({"kind": "estimate", "jobs": len(jobs), "total": float(summary.total),
+                              "basis": summary.basis, "per_model": {m: {"jobs": n, "amount": float(a), "basis": b}
+                                                                   for m, (n, a, b) in summary.per_model.items()}}),
+                  file=out, flush=True)
+        else:
+            _print_cost_table(out, jobs, costs, summary)
         if args.estimate:
             return EXIT_OK
         if args.max_spend is not None and summary.total > args.max_spend:
@@ -110,8 +120,11 @@ def run_command(args) -> int:
         concurrency = args.concurrency or loaded.concurrency or 4
         history = appdirs.data_dir() / f"timing-{mode}.json"
         timing = TimingModel(history, scale=1.0 / args.demo_speed if demo else 1.0)
-        reporter = ConsoleReporter(len(jobs), out, err)
-        options = dict(client=client, out_dir=out_dir, on_event=reporter.handle, concurrency=concurrency,
+        reporter = JsonReporter(out) if args.json else ConsoleReporter(len(jobs), out, err)
+        webhook_url = args.webhook or loaded.webhook_url
+        webhook = WebhookSender(webhook_url, secret_from_environment()) if webhook_url else None
+        handlers = [reporter.handle, logs.log_event] + ([webhook.on_event] if webhook else [])
+        options = dict(client=client, out_dir=out_dir, on_event=fan_out(handlers), concurrency=concurrency,
                        prices=prices, timing=timing, limits=TimeLimits(), max_spend=args.max_spend, mode=mode,
                        daily_cap=args.daily_cap, ledger=SpendLedger(appdirs.data_dir() / f"spend-{mode}.json"))
         try:
@@ -141,8 +154,13 @@ def run_command(args) -> int:
             result = _run_interruptibly(runner, err)
         finally:
             store.close()
+            if webhook is not None:
+                webhook.close()
         reporter.close()
-        _print_summary(out, result, out_dir)
+        if args.json:
+            reporter.summary(result, out_dir)
+        else:
+            _print_summary(out, result, out_dir)
     if result.status in ("stopped", "paused") and result.reason != "cancelled by the user":
         return EXIT_STOPPED
     if any(r.state != JobState.DONE for r in result.records):
@@ -216,6 +234,41 @@ def _print_summary(stream: TextIO, result, out_dir: Path) -> None:
 def _duration(seconds: float) -> str:
     minutes, secs = divmod(int(round(seconds)), 60)
     return f"{minutes}m{secs:02d}s" if minutes else f"{seconds:.1f}s"
+
+
+def fan_out(handlers):
+    def handle(event: RunEvent) -> None:
+        for handler in handlers:
+            handler(event)
+    return handle
+
+
+class JsonReporter:
+    """One JSON object per line on stdout: every event, then a summary."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+        self.total = 0
+        self._lock = threading.Lock()
+
+    def handle(self, event: RunEvent) -> None:
+        if event.kind == "job" and event.state == "running" and event.progress is not None and not event.message:
+            return
+        line = json.dumps({"time": round(event.timestamp, 3), **logs.event_fields(event)}, ensure_ascii=False)
+        with self._lock:
+            print(line, file=self.out, flush=True)
+
+    def close(self) -> None:
+        pass
+
+    def summary(self, result, out_dir: Path) -> None:
+        records = result.records
+        charged = sum((r.charged for r in records if r.charged is not None), Decimal(0))
+        states = {state.value: sum(1 for r in records if r.state == state) for state in JobState}
+        print(json.dumps({"kind": "summary", "status": result.status, "reason": result.reason,
+                          "jobs": len(records), "states": states, "total_cost": float(charged),
+                          "elapsed_seconds": round(result.elapsed, 2), "output_dir": str(out_dir)}),
+              file=self.out, flush=True)
 
 
 class ConsoleReporter:

@@ -18,7 +18,7 @@ from app.engine.fileio import NewerVersionError, atomic_write_text, check_versio
 from app.engine.jobs import JobSpec
 
 JOBSET_VERSION = 1
-TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "defaults", "jobs")
+TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "webhook_url", "defaults", "jobs")
 JOB_KEYS = ("name", "model", "inputs", "output_subfolder")
 DEFAULT_KEYS = ("model", "inputs", "output_subfolder")
 MAX_CONCURRENCY = 64
@@ -68,6 +68,7 @@ class JobSet:
     concurrency: int | None = None
     defaults: dict = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    webhook_url: str | None = None
 
     def resolved_jobs(self, catalog: Catalog | None = None) -> list[JobSpec]:
         """Jobs with the set's defaults applied; a job's own values win.
@@ -91,6 +92,8 @@ class JobSet:
             document["output_dir"] = self.output_dir
         if self.concurrency is not None:
             document["concurrency"] = self.concurrency
+        if self.webhook_url:
+            document["webhook_url"] = self.webhook_url
         if self.defaults:
             document["defaults"] = self.defaults
         jobs = []
@@ -191,6 +194,11 @@ def _native(document: dict, source: str) -> JobSet:
     if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int)
                                     or not 1 <= concurrency <= MAX_CONCURRENCY):
         problems.append(f"{source}: concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, not {concurrency!r}")
+    webhook_url = document.get("webhook_url")
+    if webhook_url is not None and (not isinstance(webhook_url, str) or not webhook_url.startswith(("http://",
+                                                                                                    "https://"))):
+        problems.append(f"{source}: webhook_url must be an http(s) URL")
+        webhook_url = None
     defaults = document.get("defaults") or {}
     if not isinstance(defaults, dict):
         problems.append(f"{source}: defaults must be a mapping (model, inputs, output_subfolder)")
@@ -226,4 +234,5 @@ def _native(document: dict, source: str) -> JobSet:
         jobs.append(JobSpec(str(name), model, dict(inputs), subfolder))
     if problems:
         raise JobSetError(problems)
-    return JobSet(jobs=jobs, output_dir=output_dir, concurrency=concurrency, defaults=defaults)
+    return JobSet(jobs=jobs, output_dir=output_dir, concurrency=concurrency, defaults=defaults,
+                  webhook_url=webhook_url)

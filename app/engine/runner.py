@@ -560,6 +560,7 @@ class BatchRunner:
             # On disk before anyone hears of it: "submitted" is only ever said of a saved id.
             self.store.save(record)
         details.setdefault("prediction_id", record.prediction_id)
+        details.setdefault("request_id", record.request_ids[-1] if record.request_ids else None)
         details.setdefault("cost", record.best_cost)
         self.on_event(RunEvent(kind="job", state=record.state.value, job_index=record.index,
                                job_name=record.spec.name, model=record.spec.model, **details))

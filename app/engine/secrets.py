@@ -69,3 +69,20 @@ def masked(key: str | None) -> str:
     if not key:
         return "(none)"
     return f"{key[:7]}…{key[-4:]}" if len(key) > 14 else "…"
+
+
+WEBHOOK_SECRET_USER = "webhook-secret"
+
+
+def webhook_secret() -> str | None:
+    """The webhook signing secret: BATCH_STUDIO_WEBHOOK_SECRET, else the keyring."""
+    value = os.environ.get("BATCH_STUDIO_WEBHOOK_SECRET", "").strip()
+    if value:
+        return value
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+
+        return keyring.get_password(KEYRING_SERVICE, WEBHOOK_SECRET_USER) or None
+    except (ImportError, RuntimeError, KeyringError):
+        return None

@@ -14,7 +14,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from app.engine import logs
 from app.engine.pricing import QUOTE
+from app.engine.secrets import webhook_secret
+from app.engine.webhooks import WebhookSender
 from app.engine.records import JobState, RunEvent
 from app.engine.runner import BatchResult, BatchRunner, TimeLimits
 from app.engine.store import JobStore
@@ -54,6 +57,8 @@ class RunController(QObject):
         self._row_of: dict[int, int] = {}
         self._client = None
         self.daily_cap: Decimal | None = None
+        self.webhook_url: str | None = None
+        self._webhook: WebhookSender | None = None
 
     @property
     def running(self) -> bool:
@@ -154,8 +159,16 @@ class RunController(QObject):
 
     def _options(self, out_dir: Path, concurrency: int, limits: TimeLimits, max_spend: Decimal | None) -> dict:
         self._client = self.backend.client()
+        self._webhook = WebhookSender(self.webhook_url, webhook_secret()) if self.webhook_url else None
+        handlers = [self._bridge.event.emit, logs.log_event] + ([self._webhook.on_event] if self._webhook else [])
+
+        def on_event(event: RunEvent) -> None:
+            # On the worker thread: the log and the webhook queue never touch the GUI thread.
+            for handler in handlers:
+                handler(event)
+
         return dict(client=self._client, catalog=self.backend.catalog, out_dir=out_dir,
-                    on_event=self._bridge.event.emit, concurrency=concurrency, limits=limits,
+                    on_event=on_event, concurrency=concurrency, limits=limits,
                     timing=self.backend.timing(), max_spend=max_spend,
                     mode="demo" if self.backend.demo else "live", spawn=self._spawn,
                     daily_cap=self.daily_cap, ledger=self.backend.ledger())
@@ -282,6 +295,9 @@ class RunController(QObject):
         if self._client is not None:
             self._client.close()
             self._client = None
+        if self._webhook is not None:
+            webhook, self._webhook = self._webhook, None
+            self.pool.start(Call(webhook.close))  # its last retries must not hold the window
         if result is None:
             result = BatchResult("stopped", f"the batch stopped on an internal error: {error}", [], 0.0)
         self.finished.emit(result)

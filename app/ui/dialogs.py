@@ -85,6 +85,11 @@ class SettingsDialog(QDialog):
         form.addRow("Daily spend cap", self.daily_cap)
         form.addRow("", self.strict_budget)
         form.addRow("Default output folder", output_row)
+        self.webhook = QLineEdit(settings.webhook_url, self)
+        self.webhook.setPlaceholderText("https://… (optional; a job set's webhook_url wins)")
+        self.webhook.setToolTip("Signed JSON events when jobs finish or fail and when a batch ends or pauses. The "
+                                "signing secret comes from BATCH_STUDIO_WEBHOOK_SECRET or the keyring.")
+        form.addRow("Webhook URL", self.webhook)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -123,6 +128,11 @@ class SettingsDialog(QDialog):
         self.settings.video_limit_minutes = self.video_limit.value()
         self.settings.strict_budget = self.strict_budget.isChecked()
         self.settings.daily_cap = self.daily_cap.value()
+        webhook = self.webhook.text().strip()
+        if webhook and not webhook.startswith(("http://", "https://")):
+            QMessageBox.warning(self, "Webhook URL", "The webhook URL must start with http:// or https://.")
+            return
+        self.settings.webhook_url = webhook
         self.settings.output_dir = folder
         self.key.clear()  # the key never stays in a widget longer than needed
         super().accept()

@@ -19,6 +19,7 @@ class Loaded:
     output_dir: Path | None
     concurrency: int | None
     notices: list[str]
+    webhook_url: str | None = None
 
 
 def read(path: Path, catalog: Catalog) -> Loaded:
@@ -27,11 +28,12 @@ def read(path: Path, catalog: Catalog) -> Loaded:
     output_dir = Path(loaded.output_dir).expanduser() if loaded.output_dir else None
     if output_dir is not None and not output_dir.is_absolute():
         output_dir = path.parent / output_dir
-    return Loaded(loaded.resolved_jobs(catalog), output_dir, loaded.concurrency, loaded.notices)
+    return Loaded(loaded.resolved_jobs(catalog), output_dir, loaded.concurrency, loaded.notices, loaded.webhook_url)
 
 
-def write(path: Path, jobs: list[JobSpec], output_dir: Path | None, concurrency: int | None) -> None:
+def write(path: Path, jobs: list[JobSpec], output_dir: Path | None, concurrency: int | None,
+          webhook_url: str | None = None) -> None:
     if path.suffix.lower() not in JOBSET_SUFFIXES:
         path = path.with_suffix(".yaml")
     jobset.save(jobset.JobSet(jobs=list(jobs), output_dir=str(output_dir) if output_dir else None,
-                              concurrency=concurrency), path)
+                              concurrency=concurrency, webhook_url=webhook_url), path)

@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     # Worker threads (polls, downloads) hold the GIL in 5 ms slices by default; shorter
     # slices let the GUI thread in sooner, which keeps the window from stuttering.
     sys.setswitchinterval(0.001)
+    from app.engine import logs
+
+    logs.setup().info("app start", extra={"fields": {"version": __version__}})
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

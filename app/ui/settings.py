@@ -49,6 +49,7 @@ class AppSettings:
     daily_cap = _Setting("run/daily_cap", 0.0, float, 0.0)
     demo_speed = _Setting("run/demo_speed", 10.0, float, 0.1)
     last_folder = _Setting("folders/last_folder", str(Path.home()))
+    webhook_url = _Setting("notify/webhook_url", "")
     _output_dir = _Setting("folders/output_dir", "")
 
     def __init__(self, settings: QSettings | None = None):

@@ -7,14 +7,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QDoubleSpinBox, QFileDialog, QHeaderView, QLabel, QMainWindow,
-                               QMessageBox, QSplitter, QTableView, QWidget)
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDoubleSpinBox, QFileDialog, QHeaderView, QLabel,
+                               QMainWindow,
+                               QMessageBox, QSplitter, QSystemTrayIcon, QTableView, QWidget)
 
 from app.engine import jobset
 from app.engine.jobs import JobSpec
 from app.engine.pricing import format_money
 from app.engine.runner import TimeLimits
+from app.paths import resources_dir
 from app.ui import documents
 from app.ui.backend import Backend
 from app.ui.controller import RunController
@@ -34,6 +36,13 @@ DEFAULT_VIDEO_MODEL = "bytedance/seedance-v1.5-pro-fast/text-to-video"
 RUNNABLE_STATES = ("ready", "invalid", "queued", "cancelled")
 
 
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for path in sorted((resources_dir() / "icons").glob("batch-studio-*.png")):
+        icon.addFile(str(path))
+    return icon
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: AppSettings, backend: Backend, parent=None):
         super().__init__(parent)
@@ -46,11 +55,17 @@ class MainWindow(QMainWindow):
         self.thumbnails = ThumbnailLoader(self)
         self.document_path: Path | None = None
         self.document_concurrency: int | None = None
+        self.document_webhook: str | None = None
         self.output_dir = settings.output_dir
         self.dirty = False
         self.balance_text = ""
         self.pools = [self.controller.pool, self.costs.pool, self.thumbnails.pool]
         self.balance_pool = None
+        self.setWindowIcon(app_icon())
+        self.tray = QSystemTrayIcon(app_icon(), self) if QSystemTrayIcon.isSystemTrayAvailable() else None
+        if self.tray is not None:
+            self.tray.setToolTip("Batch Studio")
+            self.tray.show()
         self._build_views()
         self._build_actions()
         self._build_status_bar()
@@ -219,6 +234,7 @@ class MainWindow(QMainWindow):
         self.costs.quotes_unavailable.connect(
             lambda why: self.statusBar().showMessage(f"Live prices unavailable ({why}); showing estimates.", 8000))
         self.controller.started.connect(self._update_actions)
+        self.controller.started.connect(self._update_title)
         self.controller.finished.connect(self._batch_finished)
         self.controller.halted.connect(self._batch_halted)
         self.controller.job_done.connect(self._job_done)
@@ -373,6 +389,7 @@ class MainWindow(QMainWindow):
             self.jobs.replace_all(loaded.jobs)
             self.document_path = path
             self.document_concurrency = loaded.concurrency
+            self.document_webhook = loaded.webhook_url
             if loaded.output_dir is not None and folder_problem(loaded.output_dir) is None:
                 self.output_dir = loaded.output_dir
             self.dirty = False
@@ -409,7 +426,8 @@ class MainWindow(QMainWindow):
 
     def _write(self, path: Path, adopt: bool) -> bool:
         try:
-            documents.write(path, self.jobs.specs(), self.output_dir, self.document_concurrency)
+            documents.write(path, self.jobs.specs(), self.output_dir, self.document_concurrency,
+                            self.document_webhook)
         except OSError as exc:
             QMessageBox.warning(self, "Not saved", f"{path} could not be written: {exc.strerror or exc}.")
             return False
@@ -498,6 +516,7 @@ class MainWindow(QMainWindow):
                 return False
         limits, concurrency = self._limits(), self.document_concurrency or self.settings.concurrency
         self.controller.daily_cap = Decimal(str(self.settings.daily_cap)) if self.settings.daily_cap > 0 else None
+        self.controller.webhook_url = self.document_webhook or self.settings.webhook_url or None
         if self.controller.session_unfinished(self.output_dir):
             self.controller.continue_batch(self.output_dir, concurrency, limits, budget)
         else:
@@ -576,7 +595,17 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Insufficient balance", f"{reason}\n\nThe batch is paused: nothing new is "
                                 f"submitted. {self.balance_text} Top up, then press Run to continue.")
 
+    def notify(self, title: str, text: str) -> None:
+        """A system tray message where there is a tray; the taskbar entry asks for attention anyway."""
+        if self.tray is not None:
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+        QApplication.alert(self)
+
     def _batch_finished(self, result) -> None:
+        done = sum(1 for j in self.jobs.rows if j.state == "done")
+        failed = sum(1 for j in self.jobs.rows if j.state in ("failed", "needs_attention"))
+        self.notify(f"Batch {result.status}", f"{done} done, {failed} failed, {format_money(self.jobs.spent())} "
+                                              f"spent. {result.reason}.")
         self.status_throttle.hide()
         self.editor.setEnabled(True)
         self._update_actions()
@@ -652,7 +681,11 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         name = self.document_path.name if self.document_path else "Untitled"
-        self.setWindowTitle(f"{name}{'*' if self.dirty else ''} — Batch Studio ({self.backend.mode_label})")
+        progress = ""
+        if self.controller.running:
+            done = sum(1 for j in self.jobs.rows if j.state == "done")
+            progress = f"{done}/{len(self.jobs)} done · {format_money(self.jobs.spent())} — "
+        self.setWindowTitle(f"{progress}{name}{'*' if self.dirty else ''} — Batch Studio ({self.backend.mode_label})")
 
     def _update_actions(self) -> None:
         running = self.controller.running
@@ -688,6 +721,7 @@ class MainWindow(QMainWindow):
         self.status_total.setText(f"total {self.costs.summary().total_label()}")
         self.status_spent.setText(f"spent {format_money(self.jobs.spent())}")
         self.status_balance.setText(self.balance_text)
+        self._update_title()
         self.status_balance.setVisible(bool(self.balance_text))
         self.status_total.setToolTip(f"Output folder: {self.output_dir}")
         if hasattr(self, "act_retry"):

@@ -205,3 +205,17 @@ def test_a_rejected_key_stops_the_batch_and_asks_for_a_key(qtbot, window, tmp_pa
     qtbot.waitUntil(lambda: not window.controller.running, timeout=20000)
     assert asked and any("API key rejected" == title for _, title, _ in answers)
     assert window.jobs.rows[0].state == "queued" and window.jobs.rows[0].prediction_id is None
+
+
+def test_the_title_shows_progress_and_the_end_is_announced(qtbot, window, tmp_path, monkeypatch):
+    said = []
+    monkeypatch.setattr(window, "notify", lambda title, text: said.append((title, text)))
+    window.set_output_dir(tmp_path / "out")
+    window.add_job("Image")
+    type_prompt(window, "a kite")
+    window.costs.wait()
+    assert window.run_batch()
+    assert window.windowTitle().startswith("0/1 done · $")
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=20000)
+    assert said and said[0][0] == "Batch finished" and "1 done, 0 failed" in said[0][1]
+    assert not window.windowTitle()[0].isdigit()
