@@ -16,7 +16,7 @@ from app.engine import appdirs, jobset, logs, secrets
 from app.engine.webhooks import WebhookSender, secret_from_environment
 from app.engine.catalog import Catalog
 from app.engine.client import DEFAULT_BASE_URL, AtlasClient
-from app.engine.jobs import validate_jobs
+from app.engine.jobs import chain_stages, validate_jobs
 from app.engine.outputs import folder_problem
 from app.engine.pricing import ESTIMATE, Cost, PriceTable, format_cost, format_money, quote_bodies, summarize
 from app.engine.records import JobState, RunEvent
@@ -100,7 +100,10 @@ def run_command(args) -> int:
         costs = [quotes.get(i, estimates[i]) for i in range(len(jobs))]
         summary = summarize([job.model for job in jobs], costs)
         if args.json:
+            stages = chain_stages(jobs)
             print(json.dumps({"kind": "estimate", "jobs": len(jobs), "total": float(summary.total),
+                              "per_stage": {str(st): float(sum((c.amount for c, s in zip(costs, stages) if s == st),
+                                                               Decimal(0))) for st in sorted(set(stages))},
                               "basis": summary.basis, "per_model": {m: {"jobs": n, "amount": float(a), "basis": b}
                                                                    for m, (n, a, b) in summary.per_model.items()}}),
                   file=out, flush=True)
@@ -199,6 +202,13 @@ def _print_problems(stream: TextIO, heading: str, messages: list[str]) -> None:
 
 
 def _print_cost_table(stream: TextIO, jobs, costs: list[Cost], summary) -> None:
+    stages = chain_stages(jobs)
+    if max(stages) > 1:
+        print("Cost by stage (chained jobs wait for the images they start from):", file=stream)
+        for stage in sorted(set(stages)):
+            members = [c for c, s in zip(costs, stages) if s == stage]
+            part = summarize(["x"] * len(members), members)
+            print(f"  stage {stage}: {len(members)} job(s)  {part.total_label()}", file=stream)
     if len(jobs) <= 30:
         width = min(40, max(len(job.name) for job in jobs))
         for job, cost in zip(jobs, costs):

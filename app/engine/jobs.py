@@ -26,10 +26,15 @@ class JobSpec:
     model: str
     inputs: dict = field(default_factory=dict)
     output_subfolder: str | None = None
+    # The name of another job whose output image becomes this job's start image.
+    image_from: str | None = None
 
     def request_body(self, model: ModelInfo | None = None) -> dict:
         """The flat submit body; schema defaults filled in so quotes and charges agree."""
         inputs = {**model.defaults(), **self.inputs} if model is not None else dict(self.inputs)
+        if self.image_from and model is not None and model.image_fields():
+            # Priced like the real body; the start image does not change the price.
+            inputs.setdefault(model.image_fields()[0], CHAINED_IMAGE_PLACEHOLDER)
         return {"model": self.model, **inputs}
 
 
@@ -127,6 +132,7 @@ def _rule_problems(model: ModelInfo, inputs: dict) -> list[str]:
 
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+CHAINED_IMAGE_PLACEHOLDER = "https://chained.batch-studio.invalid/start.png"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
 
 
@@ -163,14 +169,24 @@ def validate_job(job: JobSpec, catalog: Catalog, index: int | None = None) -> li
         return problems + [problem(f"unknown model {job.model}{hint}")]
     if not isinstance(job.inputs, dict):
         return problems + [problem("inputs must be a mapping of field names to values")]
+    inputs = job.inputs
+    if job.image_from:
+        fields = model.image_fields()
+        if not fields:
+            return problems + [problem(f"image_from needs a model that takes a start image; {model.model_id} takes "
+                                       "none (use an image-to-video model)")]
+        if fields[0] in inputs:
+            problems.append(problem(f"give either {fields[0]} or image_from, not both"))
+        # The parent's output fills it at run time; check the rest against the schema now.
+        inputs = {**inputs, fields[0]: CHAINED_IMAGE_PLACEHOLDER}
     for name in job.inputs:
         if name not in model.properties:
             close = difflib.get_close_matches(str(name), list(model.properties), n=1)
             hint = f"; did you mean {close[0]}?" if close else f"; known inputs: {', '.join(model.field_order)}"
             problems.append(problem(f"unknown input {name} for {model.model_id}{hint}"))
-    errors = sorted(_validator(model).iter_errors(job.inputs), key=lambda e: (list(e.absolute_path), e.validator))
-    problems.extend(problem(_schema_problem(error, model, job.inputs)) for error in errors)
-    problems.extend(problem(message) for message in _rule_problems(model, job.inputs))
+    errors = sorted(_validator(model).iter_errors(inputs), key=lambda e: (list(e.absolute_path), e.validator))
+    problems.extend(problem(_schema_problem(error, model, inputs)) for error in errors)
+    problems.extend(problem(message) for message in _rule_problems(model, inputs))
     return problems
 
 
@@ -180,4 +196,53 @@ def validate_jobs(jobs: list[JobSpec], catalog: Catalog) -> list[Problem]:
         return [Problem(None, None, "the job set has no jobs")]
     for index, job in enumerate(jobs):
         problems.extend(validate_job(job, catalog, index))
+    problems.extend(chain_problems(jobs, catalog))
     return problems
+
+
+def chain_problems(jobs: list[JobSpec], catalog: Catalog) -> list[Problem]:
+    """image_from must name exactly one job that makes an image, without loops."""
+    problems = []
+    by_name: dict[str, list[int]] = {}
+    for index, job in enumerate(jobs):
+        by_name.setdefault(job.name, []).append(index)
+    for index, job in enumerate(jobs):
+        if not job.image_from:
+            continue
+        parents = by_name.get(job.image_from, [])
+        if not parents:
+            close = difflib.get_close_matches(job.image_from, list(by_name), n=1)
+            hint = f'; did you mean "{close[0]}"?' if close else ""
+            problems.append(Problem(index, job.name, f'image_from names "{job.image_from}", but no job has that '
+                                                     f"name{hint}"))
+            continue
+        if len(parents) > 1:
+            problems.append(Problem(index, job.name, f'image_from "{job.image_from}" is ambiguous: {len(parents)} '
+                                                     "jobs have that name; rename them"))
+            continue
+        parent_model = catalog.get(jobs[parents[0]].model)
+        if parent_model is not None and parent_model.type != "Image":
+            problems.append(Problem(index, job.name, f'image_from "{job.image_from}" makes a video; a start image '
+                                                     "must come from an image job"))
+        seen, current = {index}, parents[0]
+        while jobs[current].image_from and len(by_name.get(jobs[current].image_from, [])) == 1:
+            current = by_name[jobs[current].image_from][0]
+            if current in seen:
+                problems.append(Problem(index, job.name, "image_from makes a loop of jobs waiting for each other"))
+                break
+            seen.add(current)
+    return problems
+
+
+def chain_stages(jobs: list[JobSpec]) -> list[int]:
+    """Stage 1 for jobs that start from nothing, 2 for jobs fed by a stage-1 job, and so on."""
+    index_of = {job.name: i for i, job in enumerate(jobs)}
+    stages: dict[int, int] = {}
+
+    def stage(i: int, depth: int = 0) -> int:
+        if i not in stages:
+            parent = index_of.get(jobs[i].image_from) if jobs[i].image_from else None
+            stages[i] = 1 if parent is None or depth > len(jobs) else stage(parent, depth + 1) + 1
+        return stages[i]
+
+    return [stage(i) for i in range(len(jobs))]

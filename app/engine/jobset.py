@@ -19,7 +19,7 @@ from app.engine.jobs import JobSpec
 
 JOBSET_VERSION = 1
 TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "webhook_url", "defaults", "jobs")
-JOB_KEYS = ("name", "model", "inputs", "output_subfolder")
+JOB_KEYS = ("name", "model", "inputs", "output_subfolder", "image_from")
 DEFAULT_KEYS = ("model", "inputs", "output_subfolder")
 MAX_CONCURRENCY = 64
 
@@ -83,7 +83,8 @@ class JobSet:
             model = catalog.get(model_id) if catalog is not None else None
             inherited = {k: v for k, v in default_inputs.items() if model is None or k in model.properties}
             resolved.append(JobSpec(name=job.name, model=model_id, inputs={**inherited, **job.inputs},
-                                    output_subfolder=job.output_subfolder or self.defaults.get("output_subfolder")))
+                                    output_subfolder=job.output_subfolder or self.defaults.get("output_subfolder"),
+                                    image_from=job.image_from))
         return resolved
 
     def to_document(self) -> dict:
@@ -104,6 +105,8 @@ class JobSet:
             entry["inputs"] = dict(job.inputs)
             if job.output_subfolder:
                 entry["output_subfolder"] = job.output_subfolder
+            if job.image_from:
+                entry["image_from"] = job.image_from
             jobs.append(entry)
         document["jobs"] = jobs
         return document
@@ -231,7 +234,12 @@ def _native(document: dict, source: str) -> JobSet:
         if subfolder is not None and not isinstance(subfolder, str):
             problems.append(f'{where} "{name}": output_subfolder must be a folder name')
             subfolder = None
-        jobs.append(JobSpec(str(name), model, dict(inputs), subfolder))
+        image_from = entry.get("image_from")
+        if image_from is not None and (not isinstance(image_from, (str, int)) or not str(image_from).strip()):
+            problems.append(f'{where} "{name}": image_from must be the name of another job')
+            image_from = None
+        jobs.append(JobSpec(str(name), model, dict(inputs), subfolder,
+                            str(image_from) if image_from is not None else None))
     if problems:
         raise JobSetError(problems)
     return JobSet(jobs=jobs, output_dir=output_dir, concurrency=concurrency, defaults=defaults,

@@ -38,7 +38,7 @@ class JobState(str, Enum):
 
 TERMINAL_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.NEEDS_ATTENTION})
 ALLOWED = {
-    JobState.QUEUED: {JobState.SUBMITTING, JobState.CANCELLED},
+    JobState.QUEUED: {JobState.SUBMITTING, JobState.CANCELLED, JobState.FAILED},
     JobState.SUBMITTING: {JobState.SUBMITTED, JobState.QUEUED, JobState.FAILED, JobState.NEEDS_ATTENTION,
                           JobState.CANCELLED},
     JobState.SUBMITTED: {JobState.RUNNING, JobState.DOWNLOADING, JobState.FAILED, JobState.CANCELLED,

@@ -130,6 +130,9 @@ class BatchRunner:
                 store.new_batch(records)
         self.records = records
         self.store = store
+        names = {record.spec.name: record.index for record in records}
+        self._parent = {r.index: names[r.spec.image_from] for r in records
+                        if r.spec.image_from and r.spec.image_from in names}
         self.daily_cap = daily_cap
         self.ledger = ledger
         self.client = client
@@ -272,8 +275,8 @@ class BatchRunner:
                 self._cond.wait_for(lambda: not self._in_flight)
             if own_pool is not None:
                 own_pool.shutdown(wait=True)
-        held = sum(1 for r in self.records if r.state == JobState.QUEUED and r.paused)
-        status, reason = self._halt or (("paused", f"{held} job(s) are held back") if held
+        held = sum(1 for r in self.records if r.state == JobState.QUEUED)
+        status, reason = self._halt or (("paused", f"{held} job(s) are held back or wait for a held job") if held
                                         else ("finished", "all jobs ended"))
         self._batch_status = status
         self._write_manifest(force=True)
@@ -312,6 +315,8 @@ class BatchRunner:
         waiting = sorted((r for r in self.records if r.state == JobState.QUEUED and not r.paused
                           and r.index not in self._in_flight), key=lambda r: r.queue_order)
         for record in waiting:
+            if not self._parent_ready(record):
+                continue
             if not self.limiter.allows(record.spec.model):
                 continue
             reason = self._budget_problem(record)
@@ -321,6 +326,28 @@ class BatchRunner:
                 return None
             return record
         return None
+
+    def _parent_ready(self, record: JobRecord) -> bool:
+        """A chained job waits for the job that makes its start image, and fails with it."""
+        if record.index not in self._parent:
+            return True
+        parent = self.records[self._parent[record.index]]
+        if parent.state == JobState.DONE:
+            return True
+        if parent.state.is_terminal:
+            self._finish(record, JobState.FAILED, f'its start image comes from "{parent.spec.name}", which ended as '
+                                                  f"{parent.state.value.replace('_', ' ')} ({parent.error or 'no output'}); "
+                                                  "nothing was charged")
+        return False
+
+    def _start_image(self, record: JobRecord) -> str:
+        """The parent's output: its URL while fresh (the provider reads it directly), else the
+        downloaded file, uploaded once."""
+        parent = self.records[self._parent[record.index]]
+        done_at = parent.timestamps.get("done_at", 0)
+        if parent.output_urls and time.time() - done_at < 24 * 3600:
+            return parent.output_urls[0]
+        return str(self.out_dir / parent.files[0].path)
 
     def _budget_problem(self, record: JobRecord) -> str | None:
         cost = record.best_cost.amount
@@ -359,6 +386,8 @@ class BatchRunner:
     # --- submit ----------------------------------------------------------------------
     def _submit(self, record: JobRecord) -> bool:
         body = record.spec.request_body(record.model)
+        if record.index in self._parent:
+            body[record.model.image_fields()[0]] = self._start_image(record)
         try:
             body = self.uploads.replace_local_images(body, record.model.image_fields())
         except AtlasError as exc:

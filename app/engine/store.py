@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     model TEXT NOT NULL,
     inputs TEXT NOT NULL,
     output_subfolder TEXT,
+    image_from TEXT,
     state TEXT NOT NULL,
     paused INTEGER NOT NULL DEFAULT 0,
     prediction_id TEXT,
@@ -148,11 +149,12 @@ class JobStore:
     def _upsert(self, record: JobRecord) -> tuple[str, tuple]:
         spec = record.spec
         return ("""INSERT OR REPLACE INTO jobs (batch, position, queue_order, name, model, inputs, output_subfolder,
-                   state, paused, prediction_id, output_urls, planned_paths, files, request_ids, error, estimate,
+                   image_from, state, paused, prediction_id, output_urls, planned_paths, files, request_ids, error, estimate,
                    estimate_basis, quote, refunded, submit_attempts, timestamps, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (record.batch, record.index, record.queue_order, spec.name, spec.model,
-                 json.dumps(spec.inputs, ensure_ascii=False), spec.output_subfolder, record.state.value,
+                 json.dumps(spec.inputs, ensure_ascii=False), spec.output_subfolder, spec.image_from,
+                 record.state.value,
                  int(record.paused), record.prediction_id, json.dumps(record.output_urls),
                  json.dumps(record.planned_paths, ensure_ascii=False),
                  json.dumps([vars(f) for f in record.files], ensure_ascii=False), json.dumps(record.request_ids),
@@ -181,15 +183,16 @@ class JobStore:
             return []
         with self._lock:
             rows = self._db.execute("""SELECT batch, position, queue_order, name, model, inputs, output_subfolder,
-                state, paused, prediction_id, output_urls, planned_paths, files, request_ids, error, estimate,
+                image_from, state, paused, prediction_id, output_urls, planned_paths, files, request_ids, error, estimate,
                 estimate_basis, quote, refunded, submit_attempts, timestamps FROM jobs WHERE batch = ?
                 ORDER BY position""", (batch,)).fetchall()
         jobs = []
         for row in rows:
-            (batch_no, position, order, name, model, inputs, subfolder, state, paused, prediction_id, urls, planned,
-             files, request_ids, error, estimate, basis, quote, refunded, attempts, stamps) = row
+            (batch_no, position, order, name, model, inputs, subfolder, image_from, state, paused, prediction_id, urls,
+             planned, files, request_ids, error, estimate, basis, quote, refunded, attempts, stamps) = row
             jobs.append(StoredJob(
-                batch_no, position, order, JobSpec(name, model, json.loads(inputs), subfolder), JobState(state),
+                batch_no, position, order, JobSpec(name, model, json.loads(inputs), subfolder, image_from),
+                JobState(state),
                 bool(paused), prediction_id, json.loads(urls), json.loads(planned),
                 [OutputFile(**f) for f in json.loads(files)], json.loads(request_ids), error,
                 Cost(Decimal(estimate), basis), Cost(Decimal(quote), "quote") if quote is not None else None,

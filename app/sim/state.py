@@ -312,11 +312,11 @@ class SimState:
             return None
         if url.startswith("data:"):
             return url
-        marker = "/files/uploads/"
-        if marker in url:
-            candidate = self.data_dir / "uploads" / url.rsplit(marker, 1)[1].split("?")[0]
-            if candidate.parent == self.data_dir / "uploads" and candidate.is_file():
-                return candidate
+        for marker, folder in (("/files/uploads/", "uploads"), ("/files/outputs/", "outputs")):
+            if marker in url:
+                candidate = (self.data_dir / folder / url.rsplit(marker, 1)[1].split("?")[0]).resolve()
+                if (self.data_dir / folder).resolve() in candidate.parents and candidate.is_file():
+                    return candidate
         return None
 
     def wait_media_idle(self, timeout: float = 30.0) -> bool:
