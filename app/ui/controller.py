@@ -9,12 +9,14 @@ signal, and are applied to the job list in one place (``_on_event``).
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from app.engine import logs
+from app.engine.jobs import JobSpec
 from app.engine.pricing import QUOTE
 from app.engine.secrets import webhook_secret
 from app.engine.webhooks import WebhookSender
@@ -99,7 +101,7 @@ class RunController(QObject):
         again) on a pool thread, so a big batch never blocks the window."""
         store = self._open_store(out_dir)
         self.batch = (store.latest_batch() or 0) + 1
-        specs = [self.jobs.rows[r].spec for r in rows]
+        specs = [self._standalone(self.jobs.rows[r].spec, rows) for r in rows]
         quotes = {i: self.jobs.rows[r].cost for i, r in enumerate(rows)
                   if self.jobs.rows[r].cost is not None and self.jobs.rows[r].cost.basis == QUOTE}
         held = [position for position, row in enumerate(rows) if self.jobs.rows[row].paused]
@@ -118,6 +120,17 @@ class RunController(QObject):
             return runner
 
         self._launch(out_dir, build, concurrency)
+
+    def _standalone(self, spec: JobSpec, rows: list[int]) -> JobSpec:
+        """A chained job whose parent already finished in an earlier batch starts from the
+        parent's downloaded file instead (it is uploaded once at submit)."""
+        if not spec.image_from or any(self.jobs.rows[r].spec.name == spec.image_from for r in rows):
+            return spec
+        parent = next((job for job in self.jobs.rows if job.spec.name == spec.image_from and job.output_path), None)
+        model = self.backend.catalog.get(spec.model)
+        if parent is None or model is None or not model.image_fields():
+            return spec  # validation explains what is missing
+        return replace(spec, image_from=None, inputs={**spec.inputs, model.image_fields()[0]: parent.output_path})
 
     def continue_batch(self, out_dir: Path, concurrency: int, limits: TimeLimits, max_spend: Decimal | None,
                        paused_reason: str | None = None) -> None:

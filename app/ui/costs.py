@@ -54,6 +54,8 @@ class CostService(QObject):
     def _price(self, row: int) -> None:
         job = self.jobs.rows[row]
         job.problems = [p.message for p in validate_job(job.spec, self.catalog)]
+        if job.spec.image_from and not any(other.spec.name == job.spec.image_from for other in self.jobs.rows):
+            job.problems.append(f'image_from names "{job.spec.image_from}", but no job has that name')
         if job.state in ("ready", "invalid"):
             job.state = "invalid" if job.problems else "ready"
         model = self.catalog.get(job.spec.model)

@@ -139,7 +139,21 @@ class JobEditor(QWidget):
             first = specs[0].inputs
             shared = {k: v for k, v in first.items() if all(s.inputs.get(k) == v for s in specs)}
         self._set_form(model_id, shared)
+        self._show_chain(specs)
         self.problems.setText("\n".join(problems))
+
+    def _show_chain(self, specs: list[JobSpec]) -> None:
+        """A chained job's start image comes from its parent: say so instead of asking for one."""
+        parents = {spec.image_from for spec in specs}
+        parent = parents.pop() if len(parents) == 1 else None
+        if self.form is None or not parent:
+            return
+        for name in self.form.model.image_fields()[:1]:
+            field = self.form.fields[name]
+            field.widget.setEnabled(False)
+            hint = self.form.hints[name]
+            hint.setText(f'From the output of "{parent}" when it finishes.')
+            hint.show()
 
     def _set_form(self, model_id: str | None, inputs: dict) -> None:
         model = self.catalog.get(model_id) if model_id else None

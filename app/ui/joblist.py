@@ -111,8 +111,8 @@ class JobList:
         if not ordered:
             return range(0)
         copies = [JobSpec(f"{self.rows[r].spec.name} copy", self.rows[r].spec.model,
-                          copy.deepcopy(self.rows[r].spec.inputs), self.rows[r].spec.output_subfolder)
-                  for r in ordered]
+                          copy.deepcopy(self.rows[r].spec.inputs), self.rows[r].spec.output_subfolder,
+                          self.rows[r].spec.image_from) for r in ordered]
         return self.insert(copies, ordered[-1] + 1)
 
     def move(self, rows: list[int], destination: int) -> int:

@@ -33,6 +33,7 @@ from app.ui.thumbnails import ThumbnailLoader
 
 DEFAULT_IMAGE_MODEL = "black-forest-labs/flux-2-pro/text-to-image"
 DEFAULT_VIDEO_MODEL = "bytedance/seedance-v1.5-pro-fast/text-to-video"
+DEFAULT_CHAIN_MODEL = "bytedance/seedance-v1.5-pro-fast/image-to-video"
 RUNNABLE_STATES = ("ready", "invalid", "queued", "cancelled")
 
 
@@ -159,6 +160,8 @@ class MainWindow(QMainWindow):
                                       tip="Poll a job that needs attention again; Run follows it")
         self.act_resubmit = self._action("Resubmit…", self.resubmit_selected,
                                          tip="Submit a job whose first submit had an unknown outcome (a new charge)")
+        self.act_make_video = self._action("Make a video from this", self.make_video_from_selected, "Ctrl+M",
+                                           "Add an image-to-video job that starts from the selected image")
         self.act_drop = self._action("Drop", lambda: self._row_action(lambda r: self.controller.decide(r, "drop")))
         self.act_quit = self._action("Quit", self.close, key.Quit)
         menus = self.menuBar()
@@ -167,7 +170,8 @@ class MainWindow(QMainWindow):
                        self.act_export, None, self.act_reopen, None, self.act_quit):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         jobs_menu = menus.addMenu("&Jobs")
-        for action in (self.act_add_image, self.act_add_video, self.act_duplicate, self.act_delete, None,
+        for action in (self.act_add_image, self.act_add_video, self.act_make_video, self.act_duplicate,
+                       self.act_delete, None,
                        self.act_hold, self.act_release, self.act_top, self.act_bottom, None, self.act_check,
                        self.act_resubmit, self.act_drop, None, self.act_cancel_one, self.act_show):
             jobs_menu.addSeparator() if action is None else jobs_menu.addAction(action)
@@ -196,7 +200,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.budget)
         toolbar.addSeparator()
         toolbar.addAction(self.act_settings)
-        for action in (self.act_duplicate, self.act_delete, self.act_hold, self.act_release, self.act_top,
+        for action in (self.act_make_video, self.act_duplicate, self.act_delete, self.act_hold, self.act_release, self.act_top,
                        self.act_bottom, self.act_check, self.act_resubmit, self.act_drop, self.act_cancel_one,
                        self.act_show):
             self.table.addAction(action)
@@ -304,6 +308,8 @@ class MainWindow(QMainWindow):
             spec.model = model_id
             # Keep what the new model understands (the prompt, usually); drop the rest.
             spec.inputs = {k: v for k, v in spec.inputs.items() if k in model.properties}
+            if not model.image_fields():
+                spec.image_from = None  # a model without a start image cannot stay chained
         self._change_selected(change)
         self._selection_changed()
 
@@ -317,6 +323,23 @@ class MainWindow(QMainWindow):
         self.costs.refresh_rows(rows)
         self.select_rows(rows)
         self._mark_dirty()
+
+    def make_video_from_selected(self) -> None:
+        """One image-to-video job per selected image job, starting from its output."""
+        new_rows = []
+        for row in self.selected_rows():
+            parent = self.jobs.rows[row]
+            model = self.backend.catalog.get(parent.spec.model)
+            if model is None or model.is_video:
+                continue
+            spec = JobSpec(f"{parent.spec.name} video", DEFAULT_CHAIN_MODEL,
+                           {"prompt": parent.spec.inputs.get("prompt", "")}, parent.spec.output_subfolder,
+                           image_from=parent.spec.name)
+            new_rows.extend(self.jobs.insert([spec], row + 1 + len(new_rows)))
+        if new_rows:
+            self.costs.refresh_rows(new_rows)
+            self.select_rows(new_rows)
+            self._mark_dirty()
 
     def duplicate_selected(self) -> None:
         rows = self.jobs.duplicate(self.selected_rows())
@@ -709,6 +732,8 @@ class MainWindow(QMainWindow):
         self.act_hold.setEnabled(any(j.state in ("ready", "queued", "invalid") and not j.paused for j in chosen))
         self.act_release.setEnabled(any(j.paused for j in chosen))
         self.act_top.setEnabled(bool(chosen))
+        self.act_make_video.setEnabled(not running and any(
+            (m := self.backend.catalog.get(j.spec.model)) is not None and not m.is_video for j in chosen))
         self.act_bottom.setEnabled(bool(chosen))
         self.model.editable = not running
 

@@ -219,3 +219,22 @@ def test_the_title_shows_progress_and_the_end_is_announced(qtbot, window, tmp_pa
     qtbot.waitUntil(lambda: not window.controller.running, timeout=20000)
     assert said and said[0][0] == "Batch finished" and "1 done, 0 failed" in said[0][1]
     assert not window.windowTitle()[0].isdigit()
+
+
+def test_make_a_video_from_a_finished_image(qtbot, window, tmp_path):
+    window.set_output_dir(tmp_path / "out")
+    window.add_job("Image")
+    type_prompt(window, "a paper boat")
+    window.costs.wait()
+    assert window.run_batch()
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=20000)
+    window.select_rows([0])
+    window.act_make_video.trigger()
+    child = window.jobs.rows[1]
+    assert child.spec.image_from == "image 1" and child.spec.model.endswith("image-to-video")
+    assert child.state == "ready" and not child.problems
+    hint = window.editor.form.hints["image"]
+    assert "image 1" in hint.text() and not window.editor.form.fields["image"].widget.isEnabled()
+    assert window.run_batch()
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=30000)
+    assert child.state == "done" and child.output_path.endswith(".mp4")
