@@ -13,12 +13,14 @@ from pathlib import Path
 
 import yaml
 
+from app.engine import csvjobs, templates
 from app.engine.catalog import Catalog
 from app.engine.fileio import NewerVersionError, atomic_write_text, check_version
 from app.engine.jobs import JobSpec
 
 JOBSET_VERSION = 1
-TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "webhook_url", "defaults", "jobs")
+TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "webhook_url", "defaults", "variables", "csv",
+                  "matrix", "template", "jobs")
 JOB_KEYS = ("name", "model", "inputs", "output_subfolder", "image_from")
 DEFAULT_KEYS = ("model", "inputs", "output_subfolder")
 MAX_CONCURRENCY = 64
@@ -69,6 +71,20 @@ class JobSet:
     defaults: dict = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     webhook_url: str | None = None
+    variables: dict = field(default_factory=dict)
+    csv: str | None = None
+    matrix: dict = field(default_factory=dict)
+    template: dict | None = None
+    csv_rows: list = field(default_factory=list, repr=False)
+
+    def template_count(self) -> int:
+        """How many jobs the template makes, known before expanding it."""
+        return templates.count(self.csv_rows, self.matrix) if self.template else 0
+
+    def expanded_jobs(self) -> list[JobSpec]:
+        if not self.template:
+            return []
+        return templates.expand(self.template, self.variables, self.csv_rows, self.matrix)
 
     def resolved_jobs(self, catalog: Catalog | None = None) -> list[JobSpec]:
         """Jobs with the set's defaults applied; a job's own values win.
@@ -78,7 +94,7 @@ class JobSet:
         """
         default_inputs = self.defaults.get("inputs") or {}
         resolved = []
-        for job in self.jobs:
+        for job in [*self.jobs, *self.expanded_jobs()]:
             model_id = job.model or self.defaults.get("model", "")
             model = catalog.get(model_id) if catalog is not None else None
             inherited = {k: v for k, v in default_inputs.items() if model is None or k in model.properties}
@@ -97,6 +113,9 @@ class JobSet:
             document["webhook_url"] = self.webhook_url
         if self.defaults:
             document["defaults"] = self.defaults
+        for key in ("variables", "csv", "matrix", "template"):
+            if getattr(self, key):
+                document[key] = getattr(self, key)
         jobs = []
         for job in self.jobs:
             entry: dict = {"name": job.name}
@@ -120,10 +139,18 @@ def dumps(jobset: JobSet, fmt: str = "yaml") -> str:
 
 
 def save(jobset: JobSet, path: Path) -> None:
+    if path.suffix.lower() == ".csv":
+        csvjobs.write(path, jobset.resolved_jobs())  # a spreadsheet holds plain jobs only
+        return
     atomic_write_text(path, dumps(jobset, "json" if path.suffix.lower() == ".json" else "yaml"))
 
 
 def load(path: Path, catalog: Catalog | None = None) -> JobSet:
+    if path.suffix.lower() == ".csv":
+        try:
+            return JobSet(jobs=csvjobs.read(path, catalog or Catalog.snapshot()))
+        except templates.TemplateError as exc:
+            raise JobSetError([str(exc)]) from None
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -132,10 +159,12 @@ def load(path: Path, catalog: Catalog | None = None) -> JobSet:
         raise JobSetError([f"{path}: not a text file (expected YAML or JSON in UTF-8)"]) from None
     except OSError as exc:
         raise JobSetError([f"{path}: cannot be read ({exc.strerror})"]) from None
-    return loads(text, path.name, fmt="json" if path.suffix.lower() == ".json" else "yaml", catalog=catalog)
+    return loads(text, path.name, fmt="json" if path.suffix.lower() == ".json" else "yaml", catalog=catalog,
+                 folder=path.parent)
 
 
-def loads(text: str, source: str = "job set", fmt: str = "yaml", catalog: Catalog | None = None) -> JobSet:
+def loads(text: str, source: str = "job set", fmt: str = "yaml", catalog: Catalog | None = None,
+          folder: Path | None = None) -> JobSet:
     document = _parse(text, source, fmt)
     if document is None:
         raise JobSetError([f"{source}: the file is empty"])
@@ -149,14 +178,25 @@ def loads(text: str, source: str = "job set", fmt: str = "yaml", catalog: Catalo
         raise JobSetError([str(exc)]) from None
     except ValueError as exc:
         raise JobSetError([str(exc)]) from None
-    jobs = document.get("jobs")
+    jobs = document.setdefault("jobs", [] if "template" in document else None)
     if not isinstance(jobs, list):
         raise JobSetError([f"{source}: jobs must be a list of jobs"])
     if _is_tutorial(document):
         from app.engine.tutorial import translate  # only this format needs the catalog
 
         return translate(document, source, catalog or Catalog.snapshot())
-    return _native(document, source)
+    jobset = _native(document, source)
+    if jobset.template:
+        try:
+            if jobset.csv:
+                jobset.csv_rows = templates.read_csv_rows((folder or Path.cwd()) / jobset.csv)
+            jobset.expanded_jobs()  # placeholders are checked now, not when the batch runs
+        except templates.TemplateError as exc:
+            raise JobSetError([f"{source}: {exc}"]) from None
+        jobset.notices.append(f"{source}: the template makes {jobset.template_count()} job(s)")
+    if not jobset.jobs and not jobset.template:
+        raise JobSetError([f"{source}: the job set has no jobs"])
+    return jobset
 
 
 def _parse(text: str, source: str, fmt: str):
@@ -240,7 +280,25 @@ def _native(document: dict, source: str) -> JobSet:
             image_from = None
         jobs.append(JobSpec(str(name), model, dict(inputs), subfolder,
                             str(image_from) if image_from is not None else None))
+    variables = document.get("variables") or {}
+    if not isinstance(variables, dict):
+        problems.append(f"{source}: variables must be a mapping of names to values")
+        variables = {}
+    matrix = document.get("matrix") or {}
+    if not isinstance(matrix, dict):
+        problems.append(f"{source}: matrix must be a mapping of names to lists of values")
+        matrix = {}
+    csv_name = document.get("csv")
+    if csv_name is not None and not isinstance(csv_name, str):
+        problems.append(f"{source}: csv must be the path of a CSV file, relative to the job set")
+        csv_name = None
+    template = document.get("template")
+    if template is not None and not isinstance(template, dict):
+        problems.append(f"{source}: template must be a job (name, model, inputs)")
+        template = None
+    if (csv_name or matrix) and template is None:
+        problems.append(f"{source}: csv and matrix fill a template; add a template job")
     if problems:
         raise JobSetError(problems)
     return JobSet(jobs=jobs, output_dir=output_dir, concurrency=concurrency, defaults=defaults,
-                  webhook_url=webhook_url)
+                  webhook_url=webhook_url, variables=variables, csv=csv_name, matrix=matrix, template=template)

@@ -9,8 +9,8 @@ from app.engine import jobset
 from app.engine.catalog import Catalog
 from app.engine.jobs import JobSpec
 
-FILE_FILTER = "Job sets (*.yaml *.yml *.json);;YAML (*.yaml *.yml);;JSON (*.json)"
-JOBSET_SUFFIXES = (".yaml", ".yml", ".json")
+FILE_FILTER = "Job sets (*.yaml *.yml *.json *.csv);;YAML (*.yaml *.yml);;JSON (*.json);;CSV spreadsheets (*.csv)"
+JOBSET_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 
 
 @dataclass
@@ -20,6 +20,7 @@ class Loaded:
     concurrency: int | None
     notices: list[str]
     webhook_url: str | None = None
+    template_count: int = 0
 
 
 def read(path: Path, catalog: Catalog) -> Loaded:
@@ -28,7 +29,8 @@ def read(path: Path, catalog: Catalog) -> Loaded:
     output_dir = Path(loaded.output_dir).expanduser() if loaded.output_dir else None
     if output_dir is not None and not output_dir.is_absolute():
         output_dir = path.parent / output_dir
-    return Loaded(loaded.resolved_jobs(catalog), output_dir, loaded.concurrency, loaded.notices, loaded.webhook_url)
+    return Loaded(loaded.resolved_jobs(catalog), output_dir, loaded.concurrency, loaded.notices, loaded.webhook_url,
+                  loaded.template_count())
 
 
 def write(path: Path, jobs: list[JobSpec], output_dir: Path | None, concurrency: int | None,

@@ -408,6 +408,8 @@ class MainWindow(QMainWindow):
             show_problems(self, "Cannot open job set", f"{path.name} was not loaded; your list is unchanged.",
                           exc.messages)
             return False
+        if loaded.template_count and not self._confirm_template(path, loaded):
+            return False
         if replace:
             self.jobs.replace_all(loaded.jobs)
             self.document_path = path
@@ -426,6 +428,18 @@ class MainWindow(QMainWindow):
         self.select_rows(list(rows)[:1])
         self._update_title()
         return True
+
+    def _confirm_template(self, path: Path, loaded) -> bool:
+        """A template can make thousands of jobs: say how many and what they cost first."""
+        estimate = Decimal(0)
+        for spec in loaded.jobs:
+            model = self.backend.catalog.get(spec.model)
+            if model is not None:
+                estimate += self.costs.prices.estimate(model, spec.inputs).amount
+        answer = QMessageBox.question(self, "Expand the template", f"{path.name} has a template that makes "
+                                      f"{loaded.template_count} job(s) ({len(loaded.jobs)} in all), about "
+                                      f"{format_money(estimate)} (estimate). Add them to the list?")
+        return answer == QMessageBox.StandardButton.Yes
 
     def save_document(self) -> bool:
         if self.document_path is None:

@@ -238,3 +238,15 @@ def test_make_a_video_from_a_finished_image(qtbot, window, tmp_path):
     assert window.run_batch()
     qtbot.waitUntil(lambda: not window.controller.running, timeout=30000)
     assert child.state == "done" and child.output_path.endswith(".mp4")
+
+
+def test_a_template_says_its_count_and_cost_before_expanding(window, answers, tmp_path):
+    assert window.open_document(ROOT / "resources" / "examples" / "product-catalogue.yaml")
+    question = next(text for kind, title, text in answers if title == "Expand the template")
+    assert "makes 500 job(s)" in question and "$10.00" in question
+    assert len(window.jobs) == 500
+    exported = tmp_path / "catalogue.csv"
+    assert window._write(exported, adopt=False)
+    assert exported.read_bytes().startswith(b"\xef\xbb\xbf") and len(exported.read_text().splitlines()) == 501
+    window.new_document()
+    assert window.import_file(exported) and len(window.jobs) == 500
