@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDoubleSpinBox, 
                                QMessageBox, QSplitter, QSystemTrayIcon, QTableView, QWidget)
 
 from app.engine import jobset
-from app.engine.jobs import JobSpec
+from app.engine.jobs import JobSpec, chain_stages
 from app.engine.pricing import format_money
 from app.engine.runner import TimeLimits
 from app.paths import resources_dir
@@ -762,7 +762,14 @@ class MainWindow(QMainWindow):
         self.status_balance.setText(self.balance_text)
         self._update_title()
         self.status_balance.setVisible(bool(self.balance_text))
-        self.status_total.setToolTip(f"Output folder: {self.output_dir}")
+        stages = chain_stages(self.jobs.specs()) if rows else []
+        by_stage = ""
+        if stages and max(stages) > 1:
+            totals: dict[int, Decimal] = {}
+            for job, stage in zip(rows, stages):
+                totals[stage] = totals.get(stage, Decimal(0)) + (job.cost.amount if job.cost else Decimal(0))
+            by_stage = "\n" + "\n".join(f"stage {n}: {format_money(a)}" for n, a in sorted(totals.items()))
+        self.status_total.setToolTip(f"Output folder: {self.output_dir}{by_stage}")
         if hasattr(self, "act_retry"):
             self._update_actions()
 

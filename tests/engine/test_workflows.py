@@ -182,3 +182,35 @@ def run_the_app_once(qtbot, out: Path) -> None:
     window._write(documents_path, adopt=True)
     window.shutdown()
     backend.close()
+
+
+def test_the_readme_cron_example_runs_a_chain_and_a_catalogue_with_signed_webhooks(receiver, tmp_path):
+    import av
+
+    examples = ROOT / "resources" / "examples"
+    for name in ("weekly.yaml", "weekly-products.csv"):
+        (tmp_path / name).write_bytes((examples / name).read_bytes())
+    result = subprocess.run([sys.executable, "-m", "app", "run", "weekly.yaml", "--json", "--webhook", receiver.url,
+                             "--demo-speed", "40"], cwd=tmp_path, capture_output=True, text=True, timeout=240,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "BATCH_STUDIO_WEBHOOK_SECRET": "cron"})
+    assert result.returncode == 0, result.stderr
+    assert "DEMO MODE" in result.stderr
+    summary = json.loads(result.stdout.splitlines()[-1])
+    assert summary["states"]["done"] == 15
+    out = tmp_path / "weekly"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["successful"] == 15
+    thumbnail = next(r for r in manifest["results"] if r["name"] == "weekly thumbnail")
+    with av.open(str(out / next(r for r in manifest["results"] if r["name"] == "weekly clip wide")["local_path"])) as c:
+        first_frame = next(c.decode(video=0)).to_image()
+    from PIL import Image
+
+    parent = Image.open(out / thumbnail["local_path"]).convert("RGB").resize(first_frame.size)
+    difference = sum(abs(a - b) for a, b in zip(parent.getpixel((5, 5)), first_frame.getpixel((5, 5))))
+    assert difference < 60  # the clip starts from the thumbnail, not from its own backdrop
+    delivered = receiver.wait_for(16)
+    events = [json.loads(body)["event"] for _, body in delivered]
+    assert events.count("job.finished") == 15 and "batch.finished" in events
+    headers, body = delivered[0]
+    assert headers["x-batchstudio-signature"] == "sha256=" + hmac.new(
+        b"cron", headers["x-batchstudio-timestamp"].encode() + b"." + body, hashlib.sha256).hexdigest()
