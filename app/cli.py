@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "and scripts); notes go to stderr")
     run.add_argument("--webhook", metavar="URL", help="POST signed JSON events here (overrides the job set's "
                      "webhook_url); the signing secret comes from BATCH_STUDIO_WEBHOOK_SECRET")
+    run.add_argument("--executor", choices=["local", "celery"], default="local",
+                     help="local: this process runs the jobs; celery: Celery workers do (BATCH_STUDIO_BROKER_URL)")
     run.add_argument("--resume", action="store_true", help="continue the batch stored in --out after a crash or "
                      "kill: submitted jobs are polled and downloaded, never submitted again")
     run.add_argument("--retry-failed", action="store_true", help="rerun only the failed jobs of the batch in --out")
@@ -66,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim = commands.add_parser("sim", help="run the local Atlas simulator", add_help=False)
     sim.add_argument("args", nargs=argparse.REMAINDER)
     commands.add_parser("models", help="list the image and video models")
+    worker = commands.add_parser("worker", help="run a Celery worker for distributed batches",
+                                 description="A Celery worker (broker: BATCH_STUDIO_BROKER_URL, default "
+                                             "redis://127.0.0.1:6379/0). Its API key comes from ATLASCLOUD_API_KEY.")
+    worker.add_argument("--concurrency", type=_concurrency, default=4, help="jobs this worker runs at once")
+    worker.add_argument("--name", help="worker name (default: a unique one)")
     return parser
 
 
@@ -80,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.headless import run_command
 
         return run_command(args)
+    if args.command == "worker":
+        from app.distributed.worker import main as worker_main
+
+        return worker_main(args)
     if args.command == "models":
         from app.headless import models_command
 

@@ -154,7 +154,14 @@ def run_command(args) -> int:
             print(f"error: {exc}", file=err)
             return EXIT_INVALID
         try:
-            result = _run_interruptibly(runner, err)
+            if args.executor == "celery":
+                from app.distributed.coordinator import run_distributed
+
+                result = run_distributed(runner, store=store, catalog=catalog, base_url=client.base_url,
+                                         on_event=options["on_event"], demo=demo,
+                                         time_scale=1.0 / args.demo_speed if demo else 1.0)
+            else:
+                result = _run_interruptibly(runner, err)
         finally:
             store.close()
             if webhook is not None:

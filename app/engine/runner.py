@@ -114,7 +114,8 @@ class BatchRunner:
                  max_spend: Decimal | None = None, mode: str = "live",
                  spawn: Callable[[Callable[[], None]], None] | None = None, backoff: Backoff | None = None,
                  store: JobStore | None = None, records: list[JobRecord] | None = None,
-                 daily_cap: Decimal | None = None, ledger: SpendLedger | None = None):
+                 daily_cap: Decimal | None = None, ledger: SpendLedger | None = None, gate=None,
+                 write_manifest: bool = True):
         if records is None:
             problems = validate_jobs(jobs, catalog)
             if problems:
@@ -135,6 +136,9 @@ class BatchRunner:
                         if r.spec.image_from and r.spec.image_from in names}
         self.daily_cap = daily_cap
         self.ledger = ledger
+        # Shared limits across processes (the Celery executor): acquire(model) before a submit,
+        # rate_limited(model) on a 429, release() when the job's work ends.
+        self.gate = gate
         self.client = client
         self.out_dir = out_dir
         self.on_event = on_event
@@ -150,6 +154,7 @@ class BatchRunner:
         self.planner = OutputPlanner(out_dir)
         self.uploads = UploadCache(client)
         self.manifest = manifest.ManifestWriter(out_dir)
+        self._manifest_enabled = write_manifest
         self._cond = threading.Condition()
         self._detached = threading.Event()
         self._in_flight: set[int] = set()
@@ -166,28 +171,7 @@ class BatchRunner:
         mid-submit needs a decision; queued jobs stay queued; with ``retry_failed`` the failed
         ones are queued again (a failed task was refunded, so this is a new charge).
         """
-        records = []
-        for stored in store.load():
-            model = catalog.get(stored.spec.model)
-            if model is None:
-                raise StoreError(f'job "{stored.spec.name}" uses {stored.spec.model}, which the catalog no longer '
-                                 "lists; it cannot be resumed")
-            record = JobRecord(stored.position, stored.spec, model, stored.estimate, stored.quote,
-                               state=stored.state, prediction_id=stored.prediction_id,
-                               output_urls=stored.output_urls, files=stored.files, request_ids=stored.request_ids,
-                               error=stored.error, submit_attempts=stored.submit_attempts, refunded=stored.refunded,
-                               timestamps=stored.timestamps, queue_order=stored.queue_order, paused=stored.paused,
-                               batch=stored.batch, planned_paths=stored.planned_paths)
-            if record.state == JobState.SUBMITTING:
-                record.state = JobState.NEEDS_ATTENTION
-                record.error = ("the batch stopped while this job was being submitted: Atlas Cloud may have created "
-                                "(and billed) it. Check the dashboard, then resubmit or drop it.")
-            elif record.state in FOLLOW_STATES and not record.prediction_id:
-                record.state = JobState.QUEUED  # cannot happen by construction; a queued job is the safe reading
-            elif retry_failed and record.state == JobState.FAILED:
-                record.state, record.error, record.prediction_id, record.refunded = JobState.QUEUED, None, None, False
-                record.output_urls, record.files, record.planned_paths = [], [], []
-            records.append(record)
+        records = [resume_record(stored, catalog, retry_failed) for stored in store.load()]
         for record in records:
             store.save(record)
         remove_partial_downloads(options["out_dir"])
@@ -377,6 +361,8 @@ class BatchRunner:
             state = JobState.NEEDS_ATTENTION if record.prediction_id else JobState.FAILED
             self._finish(record, state, f"internal error: {type(exc).__name__}: {exc}")
         finally:
+            if self.gate is not None:
+                self.gate.release()
             with self._cond:
                 self._in_flight.discard(record.index)
                 self.limiter.finished(record.spec.model)
@@ -399,6 +385,8 @@ class BatchRunner:
         attempt = 0
         while True:
             self._check_cancel(record)
+            if self.gate is not None:
+                self.gate.acquire(record.spec.model, lambda: self._check_cancel(record))
             self._transition(record, JobState.SUBMITTING)
             record.submit_attempts += 1
             try:
@@ -407,6 +395,8 @@ class BatchRunner:
                 # Nothing was created (429, or the connection never opened): safe to wait and retry.
                 record.note_request(exc.request_id)
                 if isinstance(exc, RateLimitedError):
+                    if self.gate is not None:
+                        self.gate.rate_limited(record.spec.model)
                     with self._cond:
                         limit = self.limiter.rate_limited(record.spec.model)
                     self._emit_batch("throttled", f"{record.spec.model}: rate limited, now {limit} at a time")
@@ -598,7 +588,8 @@ class BatchRunner:
         self.on_event(RunEvent(kind="batch", state=state, message=message))
 
     def _write_manifest(self, force: bool = False) -> None:
-        self.manifest.write(self._manifest_document, force=force)
+        if self._manifest_enabled:
+            self.manifest.write(self._manifest_document, force=force)
 
     def _manifest_document(self) -> dict:
         batch = {"status": self._batch_status, "message": self._halt[1] if self._halt else None,
@@ -617,3 +608,34 @@ def remove_partial_downloads(folder: Path) -> int:
             partial.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def resume_record(stored, catalog: Catalog, retry_failed: bool = False) -> JobRecord:
+    """A stored job as a record to continue: a job caught mid-submit needs a decision (it may
+    have been created and billed); with ``retry_failed`` a failed job is queued again."""
+    record = record_from_stored(stored, catalog)
+    if record.state == JobState.SUBMITTING:
+        record.state = JobState.NEEDS_ATTENTION
+        record.error = ("the batch stopped while this job was being submitted: Atlas Cloud may have created "
+                        "(and billed) it. Check the dashboard, then resubmit or drop it.")
+    elif record.state in FOLLOW_STATES and not record.prediction_id:
+        record.state = JobState.QUEUED  # cannot happen by construction; a queued job is the safe reading
+    elif retry_failed and record.state == JobState.FAILED:
+        record.state, record.error, record.prediction_id, record.refunded = JobState.QUEUED, None, None, False
+        record.output_urls, record.files, record.planned_paths = [], [], []
+    return record
+
+
+def record_from_stored(stored, catalog: Catalog) -> JobRecord:
+    """A stored job as it stands (for reports; resume_record for continuing one)."""
+    model = catalog.get(stored.spec.model)
+    if model is None:
+        raise StoreError(f'job "{stored.spec.name}" uses {stored.spec.model}, which the catalog no longer '
+                         "lists; it cannot be resumed")
+    record = JobRecord(stored.position, stored.spec, model, stored.estimate, stored.quote,
+                       state=stored.state, prediction_id=stored.prediction_id,
+                       output_urls=stored.output_urls, files=stored.files, request_ids=stored.request_ids,
+                       error=stored.error, submit_attempts=stored.submit_attempts, refunded=stored.refunded,
+                       timestamps=stored.timestamps, queue_order=stored.queue_order, paused=stored.paused,
+                       batch=stored.batch, planned_paths=stored.planned_paths)
+    return record
