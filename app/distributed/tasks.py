@@ -28,7 +28,11 @@ celery_app.conf.update(
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
     task_default_queue=config.QUEUE,
-    broker_transport_options={"visibility_timeout": config.visibility_timeout()},
+    # kombu's default sweep for abandoned messages runs about every 100 s; a dead worker's job
+    # should move on about when its visibility timeout says so.
+    broker_transport_options={"visibility_timeout": config.visibility_timeout(),
+                              "unacked_restore_interval": max(1, min(10, config.visibility_timeout() // 2)),
+                              "unacked_restore_throttle": 1},
     broker_connection_retry_on_startup=True,
     task_serializer="json",
     result_expires=3600,
