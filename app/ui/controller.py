@@ -60,6 +60,7 @@ class RunController(QObject):
         self._client = None
         self.daily_cap: Decimal | None = None
         self.webhook_url: str | None = None
+        self.executor = "local"  # or "celery": the jobs run on the fleet, events come back here
         self._webhook: WebhookSender | None = None
 
     @property
@@ -180,6 +181,7 @@ class RunController(QObject):
             for handler in handlers:
                 handler(event)
 
+        self._event_handler = on_event
         return dict(client=self._client, catalog=self.backend.catalog, out_dir=out_dir,
                     on_event=on_event, concurrency=concurrency, limits=limits,
                     timing=self.backend.timing(), max_spend=max_spend,
@@ -187,14 +189,23 @@ class RunController(QObject):
                     daily_cap=self.daily_cap, ledger=self.backend.ledger())
 
     def _launch(self, out_dir: Path, build, concurrency: int) -> None:
+        runner_catalog = self.backend.catalog
         self._active = True
         self._cancel_requested = False
         self.out_dir = out_dir
         self._row_of = {job.batch_key[2]: row for row, job in enumerate(self.jobs.rows)
                         if job.batch_key and job.batch_key[:2] == (out_dir, self.batch)}
 
+        executor, on_event = self.executor, self._event_handler
+
         def build_and_run() -> BatchResult:
             runner = build()
+            if executor == "celery":
+                from app.distributed.coordinator import run_distributed
+
+                return run_distributed(runner, store=runner.store, catalog=runner_catalog,
+                                       base_url=runner.client.base_url, on_event=on_event, demo=self.backend.demo,
+                                       time_scale=1.0 / self.backend.demo_speed if self.backend.demo else 1.0)
             with self._lock:
                 self.runner = runner
                 cancelled = self._cancel_requested

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -90,6 +90,14 @@ class SettingsDialog(QDialog):
         self.webhook.setToolTip("Signed JSON events when jobs finish or fail and when a batch ends or pauses. The "
                                 "signing secret comes from BATCH_STUDIO_WEBHOOK_SECRET or the keyring.")
         form.addRow("Webhook URL", self.webhook)
+        self.executor = QComboBox(self)
+        self.executor.addItem("This computer", "local")
+        self.executor.addItem("Celery workers (Redis)", "celery")
+        self.executor.setCurrentIndex(max(0, self.executor.findData(settings.executor)))
+        self.broker = QLineEdit(settings.broker_url, self)
+        self.broker.setPlaceholderText("redis://127.0.0.1:6379/0 (or BATCH_STUDIO_BROKER_URL)")
+        form.addRow("Run jobs on", self.executor)
+        form.addRow("Broker URL", self.broker)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -133,6 +141,8 @@ class SettingsDialog(QDialog):
             QMessageBox.warning(self, "Webhook URL", "The webhook URL must start with http:// or https://.")
             return
         self.settings.webhook_url = webhook
+        self.settings.executor = self.executor.currentData()
+        self.settings.broker_url = self.broker.text().strip()
         self.settings.output_dir = folder
         self.key.clear()  # the key never stays in a widget longer than needed
         super().accept()

@@ -50,6 +50,8 @@ class AppSettings:
     demo_speed = _Setting("run/demo_speed", 10.0, float, 0.1)
     last_folder = _Setting("folders/last_folder", str(Path.home()))
     webhook_url = _Setting("notify/webhook_url", "")
+    executor = _Setting("run/executor", "local")
+    broker_url = _Setting("run/broker_url", "")
     _output_dir = _Setting("folders/output_dir", "")
 
     def __init__(self, settings: QSettings | None = None):

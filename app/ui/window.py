@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -554,6 +555,9 @@ class MainWindow(QMainWindow):
         limits, concurrency = self._limits(), self.document_concurrency or self.settings.concurrency
         self.controller.daily_cap = Decimal(str(self.settings.daily_cap)) if self.settings.daily_cap > 0 else None
         self.controller.webhook_url = self.document_webhook or self.settings.webhook_url or None
+        self.controller.executor = self.settings.executor
+        if self.settings.executor == "celery" and self.settings.broker_url:
+            os.environ.setdefault("BATCH_STUDIO_BROKER_URL", self.settings.broker_url)
         if self.controller.session_unfinished(self.output_dir):
             self.controller.continue_batch(self.output_dir, concurrency, limits, budget)
         else:
