@@ -11,10 +11,12 @@ def main(argv: list[str]) -> int:
         from app.bench.engine import main as run
     elif which == "gui":
         from app.bench.gui import main as run
+    elif which == "celery":
+        from app.bench.celery import main as run
     elif which == "soak":
         from app.bench.soak import main as run
     else:
-        print("usage: python -m app.bench engine|gui|soak [options]", file=sys.stderr)
+        print("usage: python -m app.bench engine|gui|soak|celery [options]", file=sys.stderr)
         return 2
     return run(argv[1:])
 
