@@ -40,3 +40,18 @@ def no_leaked_threads():
         if thread.is_alive():
             leaked.append(thread.name)
     assert not leaked, f"test leaked threads: {leaked}"
+
+
+@pytest.fixture
+def app_settings_dir(tmp_path, qapp):
+    """The app's QSettings go to an INI file in this test's folder, never the user's or
+    another test's (Qt caches the native settings path for the whole process)."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "settings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    qapp.setOrganizationName("BatchStudioTests")
+    qapp.setApplicationName("Batch Studio Tests")
+    yield folder
+    QSettings().clear()

@@ -39,9 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     from app.engine import logs
 
     logs.setup().info("app start", extra={"fields": {"version": __version__}})
+    QApplication.setOrganizationName(ORGANIZATION)
+    QApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setOrganizationName(ORGANIZATION)
-    app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
     settings = AppSettings()
     demo = choose_mode(settings)

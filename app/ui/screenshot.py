@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.ui.backend import Backend
-    from app.ui.settings import AppSettings
+    from app.ui.settings import APPLICATION, ORGANIZATION, AppSettings
     from app.ui.window import MainWindow
 
     scratch = Path(tempfile.mkdtemp(prefix="batch-studio-shot-"))
@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "settings"))
     # The demo simulator's journal and the timing history go to the scratch folder too.
     os.environ["XDG_DATA_HOME"] = str(scratch / "data")
+    QApplication.setOrganizationName(ORGANIZATION)
+    QApplication.setApplicationName(APPLICATION)
     app = QApplication([sys.argv[0]])
     backend = Backend(demo=True, demo_speed=40)
     window = MainWindow(AppSettings(), backend)

@@ -55,7 +55,9 @@ class AppSettings:
     _output_dir = _Setting("folders/output_dir", "")
 
     def __init__(self, settings: QSettings | None = None):
-        self.qsettings = settings or QSettings(ORGANIZATION, APPLICATION)
+        # The application's names and default format (set by app.ui.main); tests and the
+        # screenshot command point the default format at a scratch folder instead.
+        self.qsettings = settings or QSettings()
 
     @property
     def output_dir(self) -> Path:

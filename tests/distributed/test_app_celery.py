@@ -12,7 +12,8 @@ from app.ui.settings import AppSettings
 from app.ui.window import MainWindow
 
 
-def test_the_app_runs_a_batch_on_celery_workers(qtbot, fleet_env, start_worker, tmp_path, monkeypatch):
+def test_the_app_runs_a_batch_on_celery_workers(qtbot, fleet_env, start_worker, tmp_path, monkeypatch,
+                                               app_settings_dir):
     worker = start_worker("app-fleet")
     monkeypatch.setenv("BATCH_STUDIO_BROKER_URL", fleet_env["BATCH_STUDIO_BROKER_URL"])
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)

@@ -125,7 +125,7 @@ def test_an_unreachable_webhook_never_blocks_or_fails_the_run(tmp_path):
     assert sender.failed == 1 and sender.delivered == 0
 
 
-def test_no_file_any_run_writes_contains_the_api_key(receiver, tmp_path, qtbot):
+def test_no_file_any_run_writes_contains_the_api_key(receiver, tmp_path, qtbot, app_settings_dir):
     secret_key = f"apikey-secret-scan-{uuid.uuid4().hex}"
     jobs = tmp_path / "jobs.yaml"
     jobs.write_text(JOBS)

@@ -1,19 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings(tmp_path, qapp):
-    """QSettings go to an INI file in this test's temp folder, never the user's."""
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    qapp.setOrganizationName("BatchStudioTests")
-    qapp.setApplicationName("Batch Studio Tests")
-    yield
-    QSettings().clear()
+def fresh_settings(app_settings_dir):
+    return app_settings_dir
 
 
 @pytest.fixture
