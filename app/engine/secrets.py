@@ -24,14 +24,28 @@ def key_from_environment() -> str | None:
     return None
 
 
-def key_from_keyring() -> str | None:
+def _keyring():
+    """(keyring module, its error class), or (None, None) where keyring cannot even be imported."""
     try:
         import keyring
         from keyring.errors import KeyringError
+    except ImportError:
+        return None, None
+    return keyring, KeyringError
 
-        return keyring.get_password(KEYRING_SERVICE, KEYRING_USER) or None
-    except (ImportError, RuntimeError, KeyringError):
+
+def _read_keyring(user: str) -> str | None:
+    keyring, keyring_error = _keyring()
+    if keyring is None:
         return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, user) or None
+    except (RuntimeError, keyring_error):
+        return None
+
+
+def key_from_keyring() -> str | None:
+    return _read_keyring(KEYRING_USER)
 
 
 def api_key() -> tuple[str | None, str]:
@@ -77,12 +91,4 @@ WEBHOOK_SECRET_USER = "webhook-secret"
 def webhook_secret() -> str | None:
     """The webhook signing secret: BATCH_STUDIO_WEBHOOK_SECRET, else the keyring."""
     value = os.environ.get("BATCH_STUDIO_WEBHOOK_SECRET", "").strip()
-    if value:
-        return value
-    try:
-        import keyring
-        from keyring.errors import KeyringError
-
-        return keyring.get_password(KEYRING_SERVICE, WEBHOOK_SECRET_USER) or None
-    except (ImportError, RuntimeError, KeyringError):
-        return None
+    return value or _read_keyring(WEBHOOK_SECRET_USER)

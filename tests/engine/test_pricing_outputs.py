@@ -72,3 +72,20 @@ def test_planner_keeps_everything_inside_and_unique(tmp_path):
     video = planner.reserve("hero", None, True, "https://cdn/z")
     assert first == tmp_path / "images" / "up" / "hero.png"
     assert second.name == "hero (2).png" and video == tmp_path / "videos" / "hero.mp4"
+
+
+def test_a_missing_keyring_package_means_no_stored_key(monkeypatch):
+    import builtins
+
+    from app.engine import secrets
+
+    real_import = builtins.__import__
+
+    def no_keyring(name, *args, **kwargs):
+        if name.startswith("keyring"):
+            raise ImportError("no keyring here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_keyring)
+    assert secrets.key_from_keyring() is None and secrets.webhook_secret() is None
+    assert secrets.api_key() == (None, "none")
