@@ -5,15 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 _CHECKOUT_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+# An installed wheel carries the same tree as app/resources (see pyproject.toml).
+_INSTALLED_RESOURCES = Path(__file__).resolve().parent / "resources"
 
 
 def resources_dir() -> Path:
-    if _CHECKOUT_RESOURCES.is_dir():
-        return _CHECKOUT_RESOURCES
-    # Installed wheels carry the same tree as the package ``app.resources``.
-    from importlib.resources import files
-
-    return Path(str(files("app.resources")))
+    return _CHECKOUT_RESOURCES if _CHECKOUT_RESOURCES.is_dir() else _INSTALLED_RESOURCES
 
 
 def catalog_dir() -> Path:
