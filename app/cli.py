@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import shutil
 import sys
-import threading
-import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -78,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if len(argv) == 1 and not argv[0].startswith("-") and Path(argv[0]).suffix.lower() in (".yaml", ".yml", ".json",
+                                                                                          ".csv"):
+        return _start_desktop(argv)  # "batch-studio jobs.yaml", as a file manager or desktop entry calls it
     if argv[:1] == ["sim"]:
         from app.sim.__main__ import main as sim_main
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from app import __version__
 from app.engine import secrets
@@ -48,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     backend = Backend(demo=demo, base_url=settings.base_url, demo_speed=settings.demo_speed)
     window = MainWindow(settings, backend)
     window.show()
+    files = [Path(arg) for arg in (argv or []) if Path(arg).suffix.lower() in (".yaml", ".yml", ".json", ".csv")]
+    if files and files[0].is_file():
+        window.open_document(files[0].resolve())
     try:
         return app.exec()
     finally:
