@@ -100,8 +100,6 @@ class RunController(QObject):
               max_spend: Decimal | None) -> None:
         """A new batch of these rows. Starts at once; the runner is built (and the jobs validated
         again) on a pool thread, so a big batch never blocks the window."""
-        store = self._open_store(out_dir)
-        self.batch = (store.latest_batch() or 0) + 1
         specs = [self._standalone(self.jobs.rows[r].spec, rows) for r in rows]
         quotes = {i: self.jobs.rows[r].cost for i, r in enumerate(rows)
                   if self.jobs.rows[r].cost is not None and self.jobs.rows[r].cost.basis == QUOTE}
@@ -110,17 +108,20 @@ class RunController(QObject):
             job = self.jobs.rows[row]
             job.reset_run_state()
             job.state, job.output_path = "queued", None
-            job.batch_key = (out_dir, self.batch, position)
+            job.batch_key = (out_dir, None, position)  # the store numbers the batch; filled in at the end
             self.jobs.changed(row)
         options = self._options(out_dir, concurrency, limits, max_spend)
 
         def build() -> BatchRunner:
+            # Creating the store and the batch's rows means fsyncs: never on the GUI thread.
+            store = self._open_store(out_dir)
             runner = BatchRunner(specs, quotes=quotes, store=store, **options)
+            self.batch = runner.records[0].batch
             for position in held:
                 runner.pause_job(position, True)
             return runner
 
-        self._launch(out_dir, build, concurrency)
+        self._launch(out_dir, build, concurrency, row_of={position: row for position, row in enumerate(rows)})
 
     def _standalone(self, spec: JobSpec, rows: list[int]) -> JobSpec:
         """A chained job whose parent already finished in an earlier batch starts from the
@@ -188,13 +189,14 @@ class RunController(QObject):
                     mode="demo" if self.backend.demo else "live", spawn=self._spawn,
                     daily_cap=self.daily_cap, ledger=self.backend.ledger())
 
-    def _launch(self, out_dir: Path, build, concurrency: int) -> None:
+    def _launch(self, out_dir: Path, build, concurrency: int, row_of: dict[int, int] | None = None) -> None:
         runner_catalog = self.backend.catalog
         self._active = True
         self._cancel_requested = False
         self.out_dir = out_dir
-        self._row_of = {job.batch_key[2]: row for row, job in enumerate(self.jobs.rows)
-                        if job.batch_key and job.batch_key[:2] == (out_dir, self.batch)}
+        self._row_of = row_of if row_of is not None else {
+            job.batch_key[2]: row for row, job in enumerate(self.jobs.rows)
+            if job.batch_key and job.batch_key[:2] == (out_dir, self.batch)}
 
         executor, on_event = self.executor, self._event_handler
 
@@ -235,7 +237,7 @@ class RunController(QObject):
     # --- control -----------------------------------------------------------------------
     def _index_of(self, row: int) -> int | None:
         key = self.jobs.rows[row].batch_key
-        return key[2] if key and self.batch is not None and key[1] == self.batch else None
+        return key[2] if key and self.batch is not None and key[1] in (self.batch, None) else None
 
     def cancel(self, row: int | None = None) -> None:
         with self._lock:
@@ -316,6 +318,10 @@ class RunController(QObject):
         with self._lock:
             self.runner = None
         self._active = False
+        for job in self.jobs.rows:
+            if job.batch_key and job.batch_key[1] is None and job.batch_key[0] == self.out_dir:
+                # No result means the batch never reached the store: the rows belong to no batch.
+                job.batch_key = (self.out_dir, self.batch, job.batch_key[2]) if result is not None else None
         if self._client is not None:
             self._client.close()
             self._client = None
