@@ -130,6 +130,13 @@ def run_command(args) -> int:
         options = dict(client=client, out_dir=out_dir, on_event=fan_out(handlers), concurrency=concurrency,
                        prices=prices, timing=timing, limits=TimeLimits(), max_spend=args.max_spend, mode=mode,
                        daily_cap=args.daily_cap, ledger=SpendLedger(appdirs.data_dir() / f"spend-{mode}.json"))
+        if args.executor == "celery":
+            from app.distributed import config as fleet_config
+            from app.distributed.coordination import broker_problem
+
+            if problem := broker_problem(fleet_config.broker_url()):
+                print(f"error: {problem}.", file=err)
+                return EXIT_INVALID
         try:
             store = JobStore(out_dir)
         except (StoreError, NewerVersionError) as exc:

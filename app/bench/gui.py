@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -64,20 +63,14 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.setswitchinterval(0.001)  # as app.ui.main does
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.ui.backend import Backend
-    from app.ui.settings import APPLICATION, ORGANIZATION, AppSettings
+    from app.ui.settings import AppSettings, use_scratch_profile
     from app.ui.window import MainWindow
 
-    scratch = Path(tempfile.mkdtemp(prefix="batch-studio-bench-"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "settings"))
-    # The demo simulator's journal and the timing history go to the scratch folder too.
-    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
-    QApplication.setOrganizationName(ORGANIZATION)
-    QApplication.setApplicationName(APPLICATION)
+    scratch = use_scratch_profile("batch-studio-bench-")
     app = QApplication([])
     backend = Backend(demo=True, demo_speed=args.speed)
     window = MainWindow(AppSettings(), backend)

@@ -16,6 +16,19 @@ from app.engine.records import RunEvent
 PREFIX = "batch-studio"
 
 
+def broker_problem(url: str) -> str | None:
+    """Why the broker cannot be used, as a sentence; None when it answers."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        return (f"the Celery broker at {url} does not answer ({exc}); start Redis there or set "
+                "BATCH_STUDIO_BROKER_URL, then run again. Nothing was submitted")
+    finally:
+        client.close()
+    return None
+
+
 def connect(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, decode_responses=True, socket_timeout=30, health_check_interval=30)
 

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,22 +35,15 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("BATCH_STUDIO_SCREENSHOT_CHILD"):
         return _reexec_under_xvfb(argv)
 
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtMultimedia import QMediaPlayer
     from PySide6.QtWidgets import QApplication
 
     from app.ui.backend import Backend
-    from app.ui.settings import APPLICATION, ORGANIZATION, AppSettings
+    from app.ui.settings import AppSettings, use_scratch_profile
     from app.ui.window import MainWindow
 
-    scratch = Path(tempfile.mkdtemp(prefix="batch-studio-shot-"))
-    # A throwaway settings file: the picture must not depend on (or change) the user's setup.
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "settings"))
-    # The demo simulator's journal and the timing history go to the scratch folder too.
-    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
-    QApplication.setOrganizationName(ORGANIZATION)
-    QApplication.setApplicationName(APPLICATION)
+    scratch = use_scratch_profile("batch-studio-shot-")
     app = QApplication([sys.argv[0]])
     backend = Backend(demo=True, demo_speed=40)
     window = MainWindow(AppSettings(), backend)

@@ -77,3 +77,20 @@ class AppSettings:
 
     def sync(self) -> None:
         self.qsettings.sync()
+
+
+def use_scratch_profile(prefix: str) -> Path:
+    """Settings and app data in a new temporary folder, for the screenshot command and the
+    GUI benchmark: a picture or a figure must not depend on, or change, the user's setup."""
+    import os
+    import tempfile
+
+    from PySide6.QtCore import QCoreApplication
+
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "settings"))
+    os.environ["XDG_DATA_HOME"] = str(scratch / "data")  # the demo simulator's journal, timing history
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    return scratch

@@ -11,7 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDoubleSpinBox, QFileDialog, QHeaderView, QLabel,
                                QMainWindow,
-                               QMessageBox, QSplitter, QSystemTrayIcon, QTableView, QWidget)
+                               QMessageBox, QSplitter, QSystemTrayIcon, QTableView)
 
 from app.engine import jobset
 from app.engine.jobs import JobSpec, chain_stages
@@ -556,8 +556,15 @@ class MainWindow(QMainWindow):
         self.controller.daily_cap = Decimal(str(self.settings.daily_cap)) if self.settings.daily_cap > 0 else None
         self.controller.webhook_url = self.document_webhook or self.settings.webhook_url or None
         self.controller.executor = self.settings.executor
-        if self.settings.executor == "celery" and self.settings.broker_url:
-            os.environ.setdefault("BATCH_STUDIO_BROKER_URL", self.settings.broker_url)
+        if self.settings.executor == "celery":
+            if self.settings.broker_url:
+                os.environ.setdefault("BATCH_STUDIO_BROKER_URL", self.settings.broker_url)
+            from app.distributed import config as fleet_config
+            from app.distributed.coordination import broker_problem
+
+            if problem := broker_problem(fleet_config.broker_url()):
+                QMessageBox.warning(self, "Celery workers", problem[0].upper() + problem[1:] + ".")
+                return False
         if self.controller.session_unfinished(self.output_dir):
             self.controller.continue_batch(self.output_dir, concurrency, limits, budget)
         else:

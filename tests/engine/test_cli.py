@@ -102,3 +102,10 @@ def test_missing_output_folder_is_asked_for(tmp_path):
 def test_version():
     result = cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("Batch Studio ")
+
+
+def test_an_unreachable_broker_is_a_sentence_and_submits_nothing(tmp_path):
+    result = cli("run", EXAMPLES / "product-launch.yaml", "--demo", "--out", tmp_path / "out", "--executor", "celery",
+                 env={"BATCH_STUDIO_BROKER_URL": "redis://127.0.0.1:9/0"})
+    assert result.returncode == 2 and "does not answer" in result.stderr and "Nothing was submitted" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out" / ".batch-studio").exists()
