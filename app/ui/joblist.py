@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import time
 from decimal import Decimal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from app.engine.jobs import JobSpec
@@ -86,6 +86,15 @@ class JobList:
     def replace_all(self, specs: list[JobSpec]) -> None:
         self._call("begin_reset")
         self.rows = [JobRow(spec) for spec in specs]
+        self._call("end_reset")
+
+    def snapshot(self) -> list[JobRow]:
+        """The rows as they are now, safe from later edits (for undo)."""
+        return [replace(row, spec=copy.deepcopy(row.spec), problems=list(row.problems)) for row in self.rows]
+
+    def restore(self, rows: list[JobRow]) -> None:
+        self._call("begin_reset")
+        self.rows = [replace(row, spec=copy.deepcopy(row.spec), problems=list(row.problems)) for row in rows]
         self._call("end_reset")
 
     def insert(self, specs: list[JobSpec], at: int | None = None) -> range:

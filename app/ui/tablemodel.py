@@ -36,6 +36,8 @@ class JobTableModel(QAbstractTableModel):
         self._repaint.setInterval(repaint_interval_ms)
         self._repaint.timeout.connect(self.flush)
         self.editable = True
+        # The window routes drag moves through its undo history.
+        self.on_move = None
 
     # --- the JobList listener --------------------------------------------------------
     def begin_insert(self, first, last):
@@ -159,6 +161,6 @@ class JobTableModel(QAbstractTableModel):
             return False
         rows = [int(r) for r in bytes(data.data(ROWS_MIME)).decode().split(",") if r]
         destination = row if row >= 0 else (parent.row() if parent.isValid() else len(self.jobs))
-        self.jobs.move(rows, destination)
+        (self.on_move or self.jobs.move)(rows, destination)
         # The move is done; answering False keeps the view from also removing the dragged rows.
         return False

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDoubleSpinBox, QFileDialog, QHeaderView, QLabel,
                                QMainWindow,
                                QMessageBox, QSplitter, QSystemTrayIcon, QTableView)
@@ -31,6 +32,7 @@ from app.ui.settings import AppSettings
 from app.ui.tablemodel import PROGRESS, JobTableModel
 from app.ui.tasks import Task
 from app.ui.thumbnails import ThumbnailLoader
+from app.ui.undo import ListChange
 
 DEFAULT_IMAGE_MODEL = "black-forest-labs/flux-2-pro/text-to-image"
 DEFAULT_VIDEO_MODEL = "bytedance/seedance-v1.5-pro-fast/text-to-video"
@@ -68,6 +70,10 @@ class MainWindow(QMainWindow):
         if self.tray is not None:
             self.tray.setToolTip("Batch Studio")
             self.tray.show()
+        # Not a child: a child stack is cleared during the window's own destruction and would
+        # call back into a half-destroyed window.
+        self.undo_stack = QUndoStack()
+        self._shut_down = False
         self._build_views()
         self._build_actions()
         self._build_status_bar()
@@ -165,11 +171,16 @@ class MainWindow(QMainWindow):
                                            "Add an image-to-video job that starts from the selected image")
         self.act_drop = self._action("Drop", lambda: self._row_action(lambda r: self.controller.decide(r, "drop")))
         self.act_quit = self._action("Quit", self.close, key.Quit)
+        self.act_undo = self._action("Undo", self.undo_stack.undo, key.Undo)
+        self.act_redo = self._action("Redo", self.undo_stack.redo, key.Redo)
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         for action in (self.act_new, self.act_open, self.act_save, self.act_save_as, None, self.act_import,
                        self.act_export, None, self.act_reopen, None, self.act_quit):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        edit_menu = menus.addMenu("&Edit")
+        edit_menu.addAction(self.act_undo)
+        edit_menu.addAction(self.act_redo)
         jobs_menu = menus.addMenu("&Jobs")
         for action in (self.act_add_image, self.act_add_video, self.act_make_video, self.act_duplicate,
                        self.act_delete, None,
@@ -250,6 +261,9 @@ class MainWindow(QMainWindow):
         self.model.rowsInserted.connect(self._update_status)
         self.model.rowsRemoved.connect(self._update_status)
         self.budget.valueChanged.connect(self._budget_changed)
+        self.model.on_move = self._drag_move
+        self.undo_stack.indexChanged.connect(self._history_changed)
+        self.controller.started.connect(self.undo_stack.clear)
 
     # --- selection and editing ---------------------------------------------------------
     def selected_rows(self) -> list[int]:
@@ -277,8 +291,34 @@ class MainWindow(QMainWindow):
             self.preview.show_file(None, "" if first is None else f"{first.spec.name}: no output yet.")
         self._update_actions()
 
-    def _change_selected(self, change) -> None:
+    @contextlib.contextmanager
+    def _undoable(self, text: str, merge_key=None):
+        before = self.jobs.snapshot()
+        yield
+        self.undo_stack.push(ListChange(self._restore_rows, text, before, self.jobs.snapshot(), merge_key))
+
+    def _history_changed(self, _index: int) -> None:
+        self._update_actions()
+
+    def _restore_rows(self, rows) -> None:
+        selected = self.selected_rows()
+        self.jobs.restore(rows)
+        self.costs.refresh_all()
+        self._mark_dirty()
+        self.select_rows([r for r in selected if r < len(self.jobs)])
+
+    def _drag_move(self, rows: list[int], destination: int) -> int:
+        with self._undoable("Move jobs"):
+            first = self.jobs.move(rows, destination)
+        self._mark_dirty()
+        return first
+
+    def _change_selected(self, change, merge_key=None, text: str = "Edit jobs") -> None:
         rows = self.selected_rows()
+        with self._undoable(text, (merge_key, tuple(rows)) if merge_key else None):
+            self._apply_to_selected(change, rows)
+
+    def _apply_to_selected(self, change, rows: list[int]) -> None:
         for row in rows:
             spec = copy.deepcopy(self.jobs.rows[row].spec)
             change(spec)
@@ -289,10 +329,11 @@ class MainWindow(QMainWindow):
             self.editor.problems.setText("\n".join(self.jobs.rows[rows[0]].problems))
 
     def _edit_name(self, text: str) -> None:
-        self._change_selected(lambda spec: setattr(spec, "name", text))
+        self._change_selected(lambda spec: setattr(spec, "name", text), "name", "Rename job")
 
     def _edit_subfolder(self, text: str) -> None:
-        self._change_selected(lambda spec: setattr(spec, "output_subfolder", text.strip() or None))
+        self._change_selected(lambda spec: setattr(spec, "output_subfolder", text.strip() or None), "subfolder",
+                              "Change subfolder")
 
     def _edit_field(self, name: str, value) -> None:
         def change(spec: JobSpec) -> None:
@@ -300,7 +341,7 @@ class MainWindow(QMainWindow):
                 spec.inputs.pop(name, None)
             else:
                 spec.inputs[name] = value
-        self._change_selected(change)
+        self._change_selected(change, ("field", name), f"Edit {name.replace('_', ' ')}")
 
     def _edit_model(self, model_id: str) -> None:
         model = self.backend.catalog.get(model_id)
@@ -311,7 +352,7 @@ class MainWindow(QMainWindow):
             spec.inputs = {k: v for k, v in spec.inputs.items() if k in model.properties}
             if not model.image_fields():
                 spec.image_from = None  # a model without a start image cannot stay chained
-        self._change_selected(change)
+        self._change_selected(change, text="Change model")
         self._selection_changed()
 
     def add_job(self, kind: str) -> None:
@@ -320,7 +361,8 @@ class MainWindow(QMainWindow):
         base = self.jobs.rows[selected[-1]].spec if selected else None
         prompt = base.inputs.get("prompt", "") if base else ""
         name = f"{kind.lower()} {len(self.jobs) + 1}"
-        rows = self.jobs.insert([JobSpec(name, model_id, {"prompt": prompt} if prompt else {})])
+        with self._undoable(f"Add {kind.lower()} job"):
+            rows = self.jobs.insert([JobSpec(name, model_id, {"prompt": prompt} if prompt else {})])
         self.costs.refresh_rows(rows)
         self.select_rows(rows)
         self._mark_dirty()
@@ -336,14 +378,16 @@ class MainWindow(QMainWindow):
             spec = JobSpec(f"{parent.spec.name} video", DEFAULT_CHAIN_MODEL,
                            {"prompt": parent.spec.inputs.get("prompt", "")}, parent.spec.output_subfolder,
                            image_from=parent.spec.name)
-            new_rows.extend(self.jobs.insert([spec], row + 1 + len(new_rows)))
+            with self._undoable("Make a video"):
+                new_rows.extend(self.jobs.insert([spec], row + 1 + len(new_rows)))
         if new_rows:
             self.costs.refresh_rows(new_rows)
             self.select_rows(new_rows)
             self._mark_dirty()
 
     def duplicate_selected(self) -> None:
-        rows = self.jobs.duplicate(self.selected_rows())
+        with self._undoable("Duplicate jobs"):
+            rows = self.jobs.duplicate(self.selected_rows())
         self.costs.refresh_rows(rows)
         self.select_rows(rows)
         self._mark_dirty()
@@ -356,14 +400,16 @@ class MainWindow(QMainWindow):
             for row in rows:
                 self.controller.move(row, where)
             return
-        first = self.jobs.move(rows, 0 if where == "top" else len(self.jobs))
+        with self._undoable(f"Move jobs to the {where}"):
+            first = self.jobs.move(rows, 0 if where == "top" else len(self.jobs))
         self.select_rows(range(first, first + len(rows)))
         self._mark_dirty()
 
     def delete_selected(self) -> None:
         if self.controller.running:
             return
-        self.jobs.remove(self.selected_rows())
+        with self._undoable("Delete jobs"):
+            self.jobs.remove(self.selected_rows())
         self.costs.refresh_all()
         self._mark_dirty()
 
@@ -379,6 +425,7 @@ class MainWindow(QMainWindow):
         if self.controller.running or not self._confirm_discard():
             return
         self.jobs.replace_all([])
+        self.undo_stack.clear()
         self.document_path = None
         self.dirty = False
         self.costs.refresh_all()
@@ -412,6 +459,7 @@ class MainWindow(QMainWindow):
         if loaded.template_count and not self._confirm_template(path, loaded):
             return False
         if replace:
+            self.undo_stack.clear()
             self.jobs.replace_all(loaded.jobs)
             self.document_path = path
             self.document_concurrency = loaded.concurrency
@@ -421,7 +469,8 @@ class MainWindow(QMainWindow):
             self.dirty = False
             rows = range(len(self.jobs))
         else:
-            rows = self.jobs.insert(loaded.jobs)
+            with self._undoable(f"Import {path.name}"):
+                rows = self.jobs.insert(loaded.jobs)
             self._mark_dirty()
         self.costs.refresh_all()
         if loaded.notices:
@@ -761,6 +810,10 @@ class MainWindow(QMainWindow):
             (m := self.backend.catalog.get(j.spec.model)) is not None and not m.is_video for j in chosen))
         self.act_bottom.setEnabled(bool(chosen))
         self.model.editable = not running
+        self.act_undo.setEnabled(not running and self.undo_stack.canUndo())
+        self.act_redo.setEnabled(not running and self.undo_stack.canRedo())
+        self.act_undo.setText(f"Undo {self.undo_stack.undoText()}".strip())
+        self.act_redo.setText(f"Redo {self.undo_stack.redoText()}".strip())
 
     def _update_status(self, *_) -> None:
         rows = self.jobs.rows
@@ -801,8 +854,12 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stops every background task before the window goes away."""
+        """Stops every background task before the window goes away (once, however often called)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self._tick.stop()
+        self.undo_stack.indexChanged.disconnect(self._history_changed)
         self.preview.show_file(None)
         self.controller.detach()
         for pool in self.pools:

@@ -250,3 +250,44 @@ def test_a_template_says_its_count_and_cost_before_expanding(window, answers, tm
     assert exported.read_bytes().startswith(b"\xef\xbb\xbf") and len(exported.read_text().splitlines()) == 501
     window.new_document()
     assert window.import_file(exported) and len(window.jobs) == 500
+
+
+def test_undo_and_redo_job_list_edits(qtbot, window):
+    window.add_job("Image")
+    for text in ("a", "a f", "a fox"):  # typing: one step, not three
+        type_prompt(window, text)
+    window.add_job("Video")
+    assert len(window.jobs) == 2 and window.jobs.rows[0].spec.inputs["prompt"] == "a fox"
+    window.undo_stack.undo()  # the video job
+    assert len(window.jobs) == 1
+    window.undo_stack.undo()  # the whole prompt
+    assert "prompt" not in window.jobs.rows[0].spec.inputs
+    window.undo_stack.redo()
+    assert window.jobs.rows[0].spec.inputs["prompt"] == "a fox"
+    window.select_rows([0])
+    window.delete_selected()
+    assert len(window.jobs) == 0
+    window.act_undo.trigger()
+    assert window.jobs.rows[0].spec.name == "image 1" and window.act_undo.text() == "Undo Edit prompt"
+
+
+def test_a_drag_move_can_be_undone(qtbot, window):
+    from PySide6.QtCore import QModelIndex, Qt
+
+    for _ in range(3):
+        window.add_job("Image")
+    data = window.model.mimeData([window.model.index(0, 0)])
+    window.model.dropMimeData(data, Qt.DropAction.MoveAction, 3, 0, QModelIndex())
+    assert [j.spec.name for j in window.jobs.rows] == ["image 2", "image 3", "image 1"]
+    window.undo_stack.undo()
+    assert [j.spec.name for j in window.jobs.rows] == ["image 1", "image 2", "image 3"]
+
+
+def test_a_run_clears_the_history(qtbot, window, tmp_path):
+    window.set_output_dir(tmp_path / "out")
+    window.add_job("Image")
+    type_prompt(window, "a bird")
+    window.costs.wait()
+    assert window.undo_stack.canUndo() and window.run_batch()
+    assert not window.undo_stack.canUndo()
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=20000)
