@@ -9,7 +9,6 @@ from pathlib import Path
 
 from app import __version__
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_INVALID, EXIT_STOPPED = 0, 1, 2, 3
 DEMO_SPEED = 10.0
 
 

@@ -137,6 +137,9 @@ def run_command(args) -> int:
             if problem := broker_problem(fleet_config.broker_url()):
                 print(f"error: {problem}.", file=err)
                 return EXIT_INVALID
+        if (args.resume or args.retry_failed) and not JobStore.exists(out_dir):
+            print(f"error: {out_dir} holds no batch to resume; run without --resume to start one.", file=err)
+            return EXIT_INVALID
         try:
             store = JobStore(out_dir)
         except (StoreError, NewerVersionError) as exc:

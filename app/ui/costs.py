@@ -42,19 +42,20 @@ class CostService(QObject):
 
     def refresh_rows(self, rows) -> None:
         """Re-validate and re-price rows after an edit; quotes follow after a pause in typing."""
+        names = {job.spec.name for job in self.jobs.rows}  # once, not once per chained row
         for row in rows:
             if 0 <= row < len(self.jobs):
-                self._price(row)
+                self._price(row, names)
         self._emit_totals()
         self._debounce.start()
 
     def refresh_all(self) -> None:
         self.refresh_rows(range(len(self.jobs)))
 
-    def _price(self, row: int) -> None:
+    def _price(self, row: int, names: set[str]) -> None:
         job = self.jobs.rows[row]
         job.problems = [p.message for p in validate_job(job.spec, self.catalog)]
-        if job.spec.image_from and not any(other.spec.name == job.spec.image_from for other in self.jobs.rows):
+        if job.spec.image_from and job.spec.image_from not in names:
             job.problems.append(f'image_from names "{job.spec.image_from}", but no job has that name')
         if job.state in ("ready", "invalid"):
             job.state = "invalid" if job.problems else "ready"

@@ -826,7 +826,8 @@ class MainWindow(QMainWindow):
         self.status_balance.setText(self.balance_text)
         self._update_title()
         self.status_balance.setVisible(bool(self.balance_text))
-        stages = chain_stages(self.jobs.specs()) if rows else []
+        # Runs on every repaint flush during a batch: only chained lists pay for stages.
+        stages = chain_stages(self.jobs.specs()) if any(job.spec.image_from for job in rows) else []
         by_stage = ""
         if stages and max(stages) > 1:
             totals: dict[int, Decimal] = {}

@@ -265,3 +265,13 @@ def test_the_daily_cap_counts_every_batch_and_refunds(catalog, out, tmp_path):
     assert [r.state for r in result.records][:2] == [JobState.FAILED, JobState.DONE]
     assert result.status == "paused" and "daily cap" in result.reason
     assert ledger.today() == Decimal("12.20")
+
+
+def test_resume_where_there_is_no_batch_says_so(tmp_path):
+    jobs_file = tmp_path / "jobs.yaml"
+    jobs_file.write_text("schema_version: 1\njobs:\n- {name: a, model: google/imagen4, inputs: {prompt: x}}\n")
+    result = subprocess.run([sys.executable, "-m", "app", "run", str(jobs_file), "--demo", "--out",
+                             str(tmp_path / "empty"), "--resume"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2 and "holds no batch to resume" in result.stderr
+    assert not (tmp_path / "empty" / ".batch-studio").exists()
