@@ -15,6 +15,7 @@ from pathlib import Path
 from jsonschema import Draft7Validator
 
 from app.engine.catalog import Catalog, ModelInfo
+from app.engine.i18n import translate
 from app.engine.outputs import subfolder_problem
 
 _SIZE = re.compile(r"^(\d+)\*(\d+)$")
@@ -71,39 +72,49 @@ def _schema_problem(error, model: ModelInfo, inputs: dict) -> str:
     path = list(error.absolute_path)
     name = str(path[0]) if path else ""
     value = error.instance
-    suffix = f" for {model.model_id}"
+    suffix = translate("Validation", " for {model}").format(model=model.model_id)
     kind = error.validator
     schema_path = list(error.schema_path)
     if schema_path[:1] == ["allOf"] and len(schema_path) > 1:
         rule = model.input_schema["allOf"][schema_path[1]]
-        description = rule.get("description") or "a rule of this model"
+        description = rule.get("description") or translate("Validation", "a rule of this model")
         conditions = ", ".join(f"{k} {_show(inputs.get(k))}" for k in rule.get("if", {}).get("properties", {})
                                if k in inputs)
-        context = f" with {conditions}" if conditions else ""
-        return f"{name} {_show(value)} is not allowed{context}: {description}{suffix}"
+        context = translate("Validation", " with {conditions}").format(conditions=conditions) if conditions else ""
+        return translate("Validation", "{name} {value} is not allowed{context}: {rule}{suffix}").format(
+            name=name, value=_show(value), context=context, rule=description, suffix=suffix)
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f"{missing} is required{suffix}"
+        return translate("Validation", "{name} is required{suffix}").format(name=missing, suffix=suffix)
     if kind == "enum":
-        return f"{name} {_show(value)} is not one of {_choices(error.validator_value)}{suffix}"
+        return translate("Validation", "{name} {value} is not one of {choices}{suffix}").format(
+            name=name, value=_show(value), choices=_choices(error.validator_value), suffix=suffix)
     if kind == "minimum":
-        return f"{name} {_show(value)} is below the minimum {error.validator_value}{suffix}"
+        return translate("Validation", "{name} {value} is below the minimum {limit}{suffix}").format(
+            name=name, value=_show(value), limit=error.validator_value, suffix=suffix)
     if kind == "maximum":
-        return f"{name} {_show(value)} is above the maximum {error.validator_value}{suffix}"
+        return translate("Validation", "{name} {value} is above the maximum {limit}{suffix}").format(
+            name=name, value=_show(value), limit=error.validator_value, suffix=suffix)
     if kind == "type":
-        wanted = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
-                  "array": "a list", "object": "a mapping"}.get(str(error.validator_value), error.validator_value)
-        return f"{name} {_show(value)} must be {wanted}{suffix}"
+        wanted = {"integer": translate("Validation", "a whole number"), "number": translate("Validation", "a number"),
+                  "string": translate("Validation", "text"), "boolean": translate("Validation", "true or false"),
+                  "array": translate("Validation", "a list"), "object": translate("Validation", "a mapping"),
+                  }.get(str(error.validator_value), error.validator_value)
+        return translate("Validation", "{name} {value} must be {wanted}{suffix}").format(
+            name=name, value=_show(value), wanted=wanted, suffix=suffix)
     if kind == "minLength":
-        return f"{name} must not be empty{suffix}"
+        return translate("Validation", "{name} must not be empty{suffix}").format(name=name, suffix=suffix)
     if kind == "maxLength":
-        return f"{name} is {len(value)} characters; the limit is {error.validator_value}{suffix}"
+        return translate("Validation", "{name} is {length} characters; the limit is {limit}{suffix}").format(
+            name=name, length=len(value), limit=error.validator_value, suffix=suffix)
     if kind == "pattern":
         example = model.properties.get(name, {}).get("default")
-        hint = f", for example {example}" if example else ""
-        return f"{name} {_show(value)} is not in the expected format{hint}{suffix}"
+        hint = translate("Validation", ", for example {example}").format(example=example) if example else ""
+        return translate("Validation", "{name} {value} is not in the expected format{hint}{suffix}").format(
+            name=name, value=_show(value), hint=hint, suffix=suffix)
     if kind == "const":
-        return f"{name} {_show(value)} must be {_show(error.validator_value)}{suffix}"
+        return translate("Validation", "{name} {value} must be {wanted}{suffix}").format(
+            name=name, value=_show(value), wanted=_show(error.validator_value), suffix=suffix)
     return f"{name or 'inputs'}: {error.message}{suffix}"
 
 
@@ -123,11 +134,14 @@ def _rule_problems(model: ModelInfo, inputs: dict) -> list[str]:
             width, height = int(match[1]), int(match[2])
             low, high = prop.get("x-min-side", 1), prop.get("x-max-side", 1 << 30)
             if not (low <= width <= high and low <= height <= high):
-                problems.append(f"{name} {value}: each side must be between {low} and {high} pixels "
-                                f"for {model.model_id}")
+                problems.append(translate("Validation", "{name} {value}: each side must be between {low} and {high} "
+                                          "pixels for {model}").format(name=name, value=value, low=low, high=high,
+                                                                       model=model.model_id))
             elif width * height > prop["x-max-pixels"]:
-                problems.append(f"{name} {value} is {width * height / 1e6:.1f} megapixels; {model.model_id} allows "
-                                f"up to {prop['x-max-pixels'] / 1e6:.1f}")
+                problems.append(translate("Validation", "{name} {value} is {megapixels} megapixels; {model} allows "
+                                          "up to {limit}").format(
+                    name=name, value=value, megapixels=f"{width * height / 1e6:.1f}", model=model.model_id,
+                    limit=f"{prop['x-max-pixels'] / 1e6:.1f}"))
     return problems
 
 
@@ -144,12 +158,15 @@ def local_image_problem(value: str) -> str | None:
     """A local start image is uploaded before submit; refuse here what the upload would refuse."""
     path = Path(value).expanduser()
     if not path.is_file():
-        return f"{value} is neither an http(s) URL, a data:image URI nor an existing image file"
+        return translate("Validation", "{value} is neither an http(s) URL, a data:image URI nor an existing image "
+                                       "file").format(value=value)
     if path.suffix.lower() not in IMAGE_SUFFIXES:
-        return f"{path.name} is not an image ({', '.join(sorted(IMAGE_SUFFIXES))})"
+        return translate("Validation", "{file} is not an image ({suffixes})").format(
+            file=path.name, suffixes=", ".join(sorted(IMAGE_SUFFIXES)))
     size = path.stat().st_size
     if size > MAX_UPLOAD_BYTES:
-        return f"{path.name} is {size / 1048576:.1f} MB; uploads are limited to {MAX_UPLOAD_BYTES // 1048576} MB"
+        return translate("Validation", "{file} is {size} MB; uploads are limited to {limit} MB").format(
+            file=path.name, size=f"{size / 1048576:.1f}", limit=MAX_UPLOAD_BYTES // 1048576)
     return None
 
 
@@ -159,31 +176,37 @@ def validate_job(job: JobSpec, catalog: Catalog, index: int | None = None) -> li
 
     problems = []
     if not isinstance(job.name, str) or not job.name.strip():
-        problems.append(problem("name must not be empty"))
+        problems.append(problem(translate("Validation", "name must not be empty")))
     if (folder_problem := subfolder_problem(job.output_subfolder)) is not None:
         problems.append(problem(folder_problem))
     model = catalog.get(job.model)
     if model is None:
         nearest = catalog.nearest(job.model)
-        hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
-        return problems + [problem(f"unknown model {job.model}{hint}")]
+        hint = translate("Validation", "; did you mean {names}?").format(
+            names=translate("Validation", " or ").join(nearest)) if nearest else ""
+        return problems + [problem(translate("Validation", "unknown model {model}{hint}").format(model=job.model,
+                                                                                                 hint=hint))]
     if not isinstance(job.inputs, dict):
-        return problems + [problem("inputs must be a mapping of field names to values")]
+        return problems + [problem(translate("Validation", "inputs must be a mapping of field names to values"))]
     inputs = job.inputs
     if job.image_from:
         fields = model.image_fields()
         if not fields:
-            return problems + [problem(f"image_from needs a model that takes a start image; {model.model_id} takes "
-                                       "none (use an image-to-video model)")]
+            return problems + [problem(translate("Validation", "image_from needs a model that takes a start image; "
+                                                 "{model} takes none (use an image-to-video model)").format(
+                model=model.model_id))]
         if fields[0] in inputs:
-            problems.append(problem(f"give either {fields[0]} or image_from, not both"))
+            problems.append(problem(translate("Validation", "give either {field} or image_from, not both").format(
+                field=fields[0])))
         # The parent's output fills it at run time; check the rest against the schema now.
         inputs = {**inputs, fields[0]: CHAINED_IMAGE_PLACEHOLDER}
     for name in job.inputs:
         if name not in model.properties:
             close = difflib.get_close_matches(str(name), list(model.properties), n=1)
-            hint = f"; did you mean {close[0]}?" if close else f"; known inputs: {', '.join(model.field_order)}"
-            problems.append(problem(f"unknown input {name} for {model.model_id}{hint}"))
+            hint = (translate("Validation", "; did you mean {names}?").format(names=close[0]) if close else
+                    translate("Validation", "; known inputs: {names}").format(names=", ".join(model.field_order)))
+            problems.append(problem(translate("Validation", "unknown input {name} for {model}{hint}").format(
+                name=name, model=model.model_id, hint=hint)))
     errors = sorted(_validator(model).iter_errors(inputs), key=lambda e: (list(e.absolute_path), e.validator))
     problems.extend(problem(_schema_problem(error, model, inputs)) for error in errors)
     problems.extend(problem(message) for message in _rule_problems(model, inputs))
@@ -193,7 +216,7 @@ def validate_job(job: JobSpec, catalog: Catalog, index: int | None = None) -> li
 def validate_jobs(jobs: list[JobSpec], catalog: Catalog) -> list[Problem]:
     problems: list[Problem] = []
     if not jobs:
-        return [Problem(None, None, "the job set has no jobs")]
+        return [Problem(None, None, translate("Validation", "the job set has no jobs"))]
     for index, job in enumerate(jobs):
         problems.extend(validate_job(job, catalog, index))
     problems.extend(chain_problems(jobs, catalog))
@@ -212,23 +235,27 @@ def chain_problems(jobs: list[JobSpec], catalog: Catalog) -> list[Problem]:
         parents = by_name.get(job.image_from, [])
         if not parents:
             close = difflib.get_close_matches(job.image_from, list(by_name), n=1)
-            hint = f'; did you mean "{close[0]}"?' if close else ""
-            problems.append(Problem(index, job.name, f'image_from names "{job.image_from}", but no job has that '
-                                                     f"name{hint}"))
+            hint = translate("Validation", '; did you mean "{name}"?').format(name=close[0]) if close else ""
+            problems.append(Problem(index, job.name, translate(
+                "Validation", 'image_from names "{parent}", but no job has that name{hint}').format(
+                parent=job.image_from, hint=hint)))
             continue
         if len(parents) > 1:
-            problems.append(Problem(index, job.name, f'image_from "{job.image_from}" is ambiguous: {len(parents)} '
-                                                     "jobs have that name; rename them"))
+            problems.append(Problem(index, job.name, translate(
+                "Validation", 'image_from "{parent}" is ambiguous: {count} jobs have that name; rename them').format(
+                parent=job.image_from, count=len(parents))))
             continue
         parent_model = catalog.get(jobs[parents[0]].model)
         if parent_model is not None and parent_model.type != "Image":
-            problems.append(Problem(index, job.name, f'image_from "{job.image_from}" makes a video; a start image '
-                                                     "must come from an image job"))
+            problems.append(Problem(index, job.name, translate(
+                "Validation", 'image_from "{parent}" makes a video; a start image must come from an image job').format(
+                parent=job.image_from)))
         seen, current = {index}, parents[0]
         while jobs[current].image_from and len(by_name.get(jobs[current].image_from, [])) == 1:
             current = by_name[jobs[current].image_from][0]
             if current in seen:
-                problems.append(Problem(index, job.name, "image_from makes a loop of jobs waiting for each other"))
+                problems.append(Problem(index, job.name, translate(
+                    "Validation", "image_from makes a loop of jobs waiting for each other")))
                 break
             seen.add(current)
     return problems

@@ -13,6 +13,8 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
+from app.engine.i18n import translate
+
 MAX_STEM = 80
 _UNSAFE = re.compile(r"[^\w\-. ()]+", re.UNICODE)
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -35,9 +37,11 @@ def subfolder_problem(subfolder: str | None) -> str | None:
     if not subfolder:
         return None
     if subfolder.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", subfolder):
-        return f"output_subfolder {subfolder} must be a relative folder inside the output folder"
+        return translate("Validation", "output_subfolder {subfolder} must be a relative folder inside the output "
+                                       "folder").format(subfolder=subfolder)
     if any(part == ".." for part in re.split(r"[\\/]", subfolder)):
-        return f"output_subfolder {subfolder} must not contain '..'"
+        return translate("Validation", "output_subfolder {subfolder} must not contain '..'").format(
+            subfolder=subfolder)
     return None
 
 
@@ -48,7 +52,8 @@ def folder_problem(folder: Path) -> str | None:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
             pass
     except OSError as exc:
-        return f"cannot write to the output folder {folder}: {exc.strerror or exc}"
+        return translate("Validation", "cannot write to the output folder {folder}: {reason}").format(
+            folder=folder, reason=exc.strerror or exc)
     return None
 
 

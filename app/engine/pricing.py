@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app.engine.catalog import ModelInfo
 from app.engine.fileio import check_version
+from app.engine.i18n import translate
 from app.paths import resources_dir
 
 ESTIMATE, QUOTE = "estimate", "quote"
@@ -41,10 +42,10 @@ def format_money(amount: Decimal) -> str:
 
 def format_cost(amount: Decimal, basis: str) -> str:
     if basis == QUOTE:
-        return f"{format_money(amount)} (quote)"
+        return translate("Cost", "{amount} (quote)").format(amount=format_money(amount))
     if basis == ESTIMATE:
-        return f"≈{format_money(amount)} (estimate)"
-    return f"≈{format_money(amount)} (partly quoted)"
+        return translate("Cost", "≈{amount} (estimate)").format(amount=format_money(amount))
+    return translate("Cost", "≈{amount} (partly quoted)").format(amount=format_money(amount))
 
 
 def model_family(model_id: str) -> str:

@@ -32,8 +32,10 @@ class DemoServer:
 
         # Lower priority: rendering demo videos must never take CPU from the window.
         lower_priority = (lambda: os.nice(10)) if hasattr(os, "nice") else None
+        # A bundled (frozen) app has no `-m`; its own executable runs the simulator as `sim`.
+        launcher = [sys.executable, "sim"] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app.sim"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.sim", "--port", "0", "--speed", str(speed), "--exit-with-stdin",
+            [*launcher, "--port", "0", "--speed", str(speed), "--exit-with-stdin",
              "--data-dir", str(data_dir), "--balance", "10000"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=lower_priority)
         first = self.process.stdout.readline()
@@ -74,10 +76,6 @@ class Backend:
             self.base_url = (os.environ.get("ATLASCLOUD_BASE_URL") or base_url or DEFAULT_BASE_URL).rstrip("/")
             self._key, _ = secrets.api_key()
         self.catalog = Catalog.snapshot() if demo else Catalog.load(appdirs.cache_dir())
-
-    @property
-    def mode_label(self) -> str:
-        return "Demo" if self.demo else "Live"
 
     @property
     def has_key(self) -> bool:

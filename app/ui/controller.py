@@ -24,12 +24,8 @@ from app.engine.records import JobState, RunEvent
 from app.engine.runner import BatchResult, BatchRunner, TimeLimits
 from app.engine.store import JobStore
 from app.ui.backend import Backend
-from app.ui.joblist import JobList
+from app.ui.joblist import HELD_MESSAGE, JobList
 from app.ui.tasks import Call, Task
-
-REOPENED_PAUSED = ("A reopened batch starts paused: jobs that were already submitted are being checked and "
-                   "downloaded, nothing new is submitted. Press Run to continue the queue.")
-
 
 class _Bridge(QObject):
     event = Signal(object)
@@ -168,7 +164,9 @@ class RunController(QObject):
             if job.files:
                 view.output_path = str(folder / job.files[0].path)
         if stored and any(not job.state.is_terminal for job in stored):
-            self.continue_batch(folder, concurrency, limits, None, paused_reason=REOPENED_PAUSED)
+            self.continue_batch(folder, concurrency, limits, None, paused_reason=self.tr(
+                "A reopened batch starts paused: jobs that were already submitted are being checked and "
+                "downloaded, nothing new is submitted. Press Run to continue the queue."))
         self.out_dir = folder
         return len(stored)
 
@@ -265,7 +263,7 @@ class RunController(QObject):
     def hold(self, row: int, held: bool) -> None:
         job = self.jobs.rows[row]
         job.paused = held
-        job.message = "held back: not submitted until released" if held else ""
+        job.message = HELD_MESSAGE if held else ""
         self.jobs.changed(row)
         index, runner = self._index_of(row), self.runner
         if runner is not None and index is not None:
@@ -289,7 +287,7 @@ class RunController(QObject):
             job.state, job.error, job.prediction_id = "queued", None, None
         elif choice == "drop":
             self.store.update(self.batch, index, state=JobState.CANCELLED, error="dropped by the user")
-            job.state, job.error = "cancelled", "dropped by the user"
+            job.state, job.error = "cancelled", self.tr("dropped by the user")
         self.jobs.changed(row)
 
     def wait(self, msecs: int = -1) -> bool:
@@ -329,5 +327,6 @@ class RunController(QObject):
             webhook, self._webhook = self._webhook, None
             self.pool.start(Call(webhook.close))  # its last retries must not hold the window
         if result is None:
-            result = BatchResult("stopped", f"the batch stopped on an internal error: {error}", [], 0.0)
+            reason = self.tr("the batch stopped on an internal error: {error}").format(error=error)
+            result = BatchResult("stopped", reason, [], 0.0)
         self.finished.emit(result)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.engine.catalog import Catalog
+from app.engine.i18n import translate
 from app.engine.jobs import validate_job
 from app.engine.pricing import Cost, CostSummary, PriceTable, price_key, quote_bodies, summarize
 from app.ui.backend import Backend
@@ -56,7 +57,8 @@ class CostService(QObject):
         job = self.jobs.rows[row]
         job.problems = [p.message for p in validate_job(job.spec, self.catalog)]
         if job.spec.image_from and job.spec.image_from not in names:
-            job.problems.append(f'image_from names "{job.spec.image_from}", but no job has that name')
+            job.problems.append(translate("Validation", 'image_from names "{parent}", but no job has that name{hint}')
+                                .format(parent=job.spec.image_from, hint=""))
         if job.state in ("ready", "invalid"):
             job.state = "invalid" if job.problems else "ready"
         model = self.catalog.get(job.spec.model)

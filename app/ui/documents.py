@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from app.engine import jobset
 from app.engine.catalog import Catalog
 from app.engine.jobs import JobSpec
 
-FILE_FILTER = "Job sets (*.yaml *.yml *.json *.csv);;YAML (*.yaml *.yml);;JSON (*.json);;CSV spreadsheets (*.csv)"
 JOBSET_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+
+def file_filter() -> str:
+    return QCoreApplication.translate("documents", "Job sets (*.yaml *.yml *.json *.csv);;YAML (*.yaml *.yml);;"
+                                                   "JSON (*.json);;CSV spreadsheets (*.csv)")
 
 
 @dataclass

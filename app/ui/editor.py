@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel, QLineEdit, QScrol
 
 from app.engine.catalog import Catalog
 from app.engine.jobs import JobSpec
+from app.ui import theme
 from app.ui.schemaform import SchemaForm
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -27,7 +28,7 @@ class ModelPicker(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search models…")
+        self.search.setPlaceholderText(self.tr("Search models…"))
         self.search.setClearButtonEnabled(True)
         self.combo = QComboBox(self)
         self.combo.setObjectName("model_picker")
@@ -41,7 +42,7 @@ class ModelPicker(QWidget):
         current = self.current()
         items = QStandardItemModel(self.combo)
         needle = text.strip().lower()
-        for kind, title in (("Image", "Images"), ("Video", "Videos")):
+        for kind, title in (("Image", self.tr("Images")), ("Video", self.tr("Videos"))):
             models = [m for m in self.catalog.of_type(kind)
                       if not needle or needle in m.model_id.lower() or needle in m.display_name.lower()]
             if not models:
@@ -88,7 +89,7 @@ class JobEditor(QWidget):
         self.catalog = catalog
         self.form: SchemaForm | None = None
         layout = QVBoxLayout(self)
-        self.heading = QLabel("Select a job, or add one with the Add buttons.", self)
+        self.heading = QLabel(self.tr("Select a job, or add one with the Add buttons."), self)
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         top = QFormLayout()
@@ -96,10 +97,10 @@ class JobEditor(QWidget):
         self.name.setObjectName("job_name")
         self.picker = ModelPicker(catalog, self)
         self.subfolder = QLineEdit(self)
-        self.subfolder.setPlaceholderText("optional, inside the output folder")
-        top.addRow("Name", self.name)
-        top.addRow("Model", self.picker)
-        top.addRow("Subfolder", self.subfolder)
+        self.subfolder.setPlaceholderText(self.tr("optional, inside the output folder"))
+        top.addRow(self.tr("Name"), self.name)
+        top.addRow(self.tr("Model"), self.picker)
+        top.addRow(self.tr("Subfolder"), self.subfolder)
         layout.addLayout(top)
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
@@ -107,7 +108,7 @@ class JobEditor(QWidget):
         self.problems = QLabel(self)
         self.problems.setObjectName("problems")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #c62828;")
+        theme.accent(self.problems, "error")
         layout.addWidget(self.problems)
         self.name.textEdited.connect(self.name_changed)
         self.subfolder.textEdited.connect(self.subfolder_changed)
@@ -119,16 +120,17 @@ class JobEditor(QWidget):
         for widget in (self.name, self.picker, self.subfolder, self.scroll):
             widget.setEnabled(enabled)
         if not specs:
-            self.heading.setText("Select a job, or add one with the Add buttons.")
+            self.heading.setText(self.tr("Select a job, or add one with the Add buttons."))
             self._set_form(None, {})
             self.problems.setText("")
             return
         several = len(specs) > 1
-        self.heading.setText(f"Editing {len(specs)} jobs: a change applies to all of them." if several else "")
+        self.heading.setText(self.tr("Editing %n jobs: a change applies to all of them.", "", len(specs))
+                             if several else "")
         self.heading.setVisible(several)
         self.name.setEnabled(not several)
         self.name.setText("" if several else specs[0].name)
-        self.name.setPlaceholderText("(several jobs)" if several else "")
+        self.name.setPlaceholderText(self.tr("(several jobs)") if several else "")
         models = {spec.model for spec in specs}
         model_id = models.pop() if len(models) == 1 else None
         self.picker.set_current(model_id)
@@ -152,7 +154,7 @@ class JobEditor(QWidget):
             field = self.form.fields[name]
             field.widget.setEnabled(False)
             hint = self.form.hints[name]
-            hint.setText(f'From the output of "{parent}" when it finishes.')
+            hint.setText(self.tr('From the output of "{parent}" when it finishes.').format(parent=parent))
             hint.show()
 
     def _set_form(self, model_id: str | None, inputs: dict) -> None:
@@ -162,8 +164,8 @@ class JobEditor(QWidget):
             return
         if model is None:
             self.form = None
-            self.scroll.setWidget(QLabel("Choose a model to edit its inputs." if model_id is None else
-                                         f"Unknown model {model_id}.", self))
+            self.scroll.setWidget(QLabel(self.tr("Choose a model to edit its inputs.") if model_id is None else
+                                         self.tr("Unknown model {model}.").format(model=model_id), self))
             return
         self.form = SchemaForm(model, self)
         self.form.set_values(inputs)

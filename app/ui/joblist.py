@@ -16,6 +16,9 @@ from app.engine.jobs import JobSpec
 from app.engine.pricing import Cost
 from app.engine.records import RunEvent
 
+# A held row's message; the table shows it in the interface language.
+HELD_MESSAGE = "held back: not submitted until released"
+
 
 class ListListener(Protocol):
     def begin_insert(self, first: int, last: int) -> None: ...

@@ -45,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationVersion(__version__)
     settings = AppSettings()
+    from app.ui import i18n, theme
+
+    i18n.install(settings.language)
+    theme.follow_system(app, settings.theme)
     demo = choose_mode(settings)
     backend = Backend(demo=demo, base_url=settings.base_url, demo_speed=settings.demo_speed)
     window = MainWindow(settings, backend)

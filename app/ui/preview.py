@@ -62,9 +62,9 @@ class VideoView(QWidget):
         self.seek = QSlider(Qt.Orientation.Horizontal, self)
         self.seek.setObjectName("seek")
         self.time = QLabel("0:00 / 0:00", self)
-        self.loop = QCheckBox("Loop", self)
+        self.loop = QCheckBox(self.tr("Loop"), self)
         self.loop.setChecked(True)
-        self.mute = QCheckBox("Mute", self)
+        self.mute = QCheckBox(self.tr("Mute"), self)
         controls = QHBoxLayout()
         for widget in (self.play_button, self.seek, self.time, self.loop, self.mute):
             controls.addWidget(widget, 1 if widget is self.seek else 0)
@@ -108,7 +108,7 @@ class VideoView(QWidget):
         playing = state == QMediaPlayer.PlaybackState.PlayingState
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(icon))
-        self.play_button.setToolTip("Pause" if playing else "Play")
+        self.play_button.setToolTip(self.tr("Pause") if playing else self.tr("Play"))
 
 
 def _clock(ms: int) -> str:
@@ -123,7 +123,7 @@ class PreviewPane(QWidget):
         super().__init__(parent)
         self.path: str | None = None
         self.stack = QStackedWidget(self)
-        self.placeholder = QLabel("Select a finished job to preview it.", self)
+        self.placeholder = QLabel(self.tr("Select a finished job to preview it."), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.image = ScaledImage(self)
@@ -132,8 +132,8 @@ class PreviewPane(QWidget):
             self.stack.addWidget(widget)
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
-        self.open_button = QPushButton("Open", self)
-        self.folder_button = QPushButton("Show in folder", self)
+        self.open_button = QPushButton(self.tr("Open"), self)
+        self.folder_button = QPushButton(self.tr("Show in folder"), self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.caption, 1)
         buttons.addWidget(self.open_button)
@@ -154,7 +154,7 @@ class PreviewPane(QWidget):
         self.folder_button.setEnabled(self.path is not None)
         self.caption.setText(caption if self.path else "")
         if self.path is None:
-            self.placeholder.setText(caption or "Select a finished job to preview it.")
+            self.placeholder.setText(caption or self.tr("Select a finished job to preview it."))
             self.stack.setCurrentWidget(self.placeholder)
         elif Path(self.path).suffix.lower() in VIDEO_SUFFIXES:
             self.stack.setCurrentWidget(self.video)

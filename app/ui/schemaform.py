@@ -7,13 +7,36 @@ enforced as the user edits (Veo at 1080p forces 8 s) and the form says why.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app.engine.catalog import ModelInfo
+from app.ui import theme
 
 INT_MIN, INT_MAX = -2147483648, 2147483647
+# Labels for the inputs the catalog's models share; an input not listed shows its own name.
+FIELD_LABELS = {
+    "prompt": QT_TRANSLATE_NOOP("SchemaForm", "prompt"),
+    "negative_prompt": QT_TRANSLATE_NOOP("SchemaForm", "negative prompt"),
+    "aspect_ratio": QT_TRANSLATE_NOOP("SchemaForm", "aspect ratio"),
+    "duration": QT_TRANSLATE_NOOP("SchemaForm", "duration"),
+    "resolution": QT_TRANSLATE_NOOP("SchemaForm", "resolution"),
+    "seed": QT_TRANSLATE_NOOP("SchemaForm", "seed"),
+    "size": QT_TRANSLATE_NOOP("SchemaForm", "size"),
+    "image": QT_TRANSLATE_NOOP("SchemaForm", "start image"),
+    "last_image": QT_TRANSLATE_NOOP("SchemaForm", "last image"),
+    "camera_fixed": QT_TRANSLATE_NOOP("SchemaForm", "camera fixed"),
+    "generate_audio": QT_TRANSLATE_NOOP("SchemaForm", "generate audio"),
+}
+# Rule descriptions the bundled catalog carries; a live catalog's new ones show as sent.
+RULE_TEXTS = (QT_TRANSLATE_NOOP("SchemaForm", "1080p or 4k requires duration 8"),)
+
+
+def field_label(name: str) -> str:
+    if name in FIELD_LABELS:
+        return QCoreApplication.translate("SchemaForm", FIELD_LABELS[name])
+    return name.replace("_", " ")
 
 
 class FieldEditor:
@@ -29,14 +52,15 @@ def _image_picker(parent: QWidget) -> tuple[QWidget, QLineEdit]:
     layout = QHBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     line = QLineEdit(box)
-    line.setPlaceholderText("https://… or a local image file")
-    browse = QPushButton("Browse…", box)
+    line.setPlaceholderText(QCoreApplication.translate("SchemaForm", "https://… or a local image file"))
+    browse = QPushButton(QCoreApplication.translate("SchemaForm", "Browse…"), box)
     layout.addWidget(line, 1)
     layout.addWidget(browse)
 
     def pick():
-        path, _ = QFileDialog.getOpenFileName(box, "Choose a start image", line.text(),
-                                              "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)")
+        path, _ = QFileDialog.getOpenFileName(
+            box, QCoreApplication.translate("SchemaForm", "Choose a start image"), line.text(),
+            QCoreApplication.translate("SchemaForm", "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)"))
         if path:
             line.setText(path)
 
@@ -111,7 +135,7 @@ class SchemaForm(QWidget):
             field = build_field(name, prop, model, self)
             field.widget.setObjectName(f"field_{name}")
             field.widget.setToolTip(prop.get("description", ""))
-            label = name.replace("_", " ") + (" *" if name in model.required else "")
+            label = field_label(name) + (" *" if name in model.required else "")
             container = QWidget(self)
             column = QVBoxLayout(container)
             column.setContentsMargins(0, 0, 0, 0)
@@ -120,7 +144,7 @@ class SchemaForm(QWidget):
             hint = QLabel(container)
             hint.setObjectName(f"hint_{name}")
             hint.setWordWrap(True)
-            hint.setStyleSheet("color: #b26a00;")
+            theme.accent(hint, "warning")
             hint.hide()
             column.addWidget(hint)
             form.addRow(label, container)
@@ -178,12 +202,14 @@ class SchemaForm(QWidget):
                     if current.get(name) != requirement["const"]:
                         self._loading_set(name, requirement["const"])
                         changed.append(name)
-                    locked[name] = rule.get("description", "fixed by a rule of this model")
+                    locked[name] = (QCoreApplication.translate("SchemaForm", rule["description"])
+                                    if rule.get("description") else self.tr("fixed by a rule of this model"))
         for name, field in self.fields.items():
             hint = self.hints[name]
             field.widget.setEnabled(name not in locked)
             if name in locked:
-                hint.setText(f"Set to {self.fields[name].get()}: {locked[name]}.")
+                hint.setText(self.tr("Set to {value}: {rule}.").format(value=self.fields[name].get(),
+                                                                       rule=locked[name]))
                 hint.show()
             else:
                 hint.hide()

@@ -53,6 +53,8 @@ class AppSettings:
     executor = _Setting("run/executor", "local")
     broker_url = _Setting("run/broker_url", "")
     _output_dir = _Setting("folders/output_dir", "")
+    language = _Setting("app/language", "system")  # system, or a code in app.ui.i18n.LANGUAGES
+    theme = _Setting("app/theme", "system")  # system, light or dark
 
     def __init__(self, settings: QSettings | None = None):
         # The application's names and default format (set by app.ui.main); tests and the

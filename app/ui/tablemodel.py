@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, QTimer
+from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QByteArray, QCoreApplication, QMimeData,
+                            QModelIndex, Qt, QTimer)
 from PySide6.QtGui import QBrush, QColor, QImage, QPixmap
 
-from app.ui.joblist import JobList
+from app.ui import theme
+from app.ui.joblist import HELD_MESSAGE, JobList
 
-COLUMNS = ("Name", "Model", "Status", "Progress", "Elapsed", "Cost")
+COLUMNS = (QT_TRANSLATE_NOOP("JobTableModel", "Name"), QT_TRANSLATE_NOOP("JobTableModel", "Model"),
+           QT_TRANSLATE_NOOP("JobTableModel", "Status"), QT_TRANSLATE_NOOP("JobTableModel", "Progress"),
+           QT_TRANSLATE_NOOP("JobTableModel", "Elapsed"), QT_TRANSLATE_NOOP("JobTableModel", "Cost"))
 NAME, MODEL, STATUS, PROGRESS, ELAPSED, COST = range(len(COLUMNS))
 ROWS_MIME = "application/x-batch-studio-rows"
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1
-STATE_COLOURS = {"done": "#2e7d32", "failed": "#c62828", "needs_attention": "#ef6c00", "cancelled": "#757575",
-                 "invalid": "#c62828"}
-STATE_LABELS = {"needs_attention": "needs attention", "ready": "ready", "invalid": "invalid"}
+# Every state a row can show: the app's own (ready, invalid) and the engine's JobState values.
+STATE_LABELS = {
+    "ready": QT_TRANSLATE_NOOP("JobTableModel", "ready"),
+    "invalid": QT_TRANSLATE_NOOP("JobTableModel", "invalid"),
+    "queued": QT_TRANSLATE_NOOP("JobTableModel", "queued"),
+    "submitting": QT_TRANSLATE_NOOP("JobTableModel", "submitting"),
+    "submitted": QT_TRANSLATE_NOOP("JobTableModel", "submitted"),
+    "running": QT_TRANSLATE_NOOP("JobTableModel", "running"),
+    "downloading": QT_TRANSLATE_NOOP("JobTableModel", "downloading"),
+    "done": QT_TRANSLATE_NOOP("JobTableModel", "done"),
+    "failed": QT_TRANSLATE_NOOP("JobTableModel", "failed"),
+    "cancelled": QT_TRANSLATE_NOOP("JobTableModel", "cancelled"),
+    "needs_attention": QT_TRANSLATE_NOOP("JobTableModel", "needs attention"),
+}
 
 
 def format_elapsed(seconds: float | None) -> str:
@@ -36,6 +51,12 @@ class JobTableModel(QAbstractTableModel):
         self._repaint.setInterval(repaint_interval_ms)
         self._repaint.timeout.connect(self.flush)
         self.editable = True
+        # Translated once: data() runs for every visible cell on every repaint.
+        self._columns = [QCoreApplication.translate("JobTableModel", title) for title in COLUMNS]
+        self._states = {state: QCoreApplication.translate("JobTableModel", label)
+                        for state, label in STATE_LABELS.items()}
+        self._retrying = QCoreApplication.translate("JobTableModel", "{state} (retrying…)")
+        self._held = QCoreApplication.translate("JobTableModel", "held back: not submitted until released")
         # The window routes drag moves through its undo history.
         self.on_move = None
 
@@ -91,7 +112,7 @@ class JobTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+            return self._columns[section] if 0 <= section < len(COLUMNS) else None
         return str(section + 1)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -106,8 +127,10 @@ class JobTableModel(QAbstractTableModel):
                 model = self.catalog.get(job.spec.model) if self.catalog else None
                 return model.display_name if model else job.spec.model
             if column == STATUS:
-                label = STATE_LABELS.get(job.state, job.state.replace("_", " "))
-                return f"{label} (retrying…)" if job.retrying and job.state not in ("done", "failed") else label
+                label = self._states.get(job.state, job.state.replace("_", " "))
+                if job.retrying and job.state not in ("done", "failed"):
+                    return self._retrying.format(state=label)
+                return label
             if column == PROGRESS:
                 return None if job.progress is None else f"{job.progress * 100:.0f}%"
             if column == ELAPSED:
@@ -120,13 +143,13 @@ class JobTableModel(QAbstractTableModel):
             if job.problems:
                 return "\n".join(job.problems)
             if job.error or job.message:
-                return job.error or job.message
+                return job.error or (self._held if job.message == HELD_MESSAGE else job.message)
             if column == NAME and job.output_path:
                 return job.output_path
             if column == MODEL:
                 return job.spec.model
         elif role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
-            colour = STATE_COLOURS.get(job.state)
+            colour = theme.state_colour(job.state)
             return QBrush(QColor(colour)) if colour else None
         elif role == Qt.ItemDataRole.DecorationRole and column == NAME and job.output_path:
             return self.thumbnails.get(job.output_path)

@@ -19,7 +19,7 @@ from app.engine.jobs import JobSpec, chain_stages
 from app.engine.pricing import format_money
 from app.engine.runner import TimeLimits
 from app.paths import resources_dir
-from app.ui import documents
+from app.ui import documents, theme
 from app.ui.backend import Backend
 from app.ui.controller import RunController
 from app.ui.costs import CostService
@@ -38,6 +38,8 @@ DEFAULT_IMAGE_MODEL = "black-forest-labs/flux-2-pro/text-to-image"
 DEFAULT_VIDEO_MODEL = "bytedance/seedance-v1.5-pro-fast/text-to-video"
 DEFAULT_CHAIN_MODEL = "bytedance/seedance-v1.5-pro-fast/image-to-video"
 RUNNABLE_STATES = ("ready", "invalid", "queued", "cancelled")
+# Standard keys some platforms leave unbound; every toolbar action must have a shortcut.
+FALLBACK_SHORTCUTS = {QKeySequence.StandardKey.Preferences: "Ctrl+,"}
 
 
 def app_icon() -> QIcon:
@@ -68,7 +70,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.tray = QSystemTrayIcon(app_icon(), self) if QSystemTrayIcon.isSystemTrayAvailable() else None
         if self.tray is not None:
-            self.tray.setToolTip("Batch Studio")
+            self.tray.setToolTip(self.tr("Batch Studio"))
             self.tray.show()
         # Not a child: a child stack is cleared during the window's own destruction and would
         # call back into a half-destroyed window.
@@ -126,89 +128,112 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        """``text`` and ``tip`` arrive translated; the tooltip names the shortcut."""
         action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(tip or text)
+        sequence = QKeySequence(shortcut) if shortcut is not None else QKeySequence()
+        if sequence.isEmpty() and isinstance(shortcut, QKeySequence.StandardKey):
+            # Some platforms bind nothing to a standard key (Preferences on X11): use ours.
+            sequence = QKeySequence(FALLBACK_SHORTCUTS.get(shortcut, ""))
+        action.setShortcut(sequence)
+        tip = tip or text.replace("&", "").rstrip("…")
+        shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({shown})" if shown else tip)
         action.triggered.connect(slot)
         return action
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        self.act_new = self._action("New", self.new_document, key.New)
-        self.act_open = self._action("Open…", self.open_document, key.Open)
-        self.act_save = self._action("Save", self.save_document, key.Save)
-        self.act_save_as = self._action("Save As…", self.save_document_as, key.SaveAs)
-        self.act_import = self._action("Import…", self.import_file, "Ctrl+I", "Add the jobs of a YAML or JSON file")
-        self.act_export = self._action("Export…", self.export_file, "Ctrl+E", "Write the jobs to another file")
-        self.act_add_image = self._action("Add image", lambda: self.add_job("Image"), "Ctrl+Shift+I")
-        self.act_add_video = self._action("Add video", lambda: self.add_job("Video"), "Ctrl+Shift+V")
-        self.act_duplicate = self._action("Duplicate", self.duplicate_selected, "Ctrl+D")
-        self.act_delete = self._action("Delete", self.delete_selected, key.Delete)
-        self.act_run = self._action("Run", self.run_batch, "Ctrl+R", "Run every job that has not finished")
-        self.act_pause = self._action("Pause", self.controller.pause, "Ctrl+P",
-                                      "Submit nothing new; jobs in flight finish. Run resumes.")
-        self.act_cancel = self._action("Cancel all", lambda: self.controller.cancel(), "Ctrl+.")
-        self.act_cancel_one = self._action("Cancel job", self.cancel_selected)
-        self.act_retry = self._action("Retry failed", self.retry_failed, "Ctrl+Shift+R")
-        self.act_output = self._action("Output folder…", self.choose_output_dir, tip="Where outputs and the manifest go")
-        self.act_open_output = self._action("Open output folder", self.open_output_dir, "Ctrl+Shift+O")
-        self.act_show = self._action("Show in folder", self.show_selected_in_folder)
-        self.act_settings = self._action("Settings…", self.open_settings, key.Preferences)
-        self.act_reopen = self._action("Reopen batch folder…", self.reopen_folder, "Ctrl+Shift+B",
-                                       "Continue a batch after closing the app or a crash: nothing is paid twice")
-        self.act_hold = self._action("Hold back", lambda: self._row_action(lambda r: self.controller.hold(r, True)),
-                                     "Ctrl+H", "Do not submit the selected jobs until released")
-        self.act_release = self._action("Release", lambda: self._row_action(lambda r: self.controller.hold(r, False)),
+        self.act_new = self._action(self.tr("New"), self.new_document, key.New)
+        self.act_open = self._action(self.tr("Open…"), self.open_document, key.Open)
+        self.act_save = self._action(self.tr("Save"), self.save_document, key.Save)
+        self.act_save_as = self._action(self.tr("Save As…"), self.save_document_as, key.SaveAs)
+        self.act_import = self._action(self.tr("Import…"), self.import_file, "Ctrl+I",
+                                       self.tr("Add the jobs of a YAML, JSON or CSV file"))
+        self.act_export = self._action(self.tr("Export…"), self.export_file, "Ctrl+E",
+                                       self.tr("Write the jobs to another file"))
+        self.act_add_image = self._action(self.tr("Add image"), lambda: self.add_job("Image"), "Ctrl+Shift+I")
+        self.act_add_video = self._action(self.tr("Add video"), lambda: self.add_job("Video"), "Ctrl+Shift+V")
+        self.act_duplicate = self._action(self.tr("Duplicate"), self.duplicate_selected, "Ctrl+D")
+        self.act_delete = self._action(self.tr("Delete"), self.delete_selected, key.Delete)
+        self.act_run = self._action(self.tr("Run"), self.run_batch, "Ctrl+R",
+                                    self.tr("Run every job that has not finished"))
+        self.act_pause = self._action(self.tr("Pause"), self.controller.pause, "Ctrl+P",
+                                      self.tr("Submit nothing new; jobs in flight finish. Run resumes."))
+        self.act_cancel = self._action(self.tr("Cancel all"), lambda: self.controller.cancel(), "Ctrl+.")
+        self.act_cancel_one = self._action(self.tr("Cancel job"), self.cancel_selected, "Ctrl+Shift+.")
+        self.act_retry = self._action(self.tr("Retry failed"), self.retry_failed, "Ctrl+Shift+R")
+        self.act_output = self._action(self.tr("Output folder…"), self.choose_output_dir, "Ctrl+Alt+O",
+                                       self.tr("Where outputs and the manifest go"))
+        self.act_open_output = self._action(self.tr("Open output folder"), self.open_output_dir, "Ctrl+Shift+O")
+        self.act_show = self._action(self.tr("Show in folder"), self.show_selected_in_folder, "Ctrl+Shift+F")
+        self.act_settings = self._action(self.tr("Settings…"), self.open_settings, key.Preferences)
+        self.act_reopen = self._action(self.tr("Reopen batch folder…"), self.reopen_folder, "Ctrl+Shift+B",
+                                       self.tr("Continue a batch after closing the app or a crash: nothing is "
+                                               "paid twice"))
+        self.act_hold = self._action(self.tr("Hold back"),
+                                     lambda: self._row_action(lambda r: self.controller.hold(r, True)),
+                                     "Ctrl+H", self.tr("Do not submit the selected jobs until released"))
+        self.act_release = self._action(self.tr("Release"),
+                                        lambda: self._row_action(lambda r: self.controller.hold(r, False)),
                                         "Ctrl+Shift+H")
-        self.act_top = self._action("Move to top", lambda: self.move_selected("top"), "Ctrl+Home")
-        self.act_bottom = self._action("Move to bottom", lambda: self.move_selected("bottom"), "Ctrl+End")
-        self.act_check = self._action("Check again", lambda: self._row_action(lambda r: self.controller.decide(r, "check")),
-                                      tip="Poll a job that needs attention again; Run follows it")
-        self.act_resubmit = self._action("Resubmit…", self.resubmit_selected,
-                                         tip="Submit a job whose first submit had an unknown outcome (a new charge)")
-        self.act_make_video = self._action("Make a video from this", self.make_video_from_selected, "Ctrl+M",
-                                           "Add an image-to-video job that starts from the selected image")
-        self.act_drop = self._action("Drop", lambda: self._row_action(lambda r: self.controller.decide(r, "drop")))
-        self.act_quit = self._action("Quit", self.close, key.Quit)
-        self.act_undo = self._action("Undo", self.undo_stack.undo, key.Undo)
-        self.act_redo = self._action("Redo", self.undo_stack.redo, key.Redo)
+        self.act_top = self._action(self.tr("Move to top"), lambda: self.move_selected("top"), "Ctrl+Home")
+        self.act_bottom = self._action(self.tr("Move to bottom"), lambda: self.move_selected("bottom"), "Ctrl+End")
+        self.act_check = self._action(self.tr("Check again"),
+                                      lambda: self._row_action(lambda r: self.controller.decide(r, "check")),
+                                      "Ctrl+Shift+K", self.tr("Poll a job that needs attention again; Run follows it"))
+        self.act_resubmit = self._action(self.tr("Resubmit…"), self.resubmit_selected, "Ctrl+Shift+U",
+                                         self.tr("Submit a job whose first submit had an unknown outcome (a new "
+                                                 "charge)"))
+        self.act_make_video = self._action(self.tr("Make a video from this"), self.make_video_from_selected, "Ctrl+M",
+                                           self.tr("Add an image-to-video job that starts from the selected image"))
+        self.act_drop = self._action(self.tr("Drop"),
+                                     lambda: self._row_action(lambda r: self.controller.decide(r, "drop")),
+                                     "Ctrl+Shift+Del")
+        self.act_quit = self._action(self.tr("Quit"), self.close, key.Quit)
+        self.act_undo = self._action(self.tr("Undo"), self.undo_stack.undo, key.Undo)
+        self.act_redo = self._action(self.tr("Redo"), self.undo_stack.redo, key.Redo)
+        self.act_budget = self._action(self.tr("Budget"), self._focus_budget, "Ctrl+B",
+                                       self.tr("Set the most this batch may spend"))
+        self.addAction(self.act_budget)  # not in a menu, but its shortcut works anywhere in the window
         menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
+        file_menu = menus.addMenu(self.tr("&File"))
         for action in (self.act_new, self.act_open, self.act_save, self.act_save_as, None, self.act_import,
                        self.act_export, None, self.act_reopen, None, self.act_quit):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
-        edit_menu = menus.addMenu("&Edit")
+        edit_menu = menus.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.act_undo)
         edit_menu.addAction(self.act_redo)
-        jobs_menu = menus.addMenu("&Jobs")
+        jobs_menu = menus.addMenu(self.tr("&Jobs"))
         for action in (self.act_add_image, self.act_add_video, self.act_make_video, self.act_duplicate,
                        self.act_delete, None,
                        self.act_hold, self.act_release, self.act_top, self.act_bottom, None, self.act_check,
                        self.act_resubmit, self.act_drop, None, self.act_cancel_one, self.act_show):
             jobs_menu.addSeparator() if action is None else jobs_menu.addAction(action)
-        run_menu = menus.addMenu("&Run")
+        run_menu = menus.addMenu(self.tr("&Run"))
         for action in (self.act_run, self.act_pause, self.act_cancel, self.act_retry, None, self.act_output,
                        self.act_open_output):
             run_menu.addSeparator() if action is None else run_menu.addAction(action)
-        menus.addMenu("&Settings").addAction(self.act_settings)
-        toolbar = self.addToolBar("Main")
+        menus.addMenu(self.tr("&Settings")).addAction(self.act_settings)
+        toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main_toolbar")
         for action in (self.act_new, self.act_open, self.act_save, self.act_import, self.act_export, None,
                        self.act_add_image, self.act_add_video, self.act_duplicate, self.act_delete, None,
                        self.act_run, self.act_pause, self.act_cancel, self.act_retry, None, self.act_output,
                        self.act_open_output):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
-        toolbar.addWidget(QLabel("  Budget ", self))
         self.budget = QDoubleSpinBox(self)
+        budget_label = QLabel(self.tr("  &Budget "), self)
+        budget_label.setBuddy(self.budget)
+        toolbar.addWidget(budget_label)
         self.budget.setObjectName("budget")
         self.budget.setPrefix("$")
         self.budget.setRange(0, 100000)
         self.budget.setDecimals(2)
-        self.budget.setSpecialValueText("none")
+        self.budget.setSpecialValueText(self.tr("none"))
         self.budget.setValue(self.settings.budget)
-        self.budget.setToolTip("Run asks (or refuses, see Settings) when the total is above this; "
-                               "the batch never submits a job that would cross it.")
+        self.budget.setToolTip(self.tr("Run asks (or refuses, see Settings) when the total is above this; "
+                                  "the batch never submits a job that would cross it. ({shortcut})").format(
+            shortcut=self.act_budget.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
         toolbar.addWidget(self.budget)
         toolbar.addSeparator()
         toolbar.addAction(self.act_settings)
@@ -225,12 +250,13 @@ class MainWindow(QMainWindow):
         self.status_spent = QLabel(self)
         self.status_balance = QLabel(self)
         self.status_throttle = QLabel(self)
-        self.status_throttle.setStyleSheet("color:#ef6c00;")
+        theme.accent(self.status_throttle, "attention")
         self.status_throttle.hide()
         self.status_mode = QLabel(self)
         self.status_mode.setObjectName("mode")
         demo = self.backend.demo
-        self.status_mode.setText(" DEMO: simulated, nothing billed " if demo else " LIVE: Atlas Cloud ")
+        self.status_mode.setText(self.tr(" DEMO: simulated, nothing billed ") if demo else
+                                 self.tr(" LIVE: Atlas Cloud "))
         self.status_mode.setStyleSheet("background:#ef6c00;color:white;font-weight:bold;border-radius:3px;" if demo
                                        else "background:#2e7d32;color:white;font-weight:bold;border-radius:3px;")
         for label in (self.status_throttle, self.status_jobs, self.status_progress, self.status_total,
@@ -248,7 +274,8 @@ class MainWindow(QMainWindow):
         self.editor.subfolder_changed.connect(self._edit_subfolder)
         self.costs.totals_changed.connect(lambda _: self._update_status())
         self.costs.quotes_unavailable.connect(
-            lambda why: self.statusBar().showMessage(f"Live prices unavailable ({why}); showing estimates.", 8000))
+            lambda why: self.statusBar().showMessage(
+                self.tr("Live prices unavailable ({reason}); showing estimates.").format(reason=why), 8000))
         self.controller.started.connect(self._update_actions)
         self.controller.started.connect(self._update_title)
         self.controller.finished.connect(self._batch_finished)
@@ -288,7 +315,8 @@ class MainWindow(QMainWindow):
         if first is not None and first.output_path:
             self.preview.show_file(first.output_path, f"{first.spec.name} · {first.spec.model}")
         else:
-            self.preview.show_file(None, "" if first is None else f"{first.spec.name}: no output yet.")
+            self.preview.show_file(None, "" if first is None else
+                                   self.tr("{name}: no output yet.").format(name=first.spec.name))
         self._update_actions()
 
     @contextlib.contextmanager
@@ -308,14 +336,14 @@ class MainWindow(QMainWindow):
         self.select_rows([r for r in selected if r < len(self.jobs)])
 
     def _drag_move(self, rows: list[int], destination: int) -> int:
-        with self._undoable("Move jobs"):
+        with self._undoable(self.tr("Move jobs")):
             first = self.jobs.move(rows, destination)
         self._mark_dirty()
         return first
 
-    def _change_selected(self, change, merge_key=None, text: str = "Edit jobs") -> None:
+    def _change_selected(self, change, merge_key=None, text: str = "") -> None:
         rows = self.selected_rows()
-        with self._undoable(text, (merge_key, tuple(rows)) if merge_key else None):
+        with self._undoable(text or self.tr("Edit jobs"), (merge_key, tuple(rows)) if merge_key else None):
             self._apply_to_selected(change, rows)
 
     def _apply_to_selected(self, change, rows: list[int]) -> None:
@@ -329,11 +357,11 @@ class MainWindow(QMainWindow):
             self.editor.problems.setText("\n".join(self.jobs.rows[rows[0]].problems))
 
     def _edit_name(self, text: str) -> None:
-        self._change_selected(lambda spec: setattr(spec, "name", text), "name", "Rename job")
+        self._change_selected(lambda spec: setattr(spec, "name", text), "name", self.tr("Rename job"))
 
     def _edit_subfolder(self, text: str) -> None:
         self._change_selected(lambda spec: setattr(spec, "output_subfolder", text.strip() or None), "subfolder",
-                              "Change subfolder")
+                              self.tr("Change subfolder"))
 
     def _edit_field(self, name: str, value) -> None:
         def change(spec: JobSpec) -> None:
@@ -341,7 +369,7 @@ class MainWindow(QMainWindow):
                 spec.inputs.pop(name, None)
             else:
                 spec.inputs[name] = value
-        self._change_selected(change, ("field", name), f"Edit {name.replace('_', ' ')}")
+        self._change_selected(change, ("field", name), self.tr("Edit {field}").format(field=name.replace("_", " ")))
 
     def _edit_model(self, model_id: str) -> None:
         model = self.backend.catalog.get(model_id)
@@ -352,7 +380,7 @@ class MainWindow(QMainWindow):
             spec.inputs = {k: v for k, v in spec.inputs.items() if k in model.properties}
             if not model.image_fields():
                 spec.image_from = None  # a model without a start image cannot stay chained
-        self._change_selected(change, text="Change model")
+        self._change_selected(change, text=self.tr("Change model"))
         self._selection_changed()
 
     def add_job(self, kind: str) -> None:
@@ -360,8 +388,8 @@ class MainWindow(QMainWindow):
         selected = self.selected_rows()
         base = self.jobs.rows[selected[-1]].spec if selected else None
         prompt = base.inputs.get("prompt", "") if base else ""
-        name = f"{kind.lower()} {len(self.jobs) + 1}"
-        with self._undoable(f"Add {kind.lower()} job"):
+        name = f"{kind.lower()} {len(self.jobs) + 1}"  # a job name is data (file names), not interface text
+        with self._undoable(self.tr("Add image job") if kind == "Image" else self.tr("Add video job")):
             rows = self.jobs.insert([JobSpec(name, model_id, {"prompt": prompt} if prompt else {})])
         self.costs.refresh_rows(rows)
         self.select_rows(rows)
@@ -378,7 +406,7 @@ class MainWindow(QMainWindow):
             spec = JobSpec(f"{parent.spec.name} video", DEFAULT_CHAIN_MODEL,
                            {"prompt": parent.spec.inputs.get("prompt", "")}, parent.spec.output_subfolder,
                            image_from=parent.spec.name)
-            with self._undoable("Make a video"):
+            with self._undoable(self.tr("Make a video")):
                 new_rows.extend(self.jobs.insert([spec], row + 1 + len(new_rows)))
         if new_rows:
             self.costs.refresh_rows(new_rows)
@@ -386,7 +414,7 @@ class MainWindow(QMainWindow):
             self._mark_dirty()
 
     def duplicate_selected(self) -> None:
-        with self._undoable("Duplicate jobs"):
+        with self._undoable(self.tr("Duplicate jobs")):
             rows = self.jobs.duplicate(self.selected_rows())
         self.costs.refresh_rows(rows)
         self.select_rows(rows)
@@ -400,7 +428,7 @@ class MainWindow(QMainWindow):
             for row in rows:
                 self.controller.move(row, where)
             return
-        with self._undoable(f"Move jobs to the {where}"):
+        with self._undoable(self.tr("Move jobs to the top") if where == "top" else self.tr("Move jobs to the bottom")):
             first = self.jobs.move(rows, 0 if where == "top" else len(self.jobs))
         self.select_rows(range(first, first + len(rows)))
         self._mark_dirty()
@@ -408,7 +436,7 @@ class MainWindow(QMainWindow):
     def delete_selected(self) -> None:
         if self.controller.running:
             return
-        with self._undoable("Delete jobs"):
+        with self._undoable(self.tr("Delete jobs")):
             self.jobs.remove(self.selected_rows())
         self.costs.refresh_all()
         self._mark_dirty()
@@ -417,7 +445,8 @@ class MainWindow(QMainWindow):
     def _confirm_discard(self) -> bool:
         if not self.dirty or not len(self.jobs):
             return True
-        answer = QMessageBox.question(self, "Unsaved changes", "Discard the changes to the current job list?",
+        answer = QMessageBox.question(self, self.tr("Unsaved changes"),
+                                      self.tr("Discard the changes to the current job list?"),
                                       QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Discard
 
@@ -432,7 +461,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _ask_open_path(self, title: str) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(self, title, self.settings.last_folder, documents.FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, title, self.settings.last_folder, documents.file_filter())
         if path:
             self.settings.last_folder = str(Path(path).parent)
         return Path(path) if path else None
@@ -440,20 +469,21 @@ class MainWindow(QMainWindow):
     def open_document(self, path: Path | None = None) -> bool:
         if self.controller.running or not self._confirm_discard():
             return False
-        path = path or self._ask_open_path("Open job set")
+        path = path or self._ask_open_path(self.tr("Open job set"))
         return bool(path) and self._load(path, replace=True)
 
     def import_file(self, path: Path | None = None) -> bool:
         if self.controller.running:
             return False
-        path = path or self._ask_open_path("Import jobs")
+        path = path or self._ask_open_path(self.tr("Import jobs"))
         return bool(path) and self._load(path, replace=False)
 
     def _load(self, path: Path, replace: bool) -> bool:
         try:
             loaded = documents.read(path, self.backend.catalog)
         except jobset.JobSetError as exc:
-            show_problems(self, "Cannot open job set", f"{path.name} was not loaded; your list is unchanged.",
+            show_problems(self, self.tr("Cannot open job set"),
+                          self.tr("{file} was not loaded; your list is unchanged.").format(file=path.name),
                           exc.messages)
             return False
         if loaded.template_count and not self._confirm_template(path, loaded):
@@ -469,7 +499,7 @@ class MainWindow(QMainWindow):
             self.dirty = False
             rows = range(len(self.jobs))
         else:
-            with self._undoable(f"Import {path.name}"):
+            with self._undoable(self.tr("Import {file}").format(file=path.name)):
                 rows = self.jobs.insert(loaded.jobs)
             self._mark_dirty()
         self.costs.refresh_all()
@@ -486,9 +516,10 @@ class MainWindow(QMainWindow):
             model = self.backend.catalog.get(spec.model)
             if model is not None:
                 estimate += self.costs.prices.estimate(model, spec.inputs).amount
-        answer = QMessageBox.question(self, "Expand the template", f"{path.name} has a template that makes "
-                                      f"{loaded.template_count} job(s) ({len(loaded.jobs)} in all), about "
-                                      f"{format_money(estimate)} (estimate). Add them to the list?")
+        answer = QMessageBox.question(self, self.tr("Expand the template"), self.tr(
+            "{file} has a template that makes %n job(s) ({total} in all), about {amount} (estimate). Add them to "
+            "the list?", "", loaded.template_count).format(file=path.name, total=len(loaded.jobs),
+                                                          amount=format_money(estimate)))
         return answer == QMessageBox.StandardButton.Yes
 
     def save_document(self) -> bool:
@@ -497,16 +528,16 @@ class MainWindow(QMainWindow):
         return self._write(self.document_path, adopt=True)
 
     def save_document_as(self) -> bool:
-        path = self._ask_save_path("Save job set")
+        path = self._ask_save_path(self.tr("Save job set"))
         return bool(path) and self._write(path, adopt=True)
 
     def export_file(self) -> bool:
-        path = self._ask_save_path("Export jobs")
+        path = self._ask_save_path(self.tr("Export jobs"))
         return bool(path) and self._write(path, adopt=False)
 
     def _ask_save_path(self, title: str) -> Path | None:
         start = str(self.document_path or Path(self.settings.last_folder) / "jobs.yaml")
-        path, _ = QFileDialog.getSaveFileName(self, title, start, documents.FILE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, title, start, documents.file_filter())
         if path:
             self.settings.last_folder = str(Path(path).parent)
         return Path(path) if path else None
@@ -516,13 +547,14 @@ class MainWindow(QMainWindow):
             documents.write(path, self.jobs.specs(), self.output_dir, self.document_concurrency,
                             self.document_webhook)
         except OSError as exc:
-            QMessageBox.warning(self, "Not saved", f"{path} could not be written: {exc.strerror or exc}.")
+            QMessageBox.warning(self, self.tr("Not saved"), self.tr("{path} could not be written: {reason}.").format(
+                path=path, reason=exc.strerror or exc))
             return False
         if adopt:
             self.document_path = path
             self.dirty = False
             self._update_title()
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(self.tr("Saved {path}").format(path=path), 5000)
         return True
 
     def dragEnterEvent(self, event):
@@ -539,14 +571,14 @@ class MainWindow(QMainWindow):
 
     # --- running ---------------------------------------------------------------------
     def choose_output_dir(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Output folder", str(self.output_dir))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Output folder"), str(self.output_dir))
         if folder:
             self.set_output_dir(Path(folder))
 
     def set_output_dir(self, folder: Path) -> bool:
         problem = folder_problem(folder)
         if problem:
-            QMessageBox.warning(self, "Output folder", problem)
+            QMessageBox.warning(self, self.tr("Output folder"), problem)
             return False
         self.output_dir = folder
         self.settings.output_dir = folder
@@ -561,9 +593,9 @@ class MainWindow(QMainWindow):
         if self.controller.running:
             return False
         if not self.controller.session_unfinished(self.output_dir) and self.controller.unfinished_in(self.output_dir):
-            answer = QMessageBox.question(self, "Unfinished batch in this folder",
-                                          f"{self.output_dir} holds a batch that has not finished. Reopen it to "
-                                          "continue (nothing is paid twice)? Choose No to pick another folder.")
+            answer = QMessageBox.question(self, self.tr("Unfinished batch in this folder"), self.tr(
+                "{folder} holds a batch that has not finished. Reopen it to continue (nothing is paid twice)? "
+                "Choose No to pick another folder.").format(folder=self.output_dir))
             if answer == QMessageBox.StandardButton.Yes:
                 self.reopen_folder(self.output_dir)
             return False
@@ -572,33 +604,37 @@ class MainWindow(QMainWindow):
         if self.controller.session_unfinished(self.output_dir):
             rows = [r for r, job in enumerate(self.jobs.rows) if job.batch_key and job.state == "queued"] or rows
         if not rows:
-            QMessageBox.information(self, "Nothing to run", "Every job has already run. Add or duplicate jobs, or "
-                                                            "use Retry failed.")
+            QMessageBox.information(self, self.tr("Nothing to run"), self.tr(
+                "Every job has already run. Add or duplicate jobs, or use Retry failed."))
             return False
         # The cost service keeps each row's problems current as the user edits.
-        problems = [f'row {r + 1} "{self.jobs.rows[r].spec.name}": {message}'
+        located = self.tr('row {row} "{name}": {problem}')
+        problems = [located.format(row=r + 1, name=self.jobs.rows[r].spec.name, problem=message)
                     for r in rows for message in self.jobs.rows[r].problems]
         if problems:
-            show_problems(self, "Fix these jobs first", "Nothing was submitted: some jobs are not valid.", problems)
+            show_problems(self, self.tr("Fix these jobs first"),
+                          self.tr("Nothing was submitted: some jobs are not valid."), problems)
             return False
         if (problem := folder_problem(self.output_dir)) is not None:
-            QMessageBox.warning(self, "Output folder", problem)
+            QMessageBox.warning(self, self.tr("Output folder"), problem)
             return False
         total = sum((self.jobs.rows[r].cost.amount for r in rows if self.jobs.rows[r].cost), Decimal(0))
         budget = Decimal(str(self.budget.value())) if self.budget.value() > 0 else None
         if budget is not None and total > budget:
             if self.settings.strict_budget:
-                QMessageBox.warning(self, "Over budget", f"These jobs cost about {format_money(total)}, above the "
-                                    f"budget of {format_money(budget)}. Raise the budget or remove jobs.")
+                QMessageBox.warning(self, self.tr("Over budget"), self.tr(
+                    "These jobs cost about {total}, above the budget of {budget}. Raise the budget or remove "
+                    "jobs.").format(total=format_money(total), budget=format_money(budget)))
                 return False
-            answer = QMessageBox.question(self, "Over budget", f"These jobs cost about {format_money(total)}, above "
-                                          f"the budget of {format_money(budget)}. Run anyway? Jobs stop being "
-                                          "submitted before one would cross the budget.")
+            answer = QMessageBox.question(self, self.tr("Over budget"), self.tr(
+                "These jobs cost about {total}, above the budget of {budget}. Run anyway? Jobs stop being submitted "
+                "before one would cross the budget.").format(total=format_money(total), budget=format_money(budget)))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         elif not self.backend.demo:
-            answer = QMessageBox.question(self, "Run on Atlas Cloud", f"Submit {len(rows)} job(s) to Atlas Cloud for "
-                                          f"about {format_money(total)}? Billing happens at submit.")
+            answer = QMessageBox.question(self, self.tr("Run on Atlas Cloud"), self.tr(
+                "Submit %n job(s) to Atlas Cloud for about {total}? Billing happens at submit.", "",
+                len(rows)).format(total=format_money(total)))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         limits, concurrency = self._limits(), self.document_concurrency or self.settings.concurrency
@@ -612,7 +648,7 @@ class MainWindow(QMainWindow):
             from app.distributed.coordination import broker_problem
 
             if problem := broker_problem(fleet_config.broker_url()):
-                QMessageBox.warning(self, "Celery workers", problem[0].upper() + problem[1:] + ".")
+                QMessageBox.warning(self, self.tr("Celery workers"), problem[0].upper() + problem[1:] + ".")
                 return False
         if self.controller.session_unfinished(self.output_dir):
             self.controller.continue_batch(self.output_dir, concurrency, limits, budget)
@@ -640,12 +676,13 @@ class MainWindow(QMainWindow):
         if self.controller.running or not self._confirm_discard():
             return False
         if folder is None:
-            chosen = QFileDialog.getExistingDirectory(self, "Reopen batch folder", str(self.output_dir))
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Reopen batch folder"), str(self.output_dir))
             if not chosen:
                 return False
             folder = Path(chosen)
         if not self.controller.unfinished_in(folder) and not (folder / ".batch-studio").exists():
-            QMessageBox.information(self, "No batch here", f"{folder} holds no Batch Studio batch.")
+            QMessageBox.information(self, self.tr("No batch here"),
+                                    self.tr("{folder} holds no Batch Studio batch.").format(folder=folder))
             return False
         self.output_dir = folder
         self.settings.output_dir = folder
@@ -656,9 +693,10 @@ class MainWindow(QMainWindow):
                 self.thumbnails.request(job.output_path)
         self.costs.refresh_all()
         self._update_title()
-        self.statusBar().showMessage(f"Reopened {count} job(s) from {folder}. "
-                                     + ("Submitted jobs are being checked; press Run to continue the queue."
-                                        if self.controller.running else "Every job has finished."), 15000)
+        self.statusBar().showMessage(
+            self.tr("Reopened %n job(s) from {folder}.", "", count).format(folder=folder) + " "
+            + (self.tr("Submitted jobs are being checked; press Run to continue the queue.")
+               if self.controller.running else self.tr("Every job has finished.")), 15000)
         return True
 
     def _row_action(self, action) -> None:
@@ -671,26 +709,36 @@ class MainWindow(QMainWindow):
         if not rows:
             return
         total = sum((self.jobs.rows[r].cost.amount for r in rows if self.jobs.rows[r].cost), Decimal(0))
-        answer = QMessageBox.question(self, "Resubmit", f"Resubmit {len(rows)} job(s) for about {format_money(total)}? "
-                                      "If Atlas Cloud did create the earlier attempt, it was charged too.")
+        answer = QMessageBox.question(self, self.tr("Resubmit"), self.tr(
+            "Resubmit %n job(s) for about {total}? If Atlas Cloud did create the earlier attempt, it was charged "
+            "too.", "", len(rows)).format(total=format_money(total)))
         if answer == QMessageBox.StandardButton.Yes:
             for row in rows:
                 self.controller.decide(row, "resubmit")
 
     def _throttled(self, message: str) -> None:
-        self.status_throttle.setText(f"throttled: {message}")
+        self.status_throttle.setText(self.tr("throttled: {reason}").format(reason=message))
         self.status_throttle.show()
 
     def _batch_halted(self, status: str, reason: str) -> None:
-        self.statusBar().showMessage(f"Batch {status}: {reason}", 15000)
+        self.statusBar().showMessage(self._batch_line(status, reason), 15000)
         if "401" in reason or "API key" in reason:
-            QMessageBox.warning(self, "API key rejected", f"{reason}\n\nThe batch stopped. Enter a valid key, "
-                                "then Run again: jobs that were not submitted are still queued.")
+            QMessageBox.warning(self, self.tr("API key rejected"), reason + "\n\n" + self.tr(
+                "The batch stopped. Enter a valid key, then Run again: jobs that were not submitted are still "
+                "queued."))
             self.open_settings()
         elif "402" in reason or "balance" in reason.lower():
             self.refresh_balance()
-            QMessageBox.warning(self, "Insufficient balance", f"{reason}\n\nThe batch is paused: nothing new is "
-                                f"submitted. {self.balance_text} Top up, then press Run to continue.")
+            QMessageBox.warning(self, self.tr("Insufficient balance"), reason + "\n\n" + self.tr(
+                "The batch is paused: nothing new is submitted. {balance} Top up, then press Run to "
+                "continue.").format(balance=self.balance_text))
+
+    def _batch_title(self, status: str) -> str:
+        return {"finished": self.tr("Batch finished"), "paused": self.tr("Batch paused"),
+                "stopped": self.tr("Batch stopped")}.get(status, status)
+
+    def _batch_line(self, status: str, reason: str) -> str:
+        return f"{self._batch_title(status)}: {reason}"
 
     def notify(self, title: str, text: str) -> None:
         """A system tray message where there is a tray; the taskbar entry asks for attention anyway."""
@@ -701,15 +749,16 @@ class MainWindow(QMainWindow):
     def _batch_finished(self, result) -> None:
         done = sum(1 for j in self.jobs.rows if j.state == "done")
         failed = sum(1 for j in self.jobs.rows if j.state in ("failed", "needs_attention"))
-        self.notify(f"Batch {result.status}", f"{done} done, {failed} failed, {format_money(self.jobs.spent())} "
-                                              f"spent. {result.reason}.")
+        self.notify(self._batch_title(result.status), self.tr(
+            "{done} done, {failed} failed, {spent} spent. {reason}.").format(
+            done=done, failed=failed, spent=format_money(self.jobs.spent()), reason=result.reason))
         self.status_throttle.hide()
         self.editor.setEnabled(True)
         self._update_actions()
         self._update_status()
         self.refresh_balance()
-        self.statusBar().showMessage(f"Batch {result.status}: {result.reason}. Outputs and manifest.json are in "
-                                     f"{self.output_dir}.", 15000)
+        self.statusBar().showMessage(self._batch_line(result.status, result.reason) + ". " + self.tr(
+            "Outputs and manifest.json are in {folder}.").format(folder=self.output_dir), 15000)
 
     def _job_done(self, row: int) -> None:
         path = self.jobs.rows[row].output_path
@@ -733,6 +782,10 @@ class MainWindow(QMainWindow):
             if job.is_active:
                 self.model.row_changed(row)
 
+    def _focus_budget(self) -> None:
+        self.budget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.budget.selectAll()
+
     def _budget_changed(self, value: float) -> None:
         self.settings.budget = value
         self._update_status()
@@ -744,8 +797,13 @@ class MainWindow(QMainWindow):
             self.output_dir = self.settings.output_dir
             self._update_status()
             if dialog.key_changed or self.settings.demo_mode != self.backend.demo:
-                QMessageBox.information(self, "Settings saved", "Restart Batch Studio to switch between Demo and "
-                                        "Live mode.")
+                QMessageBox.information(self, self.tr("Settings saved"), self.tr(
+                    "Restart Batch Studio to switch between Demo and Live mode."))
+            elif dialog.language_changed:
+                QMessageBox.information(self, self.tr("Settings saved"), self.tr(
+                    "The new language applies when Batch Studio starts again."))
+            if dialog.theme_changed:
+                theme.apply(QApplication.instance(), self.settings.theme)
 
     def refresh_balance(self) -> None:
         if not self.backend.has_key:
@@ -766,8 +824,8 @@ class MainWindow(QMainWindow):
         self.costs.pool.start(task)
 
     def _show_balance(self, amount) -> None:
-        label = "Demo balance" if self.backend.demo else "Balance"
-        self.balance_text = f"{label} {format_money(amount)}."
+        label = self.tr("Demo balance {amount}.") if self.backend.demo else self.tr("Balance {amount}.")
+        self.balance_text = label.format(amount=format_money(amount))
         self._update_status()
 
     # --- chrome ----------------------------------------------------------------------
@@ -777,12 +835,14 @@ class MainWindow(QMainWindow):
             self._update_title()
 
     def _update_title(self) -> None:
-        name = self.document_path.name if self.document_path else "Untitled"
+        name = self.document_path.name if self.document_path else self.tr("Untitled")
         progress = ""
         if self.controller.running:
             done = sum(1 for j in self.jobs.rows if j.state == "done")
-            progress = f"{done}/{len(self.jobs)} done · {format_money(self.jobs.spent())} — "
-        self.setWindowTitle(f"{progress}{name}{'*' if self.dirty else ''} — Batch Studio ({self.backend.mode_label})")
+            progress = self.tr("{done}/{total} done · {spent} — ").format(done=done, total=len(self.jobs),
+                                                                          spent=format_money(self.jobs.spent()))
+        mode = self.tr("Demo") if self.backend.demo else self.tr("Live")
+        self.setWindowTitle(f"{progress}{name}{'*' if self.dirty else ''} — Batch Studio ({mode})")
 
     def _update_actions(self) -> None:
         running = self.controller.running
@@ -812,17 +872,18 @@ class MainWindow(QMainWindow):
         self.model.editable = not running
         self.act_undo.setEnabled(not running and self.undo_stack.canUndo())
         self.act_redo.setEnabled(not running and self.undo_stack.canRedo())
-        self.act_undo.setText(f"Undo {self.undo_stack.undoText()}".strip())
-        self.act_redo.setText(f"Redo {self.undo_stack.redoText()}".strip())
+        undo, redo = self.undo_stack.undoText(), self.undo_stack.redoText()
+        self.act_undo.setText(self.tr("Undo {change}").format(change=undo) if undo else self.tr("Undo"))
+        self.act_redo.setText(self.tr("Redo {change}").format(change=redo) if redo else self.tr("Redo"))
 
     def _update_status(self, *_) -> None:
         rows = self.jobs.rows
         done = sum(1 for j in rows if j.state == "done")
         failed = sum(1 for j in rows if j.state in ("failed", "needs_attention"))
-        self.status_jobs.setText(f"{len(rows)} jobs")
-        self.status_progress.setText(f"done {done} · failed {failed}")
-        self.status_total.setText(f"total {self.costs.summary().total_label()}")
-        self.status_spent.setText(f"spent {format_money(self.jobs.spent())}")
+        self.status_jobs.setText(self.tr("%n job(s)", "", len(rows)))
+        self.status_progress.setText(self.tr("done {done} · failed {failed}").format(done=done, failed=failed))
+        self.status_total.setText(self.tr("total {cost}").format(cost=self.costs.summary().total_label()))
+        self.status_spent.setText(self.tr("spent {amount}").format(amount=format_money(self.jobs.spent())))
         self.status_balance.setText(self.balance_text)
         self._update_title()
         self.status_balance.setVisible(bool(self.balance_text))
@@ -833,17 +894,18 @@ class MainWindow(QMainWindow):
             totals: dict[int, Decimal] = {}
             for job, stage in zip(rows, stages):
                 totals[stage] = totals.get(stage, Decimal(0)) + (job.cost.amount if job.cost else Decimal(0))
-            by_stage = "\n" + "\n".join(f"stage {n}: {format_money(a)}" for n, a in sorted(totals.items()))
-        self.status_total.setToolTip(f"Output folder: {self.output_dir}{by_stage}")
+            stage_line = self.tr("stage {stage}: {amount}")
+            by_stage = "\n" + "\n".join(stage_line.format(stage=n, amount=format_money(a))
+                                         for n, a in sorted(totals.items()))
+        self.status_total.setToolTip(self.tr("Output folder: {folder}").format(folder=self.output_dir) + by_stage)
         if hasattr(self, "act_retry"):
             self._update_actions()
 
     def closeEvent(self, event):
         if self.controller.running:
-            answer = QMessageBox.question(self, "A batch is running", "Close Batch Studio? Jobs already submitted "
-                                          "keep running on Atlas Cloud; reopen this output folder (File › Reopen "
-                                          "batch folder) to download them and continue the queue. Nothing is paid "
-                                          "twice.")
+            answer = QMessageBox.question(self, self.tr("A batch is running"), self.tr(
+                "Close Batch Studio? Jobs already submitted keep running on Atlas Cloud; reopen this output folder "
+                "(File › Reopen batch folder) to download them and continue the queue. Nothing is paid twice."))
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return

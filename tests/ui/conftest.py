@@ -3,6 +3,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from app.ui.backend import Backend
+from app.ui.settings import AppSettings
+from app.ui.window import MainWindow
+
 
 @pytest.fixture(autouse=True)
 def fresh_settings(app_settings_dir):
@@ -24,3 +28,14 @@ def answers(monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "information", record("information", QMessageBox.StandardButton.Ok))
     return said
+
+
+@pytest.fixture
+def window(qtbot, answers):
+    backend = Backend(demo=True, demo_speed=50)
+    win = MainWindow(AppSettings(), backend)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.shutdown()
+    backend.close()

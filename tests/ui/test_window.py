@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from PySide6.QtMultimedia import QMediaPlayer
 
 from app.engine.pricing import format_money
@@ -15,17 +14,6 @@ from app.ui.settings import AppSettings
 from app.ui.window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def window(qtbot, answers):
-    backend = Backend(demo=True, demo_speed=50)
-    win = MainWindow(AppSettings(), backend)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.shutdown()
-    backend.close()
 
 
 def type_prompt(window, text):
@@ -291,3 +279,24 @@ def test_a_run_clears_the_history(qtbot, window, tmp_path):
     assert window.undo_stack.canUndo() and window.run_batch()
     assert not window.undo_stack.canUndo()
     qtbot.waitUntil(lambda: not window.controller.running, timeout=20000)
+
+
+def test_every_toolbar_action_has_its_own_shortcut(window):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QToolBar
+
+    toolbar = window.findChild(QToolBar, "main_toolbar")
+    toolbar_actions = [a for a in toolbar.actions() if not a.isSeparator() and a.text()]
+    assert len(toolbar_actions) >= 15
+    for action in toolbar_actions:
+        assert not action.shortcut().isEmpty(), action.text()
+        assert action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) in action.toolTip()
+    everything = [a for a in window.findChildren(type(window.act_run)) if not a.shortcut().isEmpty()]
+    keys = [a.shortcut().toString() for a in everything]
+    assert len(keys) == len(set(keys)), sorted(keys)
+
+
+def test_the_budget_has_a_shortcut(qtbot, window):
+    window.activateWindow()
+    window.act_budget.trigger()
+    assert window.budget.hasFocus() or window.focusWidget() is window.budget

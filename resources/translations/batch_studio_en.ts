@@ -1,0 +1,52 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>JobEditor</name>
+    <message numerus="yes">
+        <source>Editing %n jobs: a change applies to all of them.</source>
+        <translation>
+            <numerusform>Editing %n job: a change applies to it.</numerusform>
+            <numerusform>Editing %n jobs: a change applies to all of them.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>{file} has a template that makes %n job(s) ({total} in all), about {amount} (estimate). Add them to the list?</source>
+        <translation>
+            <numerusform>{file} has a template that makes %n job ({total} in all), about {amount} (estimate). Add it to the list?</numerusform>
+            <numerusform>{file} has a template that makes %n jobs ({total} in all), about {amount} (estimate). Add them to the list?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Submit %n job(s) to Atlas Cloud for about {total}? Billing happens at submit.</source>
+        <translation>
+            <numerusform>Submit %n job to Atlas Cloud for about {total}? Billing happens at submit.</numerusform>
+            <numerusform>Submit %n jobs to Atlas Cloud for about {total}? Billing happens at submit.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reopened %n job(s) from {folder}.</source>
+        <translation>
+            <numerusform>Reopened %n job from {folder}.</numerusform>
+            <numerusform>Reopened %n jobs from {folder}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Resubmit %n job(s) for about {total}? If Atlas Cloud did create the earlier attempt, it was charged too.</source>
+        <translation>
+            <numerusform>Resubmit %n job for about {total}? If Atlas Cloud did create the earlier attempt, it was charged too.</numerusform>
+            <numerusform>Resubmit %n jobs for about {total}? If Atlas Cloud did create the earlier attempt, it was charged too.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s)</source>
+        <translation>
+            <numerusform>%n job</numerusform>
+            <numerusform>%n jobs</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1190 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko" sourcelanguage="en">
+<context>
+    <name>Cost</name>
+    <message>
+        <source>{amount} (quote)</source>
+        <translation>{amount} (견적)</translation>
+    </message>
+    <message>
+        <source>≈{amount} (estimate)</source>
+        <translation>≈{amount} (추정)</translation>
+    </message>
+    <message>
+        <source>≈{amount} (partly quoted)</source>
+        <translation>≈{amount} (일부 견적)</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to Batch Studio</source>
+        <translation>Batch Studio에 오신 것을 환영합니다</translation>
+    </message>
+    <message>
+        <source>No Atlas Cloud API key is set.
+
+Try the demo first: a local simulator stands in for Atlas Cloud and makes real PNG and MP4 files. Nothing is real and nothing is billed.
+
+Or enter your API key to generate for real.</source>
+        <translation>Atlas Cloud API 키가 설정되어 있지 않습니다.
+
+먼저 데모를 사용해 보세요. 로컬 시뮬레이터가 Atlas Cloud를 대신하여 실제 PNG와 MP4 파일을 만듭니다. 실제 생성도 과금도 없습니다.
+
+또는 API 키를 입력하여 실제로 생성하세요.</translation>
+    </message>
+    <message>
+        <source>Try the demo</source>
+        <translation>데모 사용해 보기</translation>
+    </message>
+    <message>
+        <source>Enter an API key…</source>
+        <translation>API 키 입력…</translation>
+    </message>
+</context>
+<context>
+    <name>JobEditor</name>
+    <message>
+        <source>Select a job, or add one with the Add buttons.</source>
+        <translation>작업을 선택하거나 추가 버튼으로 작업을 추가하세요.</translation>
+    </message>
+    <message>
+        <source>optional, inside the output folder</source>
+        <translation>선택 사항, 출력 폴더 안의 폴더</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Subfolder</source>
+        <translation>하위 폴더</translation>
+    </message>
+    <message numerus="yes">
+        <source>Editing %n jobs: a change applies to all of them.</source>
+        <translation>
+            <numerusform>작업 %n개 편집 중: 변경 사항이 모두에 적용됩니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(several jobs)</source>
+        <translation>(여러 작업)</translation>
+    </message>
+    <message>
+        <source>From the output of &quot;{parent}&quot; when it finishes.</source>
+        <translation>&quot;{parent}&quot; 작업이 끝나면 그 결과물을 사용합니다.</translation>
+    </message>
+    <message>
+        <source>Choose a model to edit its inputs.</source>
+        <translation>입력값을 편집하려면 모델을 고르세요.</translation>
+    </message>
+    <message>
+        <source>Unknown model {model}.</source>
+        <translation>알 수 없는 모델 {model}.</translation>
+    </message>
+</context>
+<context>
+    <name>JobTableModel</name>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>진행률</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>경과</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>비용</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>준비됨</translation>
+    </message>
+    <message>
+        <source>invalid</source>
+        <translation>잘못됨</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>submitting</source>
+        <translation>제출 중</translation>
+    </message>
+    <message>
+        <source>submitted</source>
+        <translation>제출됨</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>downloading</source>
+        <translation>내려받는 중</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>needs attention</source>
+        <translation>확인 필요</translation>
+    </message>
+    <message>
+        <source>{state} (retrying…)</source>
+        <translation>{state} (재시도 중…)</translation>
+    </message>
+    <message>
+        <source>held back: not submitted until released</source>
+        <translation>보류됨: 보류를 풀 때까지 제출하지 않습니다</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Batch Studio</source>
+        <translation>Batch Studio</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>새로 만들기</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>열기…</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <source>Save As…</source>
+        <translation>다른 이름으로 저장…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>가져오기…</translation>
+    </message>
+    <message>
+        <source>Add the jobs of a YAML, JSON or CSV file</source>
+        <translation>YAML, JSON 또는 CSV 파일의 작업을 추가합니다</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <source>Write the jobs to another file</source>
+        <translation>작업을 다른 파일로 저장합니다</translation>
+    </message>
+    <message>
+        <source>Add image</source>
+        <translation>이미지 추가</translation>
+    </message>
+    <message>
+        <source>Add video</source>
+        <translation>동영상 추가</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>복제</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <source>Run every job that has not finished</source>
+        <translation>끝나지 않은 모든 작업을 실행합니다</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <source>Submit nothing new; jobs in flight finish. Run resumes.</source>
+        <translation>새 작업은 제출하지 않고, 진행 중인 작업은 끝까지 진행합니다. 실행을 누르면 이어서 진행합니다.</translation>
+    </message>
+    <message>
+        <source>Cancel all</source>
+        <translation>모두 취소</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>작업 취소</translation>
+    </message>
+    <message>
+        <source>Retry failed</source>
+        <translation>실패한 작업 다시 시도</translation>
+    </message>
+    <message>
+        <source>Output folder…</source>
+        <translation>출력 폴더…</translation>
+    </message>
+    <message>
+        <source>Where outputs and the manifest go</source>
+        <translation>결과물과 매니페스트를 저장할 위치</translation>
+    </message>
+    <message>
+        <source>Open output folder</source>
+        <translation>출력 폴더 열기</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>폴더에서 보기</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>설정…</translation>
+    </message>
+    <message>
+        <source>Reopen batch folder…</source>
+        <translation>배치 폴더 다시 열기…</translation>
+    </message>
+    <message>
+        <source>Continue a batch after closing the app or a crash: nothing is paid twice</source>
+        <translation>앱을 닫았거나 비정상 종료된 뒤 배치를 이어서 진행합니다. 두 번 결제되는 일은 없습니다</translation>
+    </message>
+    <message>
+        <source>Hold back</source>
+        <translation>보류</translation>
+    </message>
+    <message>
+        <source>Do not submit the selected jobs until released</source>
+        <translation>보류를 풀 때까지 선택한 작업을 제출하지 않습니다</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>보류 해제</translation>
+    </message>
+    <message>
+        <source>Move to top</source>
+        <translation>맨 위로 이동</translation>
+    </message>
+    <message>
+        <source>Move to bottom</source>
+        <translation>맨 아래로 이동</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>다시 확인</translation>
+    </message>
+    <message>
+        <source>Poll a job that needs attention again; Run follows it</source>
+        <translation>확인이 필요한 작업의 상태를 다시 조회합니다. 실행하면 이어서 추적합니다</translation>
+    </message>
+    <message>
+        <source>Resubmit…</source>
+        <translation>다시 제출…</translation>
+    </message>
+    <message>
+        <source>Submit a job whose first submit had an unknown outcome (a new charge)</source>
+        <translation>첫 제출 결과를 알 수 없는 작업을 다시 제출합니다(새로 과금됩니다)</translation>
+    </message>
+    <message>
+        <source>Make a video from this</source>
+        <translation>이 이미지로 동영상 만들기</translation>
+    </message>
+    <message>
+        <source>Add an image-to-video job that starts from the selected image</source>
+        <translation>선택한 이미지에서 시작하는 이미지-동영상 작업을 추가합니다</translation>
+    </message>
+    <message>
+        <source>Drop</source>
+        <translation>버리기</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>예산</translation>
+    </message>
+    <message>
+        <source>Set the most this batch may spend</source>
+        <translation>이 배치에서 쓸 수 있는 최대 금액을 정합니다</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>편집(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Jobs</source>
+        <translation>작업(&amp;J)</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>실행(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>설정(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>기본</translation>
+    </message>
+    <message>
+        <source>  &amp;Budget </source>
+        <translation>  예산(&amp;B) </translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>Run asks (or refuses, see Settings) when the total is above this; the batch never submits a job that would cross it. ({shortcut})</source>
+        <translation>합계가 이 금액을 넘으면 실행 전에 묻거나(설정에 따라) 거부합니다. 배치는 이 금액을 넘게 만드는 작업을 제출하지 않습니다. ({shortcut})</translation>
+    </message>
+    <message>
+        <source> DEMO: simulated, nothing billed </source>
+        <translation> 데모: 시뮬레이션, 과금 없음 </translation>
+    </message>
+    <message>
+        <source> LIVE: Atlas Cloud </source>
+        <translation> 실제: Atlas Cloud </translation>
+    </message>
+    <message>
+        <source>Live prices unavailable ({reason}); showing estimates.</source>
+        <translation>실시간 가격을 가져올 수 없어({reason}) 추정치를 표시합니다.</translation>
+    </message>
+    <message>
+        <source>{name}: no output yet.</source>
+        <translation>{name}: 아직 결과물이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Move jobs</source>
+        <translation>작업 이동</translation>
+    </message>
+    <message>
+        <source>Edit jobs</source>
+        <translation>작업 편집</translation>
+    </message>
+    <message>
+        <source>Rename job</source>
+        <translation>작업 이름 변경</translation>
+    </message>
+    <message>
+        <source>Change subfolder</source>
+        <translation>하위 폴더 변경</translation>
+    </message>
+    <message>
+        <source>Edit {field}</source>
+        <translation>{field} 편집</translation>
+    </message>
+    <message>
+        <source>Change model</source>
+        <translation>모델 변경</translation>
+    </message>
+    <message>
+        <source>Add image job</source>
+        <translation>이미지 작업 추가</translation>
+    </message>
+    <message>
+        <source>Add video job</source>
+        <translation>동영상 작업 추가</translation>
+    </message>
+    <message>
+        <source>Make a video</source>
+        <translation>동영상 만들기</translation>
+    </message>
+    <message>
+        <source>Duplicate jobs</source>
+        <translation>작업 복제</translation>
+    </message>
+    <message>
+        <source>Move jobs to the top</source>
+        <translation>작업을 맨 위로 이동</translation>
+    </message>
+    <message>
+        <source>Move jobs to the bottom</source>
+        <translation>작업을 맨 아래로 이동</translation>
+    </message>
+    <message>
+        <source>Delete jobs</source>
+        <translation>작업 삭제</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>저장하지 않은 변경 사항</translation>
+    </message>
+    <message>
+        <source>Discard the changes to the current job list?</source>
+        <translation>현재 작업 목록의 변경 사항을 버릴까요?</translation>
+    </message>
+    <message>
+        <source>Open job set</source>
+        <translation>작업 세트 열기</translation>
+    </message>
+    <message>
+        <source>Import jobs</source>
+        <translation>작업 가져오기</translation>
+    </message>
+    <message>
+        <source>Cannot open job set</source>
+        <translation>작업 세트를 열 수 없습니다</translation>
+    </message>
+    <message>
+        <source>{file} was not loaded; your list is unchanged.</source>
+        <translation>{file} 파일을 불러오지 않았습니다. 목록은 그대로입니다.</translation>
+    </message>
+    <message>
+        <source>Import {file}</source>
+        <translation>{file} 가져오기</translation>
+    </message>
+    <message>
+        <source>Expand the template</source>
+        <translation>템플릿 펼치기</translation>
+    </message>
+    <message numerus="yes">
+        <source>{file} has a template that makes %n job(s) ({total} in all), about {amount} (estimate). Add them to the list?</source>
+        <translation>
+            <numerusform>{file}의 템플릿은 작업 %n개를 만듭니다(모두 {total}개, 약 {amount}, 추정). 목록에 추가할까요?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save job set</source>
+        <translation>작업 세트 저장</translation>
+    </message>
+    <message>
+        <source>Export jobs</source>
+        <translation>작업 내보내기</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>저장하지 못했습니다</translation>
+    </message>
+    <message>
+        <source>{path} could not be written: {reason}.</source>
+        <translation>{path}에 쓸 수 없습니다: {reason}.</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>{path}에 저장했습니다</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>출력 폴더</translation>
+    </message>
+    <message>
+        <source>Unfinished batch in this folder</source>
+        <translation>이 폴더에 끝나지 않은 배치가 있습니다</translation>
+    </message>
+    <message>
+        <source>{folder} holds a batch that has not finished. Reopen it to continue (nothing is paid twice)? Choose No to pick another folder.</source>
+        <translation>{folder}에 끝나지 않은 배치가 있습니다. 다시 열어서 이어서 진행할까요(두 번 결제되지 않습니다)? 다른 폴더를 고르려면 아니요를 누르세요.</translation>
+    </message>
+    <message>
+        <source>Nothing to run</source>
+        <translation>실행할 작업이 없습니다</translation>
+    </message>
+    <message>
+        <source>Every job has already run. Add or duplicate jobs, or use Retry failed.</source>
+        <translation>모든 작업이 이미 실행되었습니다. 작업을 추가하거나 복제하거나, 실패한 작업 다시 시도를 사용하세요.</translation>
+    </message>
+    <message>
+        <source>row {row} &quot;{name}&quot;: {problem}</source>
+        <translation>{row}행 &quot;{name}&quot;: {problem}</translation>
+    </message>
+    <message>
+        <source>Fix these jobs first</source>
+        <translation>먼저 이 작업들을 고치세요</translation>
+    </message>
+    <message>
+        <source>Nothing was submitted: some jobs are not valid.</source>
+        <translation>아무것도 제출하지 않았습니다: 올바르지 않은 작업이 있습니다.</translation>
+    </message>
+    <message>
+        <source>Over budget</source>
+        <translation>예산 초과</translation>
+    </message>
+    <message>
+        <source>These jobs cost about {total}, above the budget of {budget}. Raise the budget or remove jobs.</source>
+        <translation>이 작업들의 비용은 약 {total}로 예산 {budget}을(를) 넘습니다. 예산을 늘리거나 작업을 빼세요.</translation>
+    </message>
+    <message>
+        <source>These jobs cost about {total}, above the budget of {budget}. Run anyway? Jobs stop being submitted before one would cross the budget.</source>
+        <translation>이 작업들의 비용은 약 {total}로 예산 {budget}을(를) 넘습니다. 그래도 실행할까요? 예산을 넘게 만드는 작업부터는 제출하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Run on Atlas Cloud</source>
+        <translation>Atlas Cloud에서 실행</translation>
+    </message>
+    <message numerus="yes">
+        <source>Submit %n job(s) to Atlas Cloud for about {total}? Billing happens at submit.</source>
+        <translation>
+            <numerusform>작업 %n개를 약 {total}에 Atlas Cloud로 제출할까요? 과금은 제출할 때 이루어집니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Celery workers</source>
+        <translation>Celery 워커</translation>
+    </message>
+    <message>
+        <source>Reopen batch folder</source>
+        <translation>배치 폴더 다시 열기</translation>
+    </message>
+    <message>
+        <source>No batch here</source>
+        <translation>배치가 없습니다</translation>
+    </message>
+    <message>
+        <source>{folder} holds no Batch Studio batch.</source>
+        <translation>{folder}에는 Batch Studio 배치가 없습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reopened %n job(s) from {folder}.</source>
+        <translation>
+            <numerusform>{folder}에서 작업 %n개를 다시 열었습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Submitted jobs are being checked; press Run to continue the queue.</source>
+        <translation>제출된 작업을 확인하고 있습니다. 대기열을 이어서 진행하려면 실행을 누르세요.</translation>
+    </message>
+    <message>
+        <source>Every job has finished.</source>
+        <translation>모든 작업이 끝났습니다.</translation>
+    </message>
+    <message>
+        <source>Resubmit</source>
+        <translation>다시 제출</translation>
+    </message>
+    <message numerus="yes">
+        <source>Resubmit %n job(s) for about {total}? If Atlas Cloud did create the earlier attempt, it was charged too.</source>
+        <translation>
+            <numerusform>작업 %n개를 약 {total}에 다시 제출할까요? Atlas Cloud가 이전 시도를 실제로 만들었다면 그것도 과금되었습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>throttled: {reason}</source>
+        <translation>속도 제한: {reason}</translation>
+    </message>
+    <message>
+        <source>API key rejected</source>
+        <translation>API 키가 거부되었습니다</translation>
+    </message>
+    <message>
+        <source>The batch stopped. Enter a valid key, then Run again: jobs that were not submitted are still queued.</source>
+        <translation>배치가 멈췄습니다. 올바른 키를 입력한 뒤 다시 실행하세요. 제출되지 않은 작업은 그대로 대기 중입니다.</translation>
+    </message>
+    <message>
+        <source>Insufficient balance</source>
+        <translation>잔액 부족</translation>
+    </message>
+    <message>
+        <source>The batch is paused: nothing new is submitted. {balance} Top up, then press Run to continue.</source>
+        <translation>배치가 일시 정지되었습니다. 새 작업은 제출하지 않습니다. {balance} 충전한 뒤 실행을 눌러 이어서 진행하세요.</translation>
+    </message>
+    <message>
+        <source>Batch finished</source>
+        <translation>배치 완료</translation>
+    </message>
+    <message>
+        <source>Batch paused</source>
+        <translation>배치 일시 정지</translation>
+    </message>
+    <message>
+        <source>Batch stopped</source>
+        <translation>배치 중지</translation>
+    </message>
+    <message>
+        <source>{done} done, {failed} failed, {spent} spent. {reason}.</source>
+        <translation>완료 {done}, 실패 {failed}, 사용 금액 {spent}. {reason}.</translation>
+    </message>
+    <message>
+        <source>Outputs and manifest.json are in {folder}.</source>
+        <translation>결과물과 manifest.json은 {folder}에 있습니다.</translation>
+    </message>
+    <message>
+        <source>Settings saved</source>
+        <translation>설정을 저장했습니다</translation>
+    </message>
+    <message>
+        <source>Restart Batch Studio to switch between Demo and Live mode.</source>
+        <translation>데모 모드와 실제 모드를 바꾸려면 Batch Studio를 다시 시작하세요.</translation>
+    </message>
+    <message>
+        <source>The new language applies when Batch Studio starts again.</source>
+        <translation>새 언어는 Batch Studio를 다시 시작하면 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>Demo balance {amount}.</source>
+        <translation>데모 잔액 {amount}.</translation>
+    </message>
+    <message>
+        <source>Balance {amount}.</source>
+        <translation>잔액 {amount}.</translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>제목 없음</translation>
+    </message>
+    <message>
+        <source>{done}/{total} done · {spent} — </source>
+        <translation>{done}/{total} 완료 · {spent} — </translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>데모</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>실제</translation>
+    </message>
+    <message>
+        <source>Undo {change}</source>
+        <translation>실행 취소: {change}</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <source>Redo {change}</source>
+        <translation>다시 실행: {change}</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>다시 실행</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s)</source>
+        <translation>
+            <numerusform>작업 %n개</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>done {done} · failed {failed}</source>
+        <translation>완료 {done} · 실패 {failed}</translation>
+    </message>
+    <message>
+        <source>total {cost}</source>
+        <translation>합계 {cost}</translation>
+    </message>
+    <message>
+        <source>spent {amount}</source>
+        <translation>사용 {amount}</translation>
+    </message>
+    <message>
+        <source>stage {stage}: {amount}</source>
+        <translation>{stage}단계: {amount}</translation>
+    </message>
+    <message>
+        <source>Output folder: {folder}</source>
+        <translation>출력 폴더: {folder}</translation>
+    </message>
+    <message>
+        <source>A batch is running</source>
+        <translation>배치가 실행 중입니다</translation>
+    </message>
+    <message>
+        <source>Close Batch Studio? Jobs already submitted keep running on Atlas Cloud; reopen this output folder (File › Reopen batch folder) to download them and continue the queue. Nothing is paid twice.</source>
+        <translation>Batch Studio를 닫을까요? 이미 제출된 작업은 Atlas Cloud에서 계속 실행됩니다. 이 출력 폴더를 다시 열면(파일 › 배치 폴더 다시 열기) 결과물을 내려받고 대기열을 이어서 진행합니다. 두 번 결제되는 일은 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <source>Search models…</source>
+        <translation>모델 검색…</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Videos</source>
+        <translation>동영상</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPane</name>
+    <message>
+        <source>Select a finished job to preview it.</source>
+        <translation>미리 보려면 완료된 작업을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>폴더에서 보기</translation>
+    </message>
+</context>
+<context>
+    <name>RunController</name>
+    <message>
+        <source>A reopened batch starts paused: jobs that were already submitted are being checked and downloaded, nothing new is submitted. Press Run to continue the queue.</source>
+        <translation>다시 연 배치는 일시 정지 상태로 시작합니다. 이미 제출된 작업은 확인하고 내려받지만 새 작업은 제출하지 않습니다. 대기열을 이어서 진행하려면 실행을 누르세요.</translation>
+    </message>
+    <message>
+        <source>dropped by the user</source>
+        <translation>사용자가 버림</translation>
+    </message>
+    <message>
+        <source>the batch stopped on an internal error: {error}</source>
+        <translation>내부 오류로 배치가 멈췄습니다: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>SchemaForm</name>
+    <message>
+        <source>prompt</source>
+        <translation>프롬프트</translation>
+    </message>
+    <message>
+        <source>negative prompt</source>
+        <translation>네거티브 프롬프트</translation>
+    </message>
+    <message>
+        <source>aspect ratio</source>
+        <translation>화면 비율</translation>
+    </message>
+    <message>
+        <source>duration</source>
+        <translation>길이(초)</translation>
+    </message>
+    <message>
+        <source>resolution</source>
+        <translation>해상도</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>시드</translation>
+    </message>
+    <message>
+        <source>size</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>start image</source>
+        <translation>시작 이미지</translation>
+    </message>
+    <message>
+        <source>last image</source>
+        <translation>마지막 이미지</translation>
+    </message>
+    <message>
+        <source>camera fixed</source>
+        <translation>카메라 고정</translation>
+    </message>
+    <message>
+        <source>generate audio</source>
+        <translation>오디오 생성</translation>
+    </message>
+    <message>
+        <source>1080p or 4k requires duration 8</source>
+        <translation>1080p 또는 4k는 길이가 8초여야 합니다</translation>
+    </message>
+    <message>
+        <source>https://… or a local image file</source>
+        <translation>https://… 또는 로컬 이미지 파일</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Choose a start image</source>
+        <translation>시작 이미지 고르기</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)</source>
+        <translation>이미지 (*.png *.jpg *.jpeg *.webp *.gif *.bmp)</translation>
+    </message>
+    <message>
+        <source>fixed by a rule of this model</source>
+        <translation>이 모델의 규칙으로 고정됨</translation>
+    </message>
+    <message>
+        <source>Set to {value}: {rule}.</source>
+        <translation>{value}(으)로 설정됨: {rule}.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Using the key from ATLASCLOUD_API_KEY ({key}); the environment wins over a stored key.</source>
+        <translation>ATLASCLOUD_API_KEY의 키({key})를 사용합니다. 환경 변수가 저장된 키보다 우선합니다.</translation>
+    </message>
+    <message>
+        <source>A key is stored in the system keyring ({key}). Type a new one to replace it.</source>
+        <translation>시스템 키링에 키가 저장되어 있습니다({key}). 바꾸려면 새 키를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>No key yet: Batch Studio runs in demo mode. Keys look like apikey-…</source>
+        <translation>아직 키가 없어 Batch Studio는 데모 모드로 실행됩니다. 키는 apikey-…처럼 생겼습니다.</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation>분</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>Across all batches in a day: nothing is submitted that would pass it.</source>
+        <translation>하루 동안의 모든 배치에 적용됩니다. 이 금액을 넘게 만드는 작업은 제출하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Refuse to run above the budget (instead of asking)</source>
+        <translation>예산을 넘으면 묻지 않고 실행을 거부</translation>
+    </message>
+    <message>
+        <source>Demo mode: use the built-in simulator, nothing is billed</source>
+        <translation>데모 모드: 내장 시뮬레이터 사용, 과금 없음</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>고르기…</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 키</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>기본 URL</translation>
+    </message>
+    <message>
+        <source>Jobs at once</source>
+        <translation>동시 작업 수</translation>
+    </message>
+    <message>
+        <source>Image time limit</source>
+        <translation>이미지 시간 제한</translation>
+    </message>
+    <message>
+        <source>Video time limit</source>
+        <translation>동영상 시간 제한</translation>
+    </message>
+    <message>
+        <source>Daily spend cap</source>
+        <translation>하루 지출 한도</translation>
+    </message>
+    <message>
+        <source>Default output folder</source>
+        <translation>기본 출력 폴더</translation>
+    </message>
+    <message>
+        <source>https://… (optional; a job set&apos;s webhook_url wins)</source>
+        <translation>https://… (선택 사항, 작업 세트의 webhook_url이 우선)</translation>
+    </message>
+    <message>
+        <source>Signed JSON events when jobs finish or fail and when a batch ends or pauses. The signing secret comes from BATCH_STUDIO_WEBHOOK_SECRET or the keyring.</source>
+        <translation>작업이 끝나거나 실패할 때, 배치가 끝나거나 일시 정지될 때 서명된 JSON 이벤트를 보냅니다. 서명 비밀값은 BATCH_STUDIO_WEBHOOK_SECRET 또는 키링에서 가져옵니다.</translation>
+    </message>
+    <message>
+        <source>Webhook URL</source>
+        <translation>웹훅 URL</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>이 컴퓨터</translation>
+    </message>
+    <message>
+        <source>Celery workers (Redis)</source>
+        <translation>Celery 워커 (Redis)</translation>
+    </message>
+    <message>
+        <source>redis://127.0.0.1:6379/0 (or BATCH_STUDIO_BROKER_URL)</source>
+        <translation>redis://127.0.0.1:6379/0 (또는 BATCH_STUDIO_BROKER_URL)</translation>
+    </message>
+    <message>
+        <source>Run jobs on</source>
+        <translation>작업 실행 위치</translation>
+    </message>
+    <message>
+        <source>Broker URL</source>
+        <translation>브로커 URL</translation>
+    </message>
+    <message>
+        <source>Same as the system</source>
+        <translation>시스템 설정 따르기</translation>
+    </message>
+    <message>
+        <source>Applies when Batch Studio starts again.</source>
+        <translation>Batch Studio를 다시 시작하면 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>밝게</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>어둡게</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>테마</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>출력 폴더</translation>
+    </message>
+    <message>
+        <source>Atlas Cloud keys start with apikey-. Check the key and try again.</source>
+        <translation>Atlas Cloud 키는 apikey-로 시작합니다. 키를 확인하고 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>The key was not saved: {reason}.</source>
+        <translation>키를 저장하지 못했습니다: {reason}.</translation>
+    </message>
+    <message>
+        <source>The webhook URL must start with http:// or https://.</source>
+        <translation>웹훅 URL은 http:// 또는 https://로 시작해야 합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Validation</name>
+    <message>
+        <source> for {model}</source>
+        <translation> ({model})</translation>
+    </message>
+    <message>
+        <source>a rule of this model</source>
+        <translation>이 모델의 규칙</translation>
+    </message>
+    <message>
+        <source> with {conditions}</source>
+        <translation> ({conditions}일 때)</translation>
+    </message>
+    <message>
+        <source>{name} {value} is not allowed{context}: {rule}{suffix}</source>
+        <translation>{name} {value}은(는) 허용되지 않습니다{context}: {rule}{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} is required{suffix}</source>
+        <translation>{name}은(는) 필수입니다{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} {value} is not one of {choices}{suffix}</source>
+        <translation>{name} {value}은(는) {choices} 중 하나가 아닙니다{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} {value} is below the minimum {limit}{suffix}</source>
+        <translation>{name} {value}은(는) 최솟값 {limit}보다 작습니다{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} {value} is above the maximum {limit}{suffix}</source>
+        <translation>{name} {value}은(는) 최댓값 {limit}보다 큽니다{suffix}</translation>
+    </message>
+    <message>
+        <source>a whole number</source>
+        <translation>정수</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>숫자</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>텍스트</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true 또는 false</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>목록</translation>
+    </message>
+    <message>
+        <source>a mapping</source>
+        <translation>매핑</translation>
+    </message>
+    <message>
+        <source>{name} {value} must be {wanted}{suffix}</source>
+        <translation>{name} {value}은(는) {wanted}이어야 합니다{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} must not be empty{suffix}</source>
+        <translation>{name}은(는) 비어 있으면 안 됩니다{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} is {length} characters; the limit is {limit}{suffix}</source>
+        <translation>{name}은(는) {length}자입니다. 한도는 {limit}자입니다{suffix}</translation>
+    </message>
+    <message>
+        <source>, for example {example}</source>
+        <translation>, 예: {example}</translation>
+    </message>
+    <message>
+        <source>{name} {value} is not in the expected format{hint}{suffix}</source>
+        <translation>{name} {value}의 형식이 올바르지 않습니다{hint}{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} {value}: each side must be between {low} and {high} pixels for {model}</source>
+        <translation>{name} {value}: {model}에서는 각 변이 {low}~{high}픽셀이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{name} {value} is {megapixels} megapixels; {model} allows up to {limit}</source>
+        <translation>{name} {value}은(는) {megapixels}메가픽셀입니다. {model}은(는) 최대 {limit}메가픽셀까지 허용합니다</translation>
+    </message>
+    <message>
+        <source>{value} is neither an http(s) URL, a data:image URI nor an existing image file</source>
+        <translation>{value}은(는) http(s) URL도, data:image URI도, 있는 이미지 파일도 아닙니다</translation>
+    </message>
+    <message>
+        <source>{file} is not an image ({suffixes})</source>
+        <translation>{file}은(는) 이미지가 아닙니다({suffixes})</translation>
+    </message>
+    <message>
+        <source>{file} is {size} MB; uploads are limited to {limit} MB</source>
+        <translation>{file}은(는) {size}MB입니다. 업로드는 {limit}MB까지 가능합니다</translation>
+    </message>
+    <message>
+        <source>name must not be empty</source>
+        <translation>이름은 비어 있으면 안 됩니다</translation>
+    </message>
+    <message>
+        <source>; did you mean {names}?</source>
+        <translation>; {names}을(를) 말씀하신 건가요?</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> 또는 </translation>
+    </message>
+    <message>
+        <source>unknown model {model}{hint}</source>
+        <translation>알 수 없는 모델 {model}{hint}</translation>
+    </message>
+    <message>
+        <source>inputs must be a mapping of field names to values</source>
+        <translation>inputs는 필드 이름과 값의 매핑이어야 합니다</translation>
+    </message>
+    <message>
+        <source>image_from needs a model that takes a start image; {model} takes none (use an image-to-video model)</source>
+        <translation>image_from에는 시작 이미지를 받는 모델이 필요합니다. {model}은(는) 받지 않습니다(이미지-동영상 모델을 쓰세요)</translation>
+    </message>
+    <message>
+        <source>give either {field} or image_from, not both</source>
+        <translation>{field}와 image_from 중 하나만 지정하세요</translation>
+    </message>
+    <message>
+        <source>; known inputs: {names}</source>
+        <translation>; 사용할 수 있는 입력: {names}</translation>
+    </message>
+    <message>
+        <source>unknown input {name} for {model}{hint}</source>
+        <translation>{model}에 없는 입력 {name}{hint}</translation>
+    </message>
+    <message>
+        <source>the job set has no jobs</source>
+        <translation>작업 세트에 작업이 없습니다</translation>
+    </message>
+    <message>
+        <source>; did you mean &quot;{name}&quot;?</source>
+        <translation>; &quot;{name}&quot;을(를) 말씀하신 건가요?</translation>
+    </message>
+    <message>
+        <source>image_from names &quot;{parent}&quot;, but no job has that name{hint}</source>
+        <translation>image_from이 &quot;{parent}&quot;을(를) 가리키지만 그런 이름의 작업이 없습니다{hint}</translation>
+    </message>
+    <message>
+        <source>image_from &quot;{parent}&quot; is ambiguous: {count} jobs have that name; rename them</source>
+        <translation>image_from &quot;{parent}&quot;이(가) 모호합니다: 같은 이름의 작업이 {count}개 있습니다. 이름을 바꾸세요</translation>
+    </message>
+    <message>
+        <source>image_from &quot;{parent}&quot; makes a video; a start image must come from an image job</source>
+        <translation>image_from &quot;{parent}&quot;은(는) 동영상을 만듭니다. 시작 이미지는 이미지 작업에서 와야 합니다</translation>
+    </message>
+    <message>
+        <source>image_from makes a loop of jobs waiting for each other</source>
+        <translation>image_from 때문에 작업들이 서로를 기다리는 순환이 생깁니다</translation>
+    </message>
+    <message>
+        <source>output_subfolder {subfolder} must be a relative folder inside the output folder</source>
+        <translation>output_subfolder {subfolder}은(는) 출력 폴더 안의 상대 경로여야 합니다</translation>
+    </message>
+    <message>
+        <source>output_subfolder {subfolder} must not contain &apos;..&apos;</source>
+        <translation>output_subfolder {subfolder}에는 &apos;..&apos;이 들어갈 수 없습니다</translation>
+    </message>
+    <message>
+        <source>cannot write to the output folder {folder}: {reason}</source>
+        <translation>출력 폴더 {folder}에 쓸 수 없습니다: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>VideoView</name>
+    <message>
+        <source>Loop</source>
+        <translation>반복</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>음소거</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>재생</translation>
+    </message>
+</context>
+<context>
+    <name>dialogs</name>
+    <message>
+        <source>Batch Studio {problem}. Choose another folder.</source>
+        <translation>Batch Studio: {problem}. 다른 폴더를 고르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>documents</name>
+    <message>
+        <source>Job sets (*.yaml *.yml *.json *.csv);;YAML (*.yaml *.yml);;JSON (*.json);;CSV spreadsheets (*.csv)</source>
+        <translation>작업 세트 (*.yaml *.yml *.json *.csv);;YAML (*.yaml *.yml);;JSON (*.json);;CSV 스프레드시트 (*.csv)</translation>
+    </message>
+</context>
+</TS>
