@@ -76,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) == 1 and not argv[0].startswith("-") and Path(argv[0]).suffix.lower() in (".yaml", ".yml", ".json",
                                                                                           ".csv"):
         return _start_desktop(argv)  # "batch-studio jobs.yaml", as a file manager or desktop entry calls it
+    if argv[:1] == ["--self-check"]:  # for packagers: see packaging/build-check.sh
+        from app.ui.selfcheck import main as self_check
+
+        return self_check(argv[1:])
     if argv[:1] == ["sim"]:
         from app.sim.__main__ import main as sim_main
 

@@ -3,6 +3,7 @@
 #   bash packaging/dev.sh app [ARGS...]    the application (demo mode when no API key is set)
 #   bash packaging/dev.sh test [ARGS...]   the test suite, offscreen
 #   bash packaging/dev.sh sim [ARGS...]    the local Atlas simulator alone
+#   bash packaging/dev.sh setup            only the set-up
 # Installs only what is missing: Debian packages through apt, Python packages into ./.venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,5 +53,6 @@ case "$command" in
   app)  exec .venv/bin/python -m app "$@" ;;
   test) QT_QPA_PLATFORM=offscreen exec .venv/bin/python -m pytest "$@" ;;
   sim)  exec .venv/bin/python -m app.sim "$@" ;;
-  *)    echo "usage: bash packaging/dev.sh [app|test|sim] [ARGS...]" >&2; exit 2 ;;
+  setup) ;;  # the machine and .venv only (used by packaging/build-check.sh)
+  *)    echo "usage: bash packaging/dev.sh [app|test|sim|setup] [ARGS...]" >&2; exit 2 ;;
 esac

@@ -13,7 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from app.paths import resources_dir
+
 SCREEN = "1440x900x24"
 
 
@@ -30,21 +31,25 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="python -m app.ui.screenshot")
     parser.add_argument("output", type=Path, help="where to save the PNG")
-    parser.add_argument("--jobset", type=Path, default=ROOT / "resources" / "examples" / "weekly-social-pack.yaml")
+    parser.add_argument("--jobset", type=Path, default=resources_dir() / "examples" / "weekly-social-pack.yaml")
+    parser.add_argument("--language", choices=["en", "ko"], default="en", help="interface language (default en)")
+    parser.add_argument("--theme", choices=["light", "dark"], default="light", help="palette (default light)")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("BATCH_STUDIO_SCREENSHOT_CHILD"):
         return _reexec_under_xvfb(argv)
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtMultimedia import QMediaPlayer
     from PySide6.QtWidgets import QApplication
 
+    from app.ui import i18n, theme
+    from app.ui.autopilot import Autopilot
     from app.ui.backend import Backend
     from app.ui.settings import AppSettings, use_scratch_profile
     from app.ui.window import MainWindow
 
     scratch = use_scratch_profile("batch-studio-shot-")
     app = QApplication([sys.argv[0]])
+    i18n.install(args.language)
+    theme.apply(app, args.theme)
     backend = Backend(demo=True, demo_speed=40)
     window = MainWindow(AppSettings(), backend)
     window.resize(1400, 860)
@@ -58,23 +63,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {message}", file=sys.stderr)
         app.quit()
 
-    def pick_video() -> None:
-        rows = [i for i, job in enumerate(window.jobs.rows) if job.output_path and job.output_path.endswith(".mp4")]
-        if not rows:
-            return fail("the demo batch produced no video")
-        window.select_rows([rows[-1]])
-        window.table.scrollToBottom()
-        wait_for_playing(0)
-
-    def wait_for_playing(attempt: int) -> None:
-        player = window.preview.video.player
-        if player.playbackState() == QMediaPlayer.PlaybackState.PlayingState and player.position() > 1500:
-            QTimer.singleShot(200, capture)
-        elif attempt > 100:
-            fail("the video never started playing")
-        else:
-            QTimer.singleShot(100, lambda: wait_for_playing(attempt + 1))
-
     def capture() -> None:
         frame = window.frameGeometry()
         shot = app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
@@ -84,10 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             result["code"] = 0
         app.quit()
 
-    window.controller.finished.connect(lambda _: QTimer.singleShot(1500, pick_video))
-    # After the live quotes have replaced the estimates, as a user would see it.
-    QTimer.singleShot(2500, window.run_batch)
-    QTimer.singleShot(180_000, lambda: fail("timed out"))
+    Autopilot(window, capture, fail)
     app.exec()
     window.shutdown()
     backend.close()

@@ -6,7 +6,7 @@ from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QByteArray, 
                             QModelIndex, Qt, QTimer)
 from PySide6.QtGui import QBrush, QColor, QImage, QPixmap
 
-from app.ui import theme
+from app.ui import reasons, theme
 from app.ui.joblist import HELD_MESSAGE, JobList
 
 COLUMNS = (QT_TRANSLATE_NOOP("JobTableModel", "Name"), QT_TRANSLATE_NOOP("JobTableModel", "Model"),
@@ -143,7 +143,8 @@ class JobTableModel(QAbstractTableModel):
             if job.problems:
                 return "\n".join(job.problems)
             if job.error or job.message:
-                return job.error or (self._held if job.message == HELD_MESSAGE else job.message)
+                return reasons.shown(job.error) if job.error else (
+                    self._held if job.message == HELD_MESSAGE else job.message)
             if column == NAME and job.output_path:
                 return job.output_path
             if column == MODEL:

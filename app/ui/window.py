@@ -19,7 +19,7 @@ from app.engine.jobs import JobSpec, chain_stages
 from app.engine.pricing import format_money
 from app.engine.runner import TimeLimits
 from app.paths import resources_dir
-from app.ui import documents, theme
+from app.ui import documents, reasons, theme
 from app.ui.backend import Backend
 from app.ui.controller import RunController
 from app.ui.costs import CostService
@@ -738,7 +738,7 @@ class MainWindow(QMainWindow):
                 "stopped": self.tr("Batch stopped")}.get(status, status)
 
     def _batch_line(self, status: str, reason: str) -> str:
-        return f"{self._batch_title(status)}: {reason}"
+        return f"{self._batch_title(status)}: {reasons.shown(reason)}"
 
     def notify(self, title: str, text: str) -> None:
         """A system tray message where there is a tray; the taskbar entry asks for attention anyway."""
@@ -751,7 +751,7 @@ class MainWindow(QMainWindow):
         failed = sum(1 for j in self.jobs.rows if j.state in ("failed", "needs_attention"))
         self.notify(self._batch_title(result.status), self.tr(
             "{done} done, {failed} failed, {spent} spent. {reason}.").format(
-            done=done, failed=failed, spent=format_money(self.jobs.spent()), reason=result.reason))
+            done=done, failed=failed, spent=format_money(self.jobs.spent()), reason=reasons.shown(result.reason)))
         self.status_throttle.hide()
         self.editor.setEnabled(True)
         self._update_actions()
