@@ -130,13 +130,15 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         """``text`` and ``tip`` arrive translated; the tooltip names the shortcut."""
         action = QAction(text, self)
-        sequence = QKeySequence(shortcut) if shortcut is not None else QKeySequence()
-        if sequence.isEmpty() and isinstance(shortcut, QKeySequence.StandardKey):
-            # Some platforms bind nothing to a standard key (Preferences on X11): use ours.
-            sequence = QKeySequence(FALLBACK_SHORTCUTS.get(shortcut, ""))
-        action.setShortcut(sequence)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            # Every binding the platform has (Redo is both Ctrl+Y and Ctrl+Shift+Z on Linux);
+            # some platforms bind nothing to a standard key (Preferences on X11): use ours.
+            sequences = QKeySequence.keyBindings(shortcut) or [QKeySequence(FALLBACK_SHORTCUTS.get(shortcut, ""))]
+        else:
+            sequences = [QKeySequence(shortcut) if shortcut is not None else QKeySequence()]
+        action.setShortcuts(sequences)
         tip = tip or text.replace("&", "").rstrip("…")
-        shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+        shown = sequences[0].toString(QKeySequence.SequenceFormat.NativeText)
         action.setToolTip(f"{tip} ({shown})" if shown else tip)
         action.triggered.connect(slot)
         return action

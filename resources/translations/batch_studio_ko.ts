@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ko" sourcelanguage="en">
 <context>
     <name>Cost</name>
@@ -97,15 +98,17 @@ Or enter your API key to generate for real.</source>
     </message>
     <message numerus="yes">
         <source>Editing %n jobs: a change applies to all of them.</source>
-        <translation><numerusform>작업 %n개 편집 중: 변경 사항이 모두에 적용됩니다.</numerusform></translation>
+        <translation>
+            <numerusform>작업 %n개 편집 중: 변경 사항이 모두에 적용됩니다.</numerusform>
+        </translation>
     </message>
     <message>
         <source>(several jobs)</source>
         <translation>(여러 작업)</translation>
     </message>
     <message>
-        <source>From the output of "{parent}" when it finishes.</source>
-        <translation>"{parent}" 작업이 끝나면 그 결과물을 사용합니다.</translation>
+        <source>From the output of &quot;{parent}&quot; when it finishes.</source>
+        <translation>&quot;{parent}&quot; 작업이 끝나면 그 결과물을 사용합니다.</translation>
     </message>
     <message>
         <source>Choose a model to edit its inputs.</source>
@@ -503,7 +506,9 @@ Or enter your API key to generate for real.</source>
     </message>
     <message numerus="yes">
         <source>{file} has a template that makes %n job(s) ({total} in all), about {amount} (estimate). Add them to the list?</source>
-        <translation><numerusform>{file}의 템플릿은 작업 %n개를 만듭니다(모두 {total}개, 약 {amount}, 추정). 목록에 추가할까요?</numerusform></translation>
+        <translation>
+            <numerusform>{file}의 템플릿은 작업 %n개를 만듭니다(모두 {total}개, 약 {amount}, 추정). 목록에 추가할까요?</numerusform>
+        </translation>
     </message>
     <message>
         <source>Save job set</source>
@@ -546,8 +551,8 @@ Or enter your API key to generate for real.</source>
         <translation>모든 작업이 이미 실행되었습니다. 작업을 추가하거나 복제하거나, 실패한 작업 다시 시도를 사용하세요.</translation>
     </message>
     <message>
-        <source>row {row} "{name}": {problem}</source>
-        <translation>{row}행 "{name}": {problem}</translation>
+        <source>row {row} &quot;{name}&quot;: {problem}</source>
+        <translation>{row}행 &quot;{name}&quot;: {problem}</translation>
     </message>
     <message>
         <source>Fix these jobs first</source>
@@ -575,7 +580,9 @@ Or enter your API key to generate for real.</source>
     </message>
     <message numerus="yes">
         <source>Submit %n job(s) to Atlas Cloud for about {total}? Billing happens at submit.</source>
-        <translation><numerusform>작업 %n개를 약 {total}에 Atlas Cloud로 제출할까요? 과금은 제출할 때 이루어집니다.</numerusform></translation>
+        <translation>
+            <numerusform>작업 %n개를 약 {total}에 Atlas Cloud로 제출할까요? 과금은 제출할 때 이루어집니다.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Celery workers</source>
@@ -595,7 +602,9 @@ Or enter your API key to generate for real.</source>
     </message>
     <message numerus="yes">
         <source>Reopened %n job(s) from {folder}.</source>
-        <translation><numerusform>{folder}에서 작업 %n개를 다시 열었습니다.</numerusform></translation>
+        <translation>
+            <numerusform>{folder}에서 작업 %n개를 다시 열었습니다.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Submitted jobs are being checked; press Run to continue the queue.</source>
@@ -611,7 +620,9 @@ Or enter your API key to generate for real.</source>
     </message>
     <message numerus="yes">
         <source>Resubmit %n job(s) for about {total}? If Atlas Cloud did create the earlier attempt, it was charged too.</source>
-        <translation><numerusform>작업 %n개를 약 {total}에 다시 제출할까요? Atlas Cloud가 이전 시도를 실제로 만들었다면 그것도 과금되었습니다.</numerusform></translation>
+        <translation>
+            <numerusform>작업 %n개를 약 {total}에 다시 제출할까요? Atlas Cloud가 이전 시도를 실제로 만들었다면 그것도 과금되었습니다.</numerusform>
+        </translation>
     </message>
     <message>
         <source>throttled: {reason}</source>
@@ -707,7 +718,9 @@ Or enter your API key to generate for real.</source>
     </message>
     <message numerus="yes">
         <source>%n job(s)</source>
-        <translation><numerusform>작업 %n개</numerusform></translation>
+        <translation>
+            <numerusform>작업 %n개</numerusform>
+        </translation>
     </message>
     <message>
         <source>done {done} · failed {failed}</source>
@@ -929,7 +942,7 @@ Or enter your API key to generate for real.</source>
         <translation>기본 출력 폴더</translation>
     </message>
     <message>
-        <source>https://… (optional; a job set's webhook_url wins)</source>
+        <source>https://… (optional; a job set&apos;s webhook_url wins)</source>
         <translation>https://… (선택 사항, 작업 세트의 webhook_url이 우선)</translation>
     </message>
     <message>
@@ -1140,20 +1153,20 @@ Or enter your API key to generate for real.</source>
         <translation>작업 세트에 작업이 없습니다</translation>
     </message>
     <message>
-        <source>; did you mean "{name}"?</source>
-        <translation>; "{name}"을(를) 말씀하신 건가요?</translation>
+        <source>; did you mean &quot;{name}&quot;?</source>
+        <translation>; &quot;{name}&quot;을(를) 말씀하신 건가요?</translation>
     </message>
     <message>
-        <source>image_from names "{parent}", but no job has that name{hint}</source>
-        <translation>image_from이 "{parent}"을(를) 가리키지만 그런 이름의 작업이 없습니다{hint}</translation>
+        <source>image_from names &quot;{parent}&quot;, but no job has that name{hint}</source>
+        <translation>image_from이 &quot;{parent}&quot;을(를) 가리키지만 그런 이름의 작업이 없습니다{hint}</translation>
     </message>
     <message>
-        <source>image_from "{parent}" is ambiguous: {count} jobs have that name; rename them</source>
-        <translation>image_from "{parent}"이(가) 모호합니다: 같은 이름의 작업이 {count}개 있습니다. 이름을 바꾸세요</translation>
+        <source>image_from &quot;{parent}&quot; is ambiguous: {count} jobs have that name; rename them</source>
+        <translation>image_from &quot;{parent}&quot;이(가) 모호합니다: 같은 이름의 작업이 {count}개 있습니다. 이름을 바꾸세요</translation>
     </message>
     <message>
-        <source>image_from "{parent}" makes a video; a start image must come from an image job</source>
-        <translation>image_from "{parent}"은(는) 동영상을 만듭니다. 시작 이미지는 이미지 작업에서 와야 합니다</translation>
+        <source>image_from &quot;{parent}&quot; makes a video; a start image must come from an image job</source>
+        <translation>image_from &quot;{parent}&quot;은(는) 동영상을 만듭니다. 시작 이미지는 이미지 작업에서 와야 합니다</translation>
     </message>
     <message>
         <source>image_from makes a loop of jobs waiting for each other</source>
@@ -1164,8 +1177,8 @@ Or enter your API key to generate for real.</source>
         <translation>output_subfolder {subfolder}은(는) 출력 폴더 안의 상대 경로여야 합니다</translation>
     </message>
     <message>
-        <source>output_subfolder {subfolder} must not contain '..'</source>
-        <translation>output_subfolder {subfolder}에는 '..'이 들어갈 수 없습니다</translation>
+        <source>output_subfolder {subfolder} must not contain &apos;..&apos;</source>
+        <translation>output_subfolder {subfolder}에는 &apos;..&apos;이 들어갈 수 없습니다</translation>
     </message>
     <message>
         <source>cannot write to the output folder {folder}: {reason}</source>
