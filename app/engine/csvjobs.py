@@ -12,6 +12,7 @@ import csv
 import io
 from pathlib import Path
 
+from app.engine.i18n import translate
 from app.engine.catalog import Catalog
 from app.engine.fileio import atomic_write_bytes
 from app.engine.jobs import JobSpec
@@ -41,7 +42,9 @@ def _typed(value: str, prop: dict | None):
 def read(path: Path, catalog: Catalog) -> list[JobSpec]:
     rows = read_csv_rows(path)
     if rows and not {"name", "model"} <= set(rows[0]):
-        raise TemplateError(f"{path.name} needs the columns name and model (and one column per input)")
+        raise TemplateError(translate("JobSet", "{name} needs the columns name and model (and one "
+                                                "column per input)").format(
+                                name=path.name))
     jobs = []
     for row in rows:
         model = catalog.get(row.get("model", ""))

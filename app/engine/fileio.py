@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from app.engine.i18n import translate
+
 
 class NewerVersionError(ValueError):
     pass
@@ -40,9 +42,13 @@ def atomic_write_json(path: Path, document: object) -> None:
 def check_version(document: dict, supported: int, what: str, where: object) -> int:
     version = document.get("schema_version", 1)
     if not isinstance(version, int) or version < 1:
-        raise ValueError(f"{where}: schema_version must be a positive whole number, not {version!r}")
+        raise ValueError(translate("JobSet", "{where}: schema_version must be a positive whole "
+                                             "number, not {version}").format(
+                             where=where, version=repr(version)))
     if version > supported:
         raise NewerVersionError(
-            f"{where} is a version {version} {what}, written by a newer Batch Studio; this version reads up to "
-            f"version {supported}. Update Batch Studio to open it.")
+            translate("JobSet", "{where} is a version {version} {what}, written by a newer Batch "
+                                "Studio; this version reads up to version {supported}. Update Batch "
+                                "Studio to open it.").format(
+                where=where, version=version, what=what, supported=supported))
     return version

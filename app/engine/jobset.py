@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from app.engine import csvjobs, templates
+from app.engine.i18n import translate
 from app.engine.catalog import Catalog
 from app.engine.fileio import NewerVersionError, atomic_write_text, check_version
 from app.engine.jobs import JobSpec
@@ -154,11 +155,13 @@ def load(path: Path, catalog: Catalog | None = None) -> JobSet:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise JobSetError([f"{path}: no such file"]) from None
+        raise JobSetError([translate("JobSet", "{path}: no such file").format(path=path)]) from None
     except UnicodeDecodeError:
-        raise JobSetError([f"{path}: not a text file (expected YAML or JSON in UTF-8)"]) from None
+        raise JobSetError([translate("JobSet", "{path}: not a text file (expected YAML or JSON in "
+                                               "UTF-8)").format(path=path)]) from None
     except OSError as exc:
-        raise JobSetError([f"{path}: cannot be read ({exc.strerror})"]) from None
+        raise JobSetError([translate("JobSet", "{path}: cannot be read ({strerror})").format(
+                               path=path, strerror=exc.strerror)]) from None
     return loads(text, path.name, fmt="json" if path.suffix.lower() == ".json" else "yaml", catalog=catalog,
                  folder=path.parent)
 
@@ -167,11 +170,12 @@ def loads(text: str, source: str = "job set", fmt: str = "yaml", catalog: Catalo
           folder: Path | None = None) -> JobSet:
     document = _parse(text, source, fmt)
     if document is None:
-        raise JobSetError([f"{source}: the file is empty"])
+        raise JobSetError([translate("JobSet", "{source}: the file is empty").format(source=source)])
     if isinstance(document, list):
         document = {"jobs": document}
     if not isinstance(document, dict):
-        raise JobSetError([f"{source}: expected a mapping with schema_version and jobs at the top"])
+        raise JobSetError([translate("JobSet", "{source}: expected a mapping with schema_version and "
+                                               "jobs at the top").format(source=source)])
     try:
         check_version(document, JOBSET_VERSION, "job set", source)
     except NewerVersionError as exc:
@@ -180,11 +184,11 @@ def loads(text: str, source: str = "job set", fmt: str = "yaml", catalog: Catalo
         raise JobSetError([str(exc)]) from None
     jobs = document.setdefault("jobs", [] if "template" in document else None)
     if not isinstance(jobs, list):
-        raise JobSetError([f"{source}: jobs must be a list of jobs"])
+        raise JobSetError([translate("JobSet", "{source}: jobs must be a list of jobs").format(source=source)])
     if _is_tutorial(document):
-        from app.engine.tutorial import translate  # only this format needs the catalog
+        from app.engine.tutorial import translate as translate_tutorial  # only this format needs the catalog
 
-        return translate(document, source, catalog or Catalog.snapshot())
+        return translate_tutorial(document, source, catalog or Catalog.snapshot())
     jobset = _native(document, source)
     if jobset.template:
         try:
@@ -193,9 +197,10 @@ def loads(text: str, source: str = "job set", fmt: str = "yaml", catalog: Catalo
             jobset.expanded_jobs()  # placeholders are checked now, not when the batch runs
         except templates.TemplateError as exc:
             raise JobSetError([f"{source}: {exc}"]) from None
-        jobset.notices.append(f"{source}: the template makes {jobset.template_count()} job(s)")
+        jobset.notices.append(translate("JobSet", "{source}: the template makes {count} job(s)").format(
+                                  source=source, count=jobset.template_count()))
     if not jobset.jobs and not jobset.template:
-        raise JobSetError([f"{source}: the job set has no jobs"])
+        raise JobSetError([translate("JobSet", "{source}: the job set has no jobs").format(source=source)])
     return jobset
 
 
@@ -204,20 +209,25 @@ def _parse(text: str, source: str, fmt: str):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise JobSetError([f"{source}: line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None
+            raise JobSetError([translate("JobSet", "{source}: line {lineno}, column {colno}: {msg}").format(
+                                   source=source, lineno=exc.lineno, colno=exc.colno, msg=exc.msg)]) from None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = exc.problem or exc.context or "not valid YAML"
+        where = translate("JobSet", "line {line}, column {column}: ").format(
+            line=mark.line + 1, column=mark.column + 1) if mark else ""
+        # PyYAML's own wording ("found unexpected end of stream") stays as it is.
+        problem = exc.problem or exc.context or translate("JobSet", "not valid YAML")
         started = exc.context_mark
         if exc.problem and exc.context and started and mark and started.line != mark.line:
             # "found unexpected end of stream" alone hides where the unclosed thing began.
-            problem += f" ({exc.context} at line {started.line + 1}, column {started.column + 1})"
+            problem += translate("JobSet", " ({context} at line {line}, column {column})").format(
+                context=exc.context, line=started.line + 1, column=started.column + 1)
         raise JobSetError([f"{source}: {where}{problem}"]) from None
     except yaml.YAMLError as exc:
-        raise JobSetError([f"{source}: not valid YAML ({exc})"]) from None
+        message = translate("JobSet", "{source}: not valid YAML ({exc})").format(source=source, exc=exc)
+        raise JobSetError([message]) from None
 
 
 def _is_tutorial(document: dict) -> bool:
@@ -228,76 +238,96 @@ def _is_tutorial(document: dict) -> bool:
 
 
 def _native(document: dict, source: str) -> JobSet:
-    problems = [f"{source}: unknown top-level key {key!r} (known: {', '.join(TOP_LEVEL_KEYS)})"
+    problems = [translate("JobSet", "{source}: unknown top-level key {key} (known: {names})").format(
+                    source=source, key=repr(key), names=', '.join(TOP_LEVEL_KEYS))
                 for key in document if key not in TOP_LEVEL_KEYS]
     output_dir = document.get("output_dir")
     if output_dir is not None and not isinstance(output_dir, str):
-        problems.append(f"{source}: output_dir must be a folder path")
+        problems.append(translate("JobSet", "{source}: output_dir must be a folder path").format(source=source))
     concurrency = document.get("concurrency")
     if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int)
                                     or not 1 <= concurrency <= MAX_CONCURRENCY):
-        problems.append(f"{source}: concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, not {concurrency!r}")
+        problems.append(translate("JobSet", "{source}: concurrency must be a whole number from 1 to "
+                                            "{MAX_CONCURRENCY}, not {concurrency}").format(
+                            source=source, MAX_CONCURRENCY=MAX_CONCURRENCY, concurrency=repr(concurrency)))
     webhook_url = document.get("webhook_url")
     if webhook_url is not None and (not isinstance(webhook_url, str) or not webhook_url.startswith(("http://",
                                                                                                     "https://"))):
-        problems.append(f"{source}: webhook_url must be an http(s) URL")
+        problems.append(translate("JobSet", "{source}: webhook_url must be an http(s) URL").format(source=source))
         webhook_url = None
     defaults = document.get("defaults") or {}
     if not isinstance(defaults, dict):
-        problems.append(f"{source}: defaults must be a mapping (model, inputs, output_subfolder)")
+        problems.append(translate("JobSet", "{source}: defaults must be a mapping (model, inputs, "
+                                            "output_subfolder)").format(source=source))
         defaults = {}
-    problems.extend(f"{source}: defaults: unknown key {key!r} (known: {', '.join(DEFAULT_KEYS)})"
+    problems.extend(translate("JobSet", "{source}: defaults: unknown key {key} (known: {names})").format(
+                        source=source, key=repr(key), names=', '.join(DEFAULT_KEYS))
                     for key in defaults if key not in DEFAULT_KEYS)
     if not isinstance(defaults.get("inputs", {}), dict):
-        problems.append(f"{source}: defaults.inputs must be a mapping of field names to values")
+        problems.append(translate("JobSet", "{source}: defaults.inputs must be a mapping of field "
+                                            "names to values").format(source=source))
     jobs = []
     for index, entry in enumerate(document["jobs"]):
         where = f"{source}: jobs[{index}]"
         if not isinstance(entry, dict):
-            problems.append(f"{where} must be a mapping with name, model and inputs")
+            problems.append(translate("JobSet", "{where} must be a mapping with name, model and "
+                                                "inputs").format(where=where))
             continue
-        problems.extend(f"{where}: unknown key {key!r} (known: {', '.join(JOB_KEYS)})"
+        problems.extend(translate("JobSet", "{where}: unknown key {key} (known: {names})").format(
+                            where=where, key=repr(key), names=', '.join(JOB_KEYS))
                         for key in entry if key not in JOB_KEYS)
         name = entry.get("name")
         if not isinstance(name, (str, int)) or not str(name).strip():
-            problems.append(f"{where}: name is required")
+            problems.append(translate("JobSet", "{where}: name is required").format(where=where))
             name = f"job {index + 1}"
         model = entry.get("model", "")
         if not isinstance(model, str) or (not model and not defaults.get("model")):
-            problems.append(f'{where} "{name}": model is required (a model id such as google/imagen4)')
+            problems.append(translate("JobSet", "{where} \"{name}\": model is required (a model id such "
+                                                "as google/imagen4)").format(
+                                where=where, name=name))
             model = ""
         inputs = entry.get("inputs") or {}
         if not isinstance(inputs, dict):
-            problems.append(f'{where} "{name}": inputs must be a mapping of field names to values')
+            problems.append(translate("JobSet", "{where} \"{name}\": inputs must be a mapping of field "
+                                                "names to values").format(
+                                where=where, name=name))
             inputs = {}
         subfolder = entry.get("output_subfolder")
         if subfolder is not None and not isinstance(subfolder, str):
-            problems.append(f'{where} "{name}": output_subfolder must be a folder name')
+            problems.append(translate("JobSet", "{where} \"{name}\": output_subfolder must be a folder "
+                                                "name").format(where=where, name=name))
             subfolder = None
         image_from = entry.get("image_from")
         if image_from is not None and (not isinstance(image_from, (str, int)) or not str(image_from).strip()):
-            problems.append(f'{where} "{name}": image_from must be the name of another job')
+            problems.append(translate("JobSet", "{where} \"{name}\": image_from must be the name of "
+                                                "another job").format(
+                                where=where, name=name))
             image_from = None
         jobs.append(JobSpec(str(name), model, dict(inputs), subfolder,
                             str(image_from) if image_from is not None else None))
     variables = document.get("variables") or {}
     if not isinstance(variables, dict):
-        problems.append(f"{source}: variables must be a mapping of names to values")
+        problems.append(translate("JobSet", "{source}: variables must be a mapping of names to values").format(
+                            source=source))
         variables = {}
     matrix = document.get("matrix") or {}
     if not isinstance(matrix, dict):
-        problems.append(f"{source}: matrix must be a mapping of names to lists of values")
+        problems.append(translate("JobSet", "{source}: matrix must be a mapping of names to lists of "
+                                            "values").format(source=source))
         matrix = {}
     csv_name = document.get("csv")
     if csv_name is not None and not isinstance(csv_name, str):
-        problems.append(f"{source}: csv must be the path of a CSV file, relative to the job set")
+        problems.append(translate("JobSet", "{source}: csv must be the path of a CSV file, relative "
+                                            "to the job set").format(source=source))
         csv_name = None
     template = document.get("template")
     if template is not None and not isinstance(template, dict):
-        problems.append(f"{source}: template must be a job (name, model, inputs)")
+        problems.append(translate("JobSet", "{source}: template must be a job (name, model, inputs)").format(
+                            source=source))
         template = None
     if (csv_name or matrix) and template is None:
-        problems.append(f"{source}: csv and matrix fill a template; add a template job")
+        problems.append(translate("JobSet", "{source}: csv and matrix fill a template; add a template "
+                                            "job").format(source=source))
     if problems:
         raise JobSetError(problems)
     return JobSet(jobs=jobs, output_dir=output_dir, concurrency=concurrency, defaults=defaults,

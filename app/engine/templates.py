@@ -14,6 +14,7 @@ import re
 import string
 from pathlib import Path
 
+from app.engine.i18n import translate
 from app.engine.jobs import JobSpec
 
 MAX_EXPANDED_JOBS = 100_000
@@ -29,16 +30,19 @@ def read_csv_rows(path: Path) -> list[dict[str, str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise TemplateError(f"the CSV file {path} does not exist") from None
+        raise TemplateError(translate("JobSet", "the CSV file {path} does not exist").format(path=path)) from None
     except UnicodeDecodeError:
-        raise TemplateError(f"{path.name} is not UTF-8 text; save it as 'CSV UTF-8' and try again") from None
+        raise TemplateError(translate("JobSet", "{name} is not UTF-8 text; save it as 'CSV UTF-8' and "
+                                                "try again").format(name=path.name)) from None
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
-        raise TemplateError(f"{path.name} has no header row naming its columns")
+        raise TemplateError(translate("JobSet", "{name} has no header row naming its columns").format(name=path.name))
     rows = []
     for number, row in enumerate(reader, start=2):
         if None in row:
-            raise TemplateError(f"{path.name} line {number}: more cells than the header has columns")
+            raise TemplateError(translate("JobSet", "{name} line {number}: more cells than the header "
+                                                    "has columns").format(
+                                    name=path.name, number=number))
         rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
     return rows
 
@@ -51,7 +55,9 @@ def _fill(value, values: dict, where: str):
         try:
             names = {field for _, field, _, _ in string.Formatter().parse(value) if field}
         except ValueError as exc:
-            raise TemplateError(f"{where}: {exc} (write {{{{ and }}}} for literal braces)") from None
+            raise TemplateError(translate("JobSet", "{where}: {exc} (write {{{{ and }}}} for literal "
+                                                    "braces)").format(
+                                    where=where, exc=exc)) from None
         for name in names:
             _lookup(name, values, where)
         return value.format_map(values)
@@ -65,8 +71,9 @@ def _fill(value, values: dict, where: str):
 def _lookup(name: str, values: dict, where: str):
     if name not in values:
         known = ", ".join(sorted(values)) or "none"
-        raise TemplateError(f"{where}: placeholder {{{name}}} is not a variable, CSV column or matrix key "
-                            f"(known: {known})")
+        raise TemplateError(translate("JobSet", "{where}: placeholder {{{name}}} is not a variable, "
+                                                "CSV column or matrix key (known: {known})").format(
+                                where=where, name=name, known=known))
     return values[name]
 
 
@@ -74,17 +81,19 @@ def combinations(variables: dict, rows: list[dict], matrix: dict) -> list[dict]:
     keys = list(matrix)
     for key, options in matrix.items():
         if not isinstance(options, list) or not options:
-            raise TemplateError(f"matrix.{key} must be a non-empty list of values")
+            raise TemplateError(translate("JobSet", "matrix.{key} must be a non-empty list of values").format(key=key))
     product = list(itertools.product(*(matrix[k] for k in keys))) or [()]
     total = max(1, len(rows)) * len(product)
     if total > MAX_EXPANDED_JOBS:
-        raise TemplateError(f"the template expands to {total:,} jobs; the limit is {MAX_EXPANDED_JOBS:,}")
+        raise TemplateError(translate("JobSet", "the template expands to {total:,} jobs; the limit is "
+                                                "{MAX_EXPANDED_JOBS:,}").format(
+                                total=total, MAX_EXPANDED_JOBS=MAX_EXPANDED_JOBS))
     return [{**variables, **row, **dict(zip(keys, combo))} for row in (rows or [{}]) for combo in product]
 
 
 def expand(template: dict, variables: dict, rows: list[dict], matrix: dict) -> list[JobSpec]:
     if not isinstance(template, dict):
-        raise TemplateError("template must be a job: name, model, inputs")
+        raise TemplateError(translate("JobSet", "template must be a job: name, model, inputs"))
     jobs = []
     for values in combinations(variables, rows, matrix):
         filled = _fill(template, values, "template")

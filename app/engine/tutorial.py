@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from app.engine import i18n
 from app.engine.catalog import Catalog, ModelInfo
 from app.engine.jobs import JobSpec
 from app.engine.jobset import KNOWN_WRONG_IDS, JobSet, JobSetError
@@ -20,18 +21,22 @@ _SECONDS = re.compile(r"^\s*(\d+)\s*s(ec(onds?)?)?\s*$")
 def resolve_model_id(model_id: str, kind: str | None, catalog: Catalog) -> tuple[str | None, str | None]:
     """(real id, notice) or (None, reason)."""
     if "sora" in model_id.lower() and model_id not in catalog:
-        return None, (f"model {model_id} is retired: Sora 2 is no longer offered by Atlas Cloud; use "
-                      "google/veo3.1/text-to-video or bytedance/seedance-v1.5-pro/text-to-video instead")
+        return None, i18n.translate("JobSet", "model {model} is retired: Sora 2 is no longer offered by Atlas Cloud; "
+                                              "use google/veo3.1/text-to-video or "
+                                              "bytedance/seedance-v1.5-pro/text-to-video instead").format(
+                                                  model=model_id)
     if model_id in catalog:
         return model_id, None
     candidates = [KNOWN_WRONG_IDS.get(model_id), model_id.removesuffix("/text-to-image"),
                   f"{model_id}/text-to-{'video' if kind == 'video' else 'image'}"]
     for candidate in candidates:
         if candidate and candidate in catalog:
-            return candidate, f"model {model_id} is called {candidate} on Atlas Cloud; using {candidate}"
+            return candidate, i18n.translate("JobSet", "model {model} is called {candidate} on Atlas Cloud; using "
+                                                       "{candidate}").format(model=model_id, candidate=candidate)
     nearest = catalog.nearest(model_id)
-    hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
-    return None, f"unknown model {model_id}{hint}"
+    hint = i18n.translate("Validation", "; did you mean {names}?").format(
+        names=i18n.translate("Validation", " or ").join(nearest)) if nearest else ""
+    return None, i18n.translate("Validation", "unknown model {model}{hint}").format(model=model_id, hint=hint)
 
 
 def nearest_aspect_ratio(width: int, height: int, choices: list[str]) -> str:
@@ -45,22 +50,26 @@ def nearest_aspect_ratio(width: int, height: int, choices: list[str]) -> str:
 
 
 def translate(document: dict, source: str, catalog: Catalog) -> JobSet:
-    notices = [f"{source}: read as a tutorial-style job list and translated to the Atlas Cloud protocol"]
+    notices = [i18n.translate("JobSet", "{source}: read as a tutorial-style job list and translated to the Atlas "
+                                        "Cloud protocol").format(source=source)]
     problems: list[str] = []
     jobs: list[JobSpec] = []
     for index, item in enumerate(document["jobs"]):
         if not isinstance(item, dict):
-            problems.append(f"{source}: jobs[{index}] must be a mapping")
+            problems.append(i18n.translate("JobSet", "{source}: jobs[{index}] must be a mapping").format(
+                                source=source, index=index))
             continue
         name = str(item.get("name") or item.get("id") or f"job {index + 1}")
         where = f'jobs[{index}] "{name}"'
         kind = str(item.get("type", "")).lower() or None
         if kind not in (None, "image", "video"):
-            problems.append(f"{where}: type must be image or video, not {item['type']!r}")
+            problems.append(i18n.translate("JobSet", "{where}: type must be image or video, not "
+                                                     "{item}").format(
+                                where=where, item=repr(item['type'])))
             continue
         raw_model = item.get("model")
         if not isinstance(raw_model, str) or not raw_model:
-            problems.append(f"{where}: model is required")
+            problems.append(i18n.translate("JobSet", "{where}: model is required").format(where=where))
             continue
         model_id, message = resolve_model_id(raw_model, kind, catalog)
         if model_id is None:
@@ -70,7 +79,9 @@ def translate(document: dict, source: str, catalog: Catalog) -> JobSet:
             notices.append(f"{where}: {message}")
         model = catalog.get(model_id)
         if kind and model.type.lower() != kind:
-            problems.append(f"{where}: type is {kind} but {model_id} makes {model.type.lower()}s")
+            problems.append(i18n.translate("JobSet", "{where}: type is {kind} but {model_id} makes "
+                                                     "{made}s").format(
+                                where=where, kind=kind, model_id=model_id, made=model.type.lower()))
             continue
         inputs = {key: value for key, value in item.items() if key not in NOT_INPUTS}
         problems.extend(f"{where}: {p}" for p in _translate_inputs(item, inputs, model, notices, where))
@@ -95,20 +106,30 @@ def _translate_inputs(item: dict, inputs: dict, model: ModelInfo, notices: list[
     allowed = props.get("resolution", {}).get("enum")
     if "seedance" in model.model_id and resolution == "1080p":
         best = allowed[-1] if allowed else "720p"
-        problems.append(f"resolution 1080p is not offered by Seedance; use {best}, the highest it renders")
+        problems.append(i18n.translate("JobSet", "resolution 1080p is not offered by Seedance; use "
+                                                 "{best}, the highest it renders").format(
+                            best=best))
     width, height = item.get("width"), item.get("height")
     if width is not None or height is not None:
         if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
-            problems.append("width and height must both be whole numbers of pixels")
+            problems.append(i18n.translate("JobSet", "width and height must both be whole numbers of "
+                                                     "pixels"))
         elif "size" in props:
             inputs["size"] = f"{width}*{height}"
-            notices.append(f"{where}: width {width} and height {height} became size {width}*{height}")
+            notices.append(i18n.translate("JobSet", "{where}: width {width} and height {height} "
+                                                    "became size {width}*{height}").format(
+                               where=where, width=width, height=height))
         elif "aspect_ratio" in props and "enum" in props["aspect_ratio"]:
             ratio = nearest_aspect_ratio(width, height, props["aspect_ratio"]["enum"])
             if "aspect_ratio" not in inputs:
                 inputs["aspect_ratio"] = ratio
-            notices.append(f"{where}: {model.model_id} takes an aspect ratio, not pixels; "
-                           f"{width}x{height} became aspect_ratio {inputs['aspect_ratio']}")
+            notices.append(i18n.translate("JobSet", "{where}: {model_id} takes an aspect ratio, not "
+                                                    "pixels; {width}x{height} became aspect_ratio "
+                                                    "{inputs}").format(
+                               where=where, model_id=model.model_id, width=width, height=height,
+                               inputs=inputs['aspect_ratio']))
         else:
-            notices.append(f"{where}: {model.model_id} has no size input; width and height were dropped")
+            notices.append(i18n.translate("JobSet", "{where}: {model_id} has no size input; width and "
+                                                    "height were dropped").format(
+                               where=where, model_id=model.model_id))
     return problems

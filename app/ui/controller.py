@@ -27,6 +27,10 @@ from app.ui.backend import Backend
 from app.ui.joblist import HELD_MESSAGE, JobList
 from app.ui.tasks import Call, Task
 
+# Kept in manifests like the engine's own reasons: English on disk, translated when shown.
+REOPENED_PAUSED = ("a reopened batch starts paused: jobs that were already submitted are being checked and "
+                   "downloaded, nothing new is submitted. Press Run to continue the queue")
+
 class _Bridge(QObject):
     event = Signal(object)
 
@@ -164,9 +168,7 @@ class RunController(QObject):
             if job.files:
                 view.output_path = str(folder / job.files[0].path)
         if stored and any(not job.state.is_terminal for job in stored):
-            self.continue_batch(folder, concurrency, limits, None, paused_reason=self.tr(
-                "A reopened batch starts paused: jobs that were already submitted are being checked and "
-                "downloaded, nothing new is submitted. Press Run to continue the queue."))
+            self.continue_batch(folder, concurrency, limits, None, paused_reason=REOPENED_PAUSED)
         self.out_dir = folder
         return len(stored)
 
@@ -287,7 +289,7 @@ class RunController(QObject):
             job.state, job.error, job.prediction_id = "queued", None, None
         elif choice == "drop":
             self.store.update(self.batch, index, state=JobState.CANCELLED, error="dropped by the user")
-            job.state, job.error = "cancelled", self.tr("dropped by the user")
+            job.state, job.error = "cancelled", "dropped by the user"
         self.jobs.changed(row)
 
     def wait(self, msecs: int = -1) -> bool:
@@ -327,6 +329,6 @@ class RunController(QObject):
             webhook, self._webhook = self._webhook, None
             self.pool.start(Call(webhook.close))  # its last retries must not hold the window
         if result is None:
-            reason = self.tr("the batch stopped on an internal error: {error}").format(error=error)
+            reason = f"the batch stopped on an internal error: {error}"  # English on disk; shown translated
             result = BatchResult("stopped", reason, [], 0.0)
         self.finished.emit(result)

@@ -144,7 +144,7 @@ class JobTableModel(QAbstractTableModel):
                 return "\n".join(job.problems)
             if job.error or job.message:
                 return reasons.shown(job.error) if job.error else (
-                    self._held if job.message == HELD_MESSAGE else job.message)
+                    self._held if job.message == HELD_MESSAGE else reasons.shown(job.message))
             if column == NAME and job.output_path:
                 return job.output_path
             if column == MODEL:

@@ -719,19 +719,19 @@ class MainWindow(QMainWindow):
                 self.controller.decide(row, "resubmit")
 
     def _throttled(self, message: str) -> None:
-        self.status_throttle.setText(self.tr("throttled: {reason}").format(reason=message))
+        self.status_throttle.setText(self.tr("throttled: {reason}").format(reason=reasons.shown(message)))
         self.status_throttle.show()
 
     def _batch_halted(self, status: str, reason: str) -> None:
         self.statusBar().showMessage(self._batch_line(status, reason), 15000)
         if "401" in reason or "API key" in reason:
-            QMessageBox.warning(self, self.tr("API key rejected"), reason + "\n\n" + self.tr(
+            QMessageBox.warning(self, self.tr("API key rejected"), reasons.shown(reason) + "\n\n" + self.tr(
                 "The batch stopped. Enter a valid key, then Run again: jobs that were not submitted are still "
                 "queued."))
             self.open_settings()
         elif "402" in reason or "balance" in reason.lower():
             self.refresh_balance()
-            QMessageBox.warning(self, self.tr("Insufficient balance"), reason + "\n\n" + self.tr(
+            QMessageBox.warning(self, self.tr("Insufficient balance"), reasons.shown(reason) + "\n\n" + self.tr(
                 "The batch is paused: nothing new is submitted. {balance} Top up, then press Run to "
                 "continue.").format(balance=self.balance_text))
 

@@ -31,6 +31,18 @@
         <translation>사용자가 취소함</translation>
     </message>
     <message>
+        <source>held back</source>
+        <translation>보류됨</translation>
+    </message>
+    <message>
+        <source>dropped by the user</source>
+        <translation>사용자가 버림</translation>
+    </message>
+    <message>
+        <source>a reopened batch starts paused: jobs that were already submitted are being checked and downloaded, nothing new is submitted. Press Run to continue the queue</source>
+        <translation>다시 연 배치는 일시 정지 상태로 시작합니다. 이미 제출된 작업은 확인하고 내려받지만 새 작업은 제출하지 않습니다. 대기열을 이어서 진행하려면 실행을 누르세요</translation>
+    </message>
+    <message>
         <source>the app was closed; reopen the folder to continue</source>
         <translation>앱을 닫았습니다. 이어서 진행하려면 폴더를 다시 여세요</translation>
     </message>
@@ -45,6 +57,198 @@
     <message>
         <source>cancelled by the user; Atlas Cloud has no cancel call, so the submitted task still runs and its charge stands</source>
         <translation>사용자가 취소함. Atlas Cloud에는 취소 기능이 없어 제출된 작업은 계속 실행되고 요금도 그대로 청구됩니다</translation>
+    </message>
+    <message>
+        <source>{count} job(s) are held back or wait for a held job</source>
+        <translation>작업 {count}개가 보류되었거나 보류된 작업을 기다립니다</translation>
+    </message>
+    <message>
+        <source>the spend cap of ${cap} would be crossed by &quot;{name}&quot; ({cost}); spent so far ${spent}</source>
+        <translation>&quot;{name}&quot;({cost})을(를) 제출하면 지출 한도 ${cap}을(를) 넘습니다. 지금까지 사용: ${spent}</translation>
+    </message>
+    <message>
+        <source>the daily cap of ${cap} would be crossed by &quot;{name}&quot; ({cost}); spent today ${spent}</source>
+        <translation>&quot;{name}&quot;({cost})을(를) 제출하면 하루 한도 ${cap}을(를) 넘습니다. 오늘 사용: ${spent}</translation>
+    </message>
+    <message>
+        <source>{model}: rate limited, now {limit} at a time</source>
+        <translation>{model}: 속도 제한, 이제 한 번에 {limit}개</translation>
+    </message>
+    <message>
+        <source>its start image comes from &quot;{name}&quot;, which ended as {state} ({reason}); nothing was charged</source>
+        <translation>시작 이미지를 만드는 &quot;{name}&quot; 작업이 {state} 상태로 끝났습니다({reason}). 과금되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>the start image could not be uploaded: {error}; nothing was charged</source>
+        <translation>시작 이미지를 업로드하지 못했습니다: {error}. 과금되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>still not finished after {minutes} min (the limit for this model); the prediction {id} is kept so it can be checked again later</source>
+        <translation>{minutes}분(이 모델의 제한)이 지나도 끝나지 않았습니다. 나중에 다시 확인할 수 있도록 예측 {id}을(를) 보관합니다</translation>
+    </message>
+    <message>
+        <source>polling stopped because the key was rejected; the task was submitted as {id} and can be checked again with a valid key</source>
+        <translation>키가 거부되어 상태 조회를 멈췄습니다. 작업은 {id}(으)로 제출되었으며 올바른 키로 다시 확인할 수 있습니다</translation>
+    </message>
+    <message>
+        <source>rejected by content moderation: {reason}</source>
+        <translation>콘텐츠 검수에서 거부됨: {reason}</translation>
+    </message>
+    <message>
+        <source>the task ended as {status}</source>
+        <translation>작업이 {status} 상태로 끝났습니다</translation>
+    </message>
+    <message>
+        <source>Atlas Cloud reported the task complete but sent no output</source>
+        <translation>Atlas Cloud가 작업 완료를 알렸지만 결과물을 보내지 않았습니다</translation>
+    </message>
+    <message>
+        <source>the output could not be downloaded after {count} tries; its URL stays valid for a while: retry the download</source>
+        <translation>{count}번 시도했지만 결과물을 내려받지 못했습니다. URL은 한동안 유효하니 다시 내려받으세요</translation>
+    </message>
+    <message>
+        <source>the batch stopped while this job was being submitted: Atlas Cloud may have created (and billed) it. Check the dashboard, then resubmit or drop it.</source>
+        <translation>이 작업을 제출하는 중에 배치가 멈췄습니다. Atlas Cloud가 작업을 만들고 과금했을 수 있습니다. 대시보드를 확인한 뒤 다시 제출하거나 버리세요.</translation>
+    </message>
+    <message>
+        <source>internal error: {error}</source>
+        <translation>내부 오류: {error}</translation>
+    </message>
+    <message>
+        <source>the batch stopped on an internal error: {error}</source>
+        <translation>내부 오류로 배치가 멈췄습니다: {error}</translation>
+    </message>
+    <message>
+        <source>the submit may or may not have reached Atlas Cloud ({error}); it was not resent, so it cannot be charged twice</source>
+        <translation>제출 요청이 Atlas Cloud에 닿았는지 알 수 없습니다({error}). 다시 보내지 않았으므로 두 번 과금되지 않습니다</translation>
+    </message>
+    <message>
+        <source>rate limited (429): nothing was created</source>
+        <translation>속도 제한(429): 아무것도 만들어지지 않았습니다</translation>
+    </message>
+    <message>
+        <source>rate limited (429)</source>
+        <translation>속도 제한(429)</translation>
+    </message>
+    <message>
+        <source>Atlas Cloud answered {status} to the submit ({detail}); the task may exist and be billed, so it was not resent</source>
+        <translation>Atlas Cloud가 제출에 {status}(으)로 응답했습니다({detail}). 작업이 만들어져 과금되었을 수 있어 다시 보내지 않았습니다</translation>
+    </message>
+    <message>
+        <source>the submit reply has no task id; the task may exist, so it was not resent</source>
+        <translation>제출 응답에 작업 ID가 없습니다. 작업이 있을 수 있어 다시 보내지 않았습니다</translation>
+    </message>
+    <message>
+        <source>Atlas Cloud answered {status} to a poll</source>
+        <translation>Atlas Cloud가 상태 조회에 {status}(으)로 응답했습니다</translation>
+    </message>
+    <message>
+        <source>Atlas Cloud answered {status}</source>
+        <translation>Atlas Cloud가 {status}(으)로 응답했습니다</translation>
+    </message>
+    <message>
+        <source>the poll reply has no status</source>
+        <translation>상태 조회 응답에 상태가 없습니다</translation>
+    </message>
+    <message>
+        <source>the upload reply has no download_url</source>
+        <translation>업로드 응답에 download_url이 없습니다</translation>
+    </message>
+    <message>
+        <source>{file} is {size} MB; uploads are limited to {limit} MB</source>
+        <translation>{file}은(는) {size}MB입니다. 업로드는 {limit}MB까지 가능합니다</translation>
+    </message>
+    <message>
+        <source>the output URL answered 404: it has expired or never existed</source>
+        <translation>결과물 URL이 404로 응답했습니다. 만료되었거나 처음부터 없었습니다</translation>
+    </message>
+    <message>
+        <source>the output server answered {status}</source>
+        <translation>결과물 서버가 {status}(으)로 응답했습니다</translation>
+    </message>
+    <message>
+        <source>the output URL answered {status}</source>
+        <translation>결과물 URL이 {status}(으)로 응답했습니다</translation>
+    </message>
+    <message>
+        <source>the download came up short: {received} of {expected} bytes</source>
+        <translation>내려받은 크기가 모자랍니다: {expected}바이트 중 {received}바이트</translation>
+    </message>
+    <message>
+        <source>the download broke off: {error}</source>
+        <translation>내려받기가 끊겼습니다: {error}</translation>
+    </message>
+    <message>
+        <source>polling failed: {error}</source>
+        <translation>상태 조회 실패: {error}</translation>
+    </message>
+    <message>
+        <source>cannot reach {url}: {error}</source>
+        <translation>{url}에 연결할 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <source>the request timed out</source>
+        <translation>요청 시간이 초과되었습니다</translation>
+    </message>
+    <message>
+        <source>the connection failed or was dropped</source>
+        <translation>연결하지 못했거나 연결이 끊겼습니다</translation>
+    </message>
+    <message>
+        <source>no API key is set: add one in Settings or set ATLASCLOUD_API_KEY</source>
+        <translation>API 키가 없습니다. 설정에서 추가하거나 ATLASCLOUD_API_KEY를 지정하세요</translation>
+    </message>
+    <message>
+        <source>Atlas Cloud rejected the API key (401: {detail}); enter a valid key</source>
+        <translation>Atlas Cloud가 API 키를 거부했습니다(401: {detail}). 올바른 키를 입력하세요</translation>
+    </message>
+    <message>
+        <source>insufficient balance (402: {detail}); top up your Atlas Cloud account</source>
+        <translation>잔액이 부족합니다(402: {detail}). Atlas Cloud 계정을 충전하세요</translation>
+    </message>
+    <message>
+        <source>not found (404: {detail})</source>
+        <translation>찾을 수 없습니다(404: {detail})</translation>
+    </message>
+    <message>
+        <source>the request is too large (413: {detail}); upload the file instead of inlining it</source>
+        <translation>요청이 너무 큽니다(413: {detail}). 파일을 본문에 넣지 말고 업로드하세요</translation>
+    </message>
+    <message>
+        <source>not available in this region (451: {detail})</source>
+        <translation>이 지역에서는 사용할 수 없습니다(451: {detail})</translation>
+    </message>
+    <message>
+        <source>Atlas Cloud refused the request ({status}: {detail})</source>
+        <translation>Atlas Cloud가 요청을 거절했습니다({status}: {detail})</translation>
+    </message>
+    <message>
+        <source>{error}. Check the Atlas Cloud dashboard, then resubmit or drop this job.</source>
+        <translation>{error}. Atlas Cloud 대시보드를 확인한 뒤 이 작업을 다시 제출하거나 버리세요.</translation>
+    </message>
+    <message>
+        <source>{error}; the task was paid but its output is gone</source>
+        <translation>{error}. 작업 비용은 지불되었지만 결과물이 사라졌습니다</translation>
+    </message>
+    <message>
+        <source>{error}; nothing was charged</source>
+        <translation>{error}. 과금되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>{error}; retrying in {seconds} s</source>
+        <translation>{error}. {seconds}초 뒤 다시 시도합니다</translation>
+    </message>
+    <message>
+        <source>{error}; downloading again</source>
+        <translation>{error}. 다시 내려받습니다</translation>
+    </message>
+    <message>
+        <source>{reason} (refunded automatically)</source>
+        <translation>{reason} (자동 환불됨)</translation>
+    </message>
+    <message>
+        <source>{error} (request id {id})</source>
+        <translation>{error} (요청 ID {id})</translation>
     </message>
 </context>
 <context>
@@ -117,6 +321,233 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>Unknown model {model}.</source>
         <translation>알 수 없는 모델 {model}.</translation>
+    </message>
+</context>
+<context>
+    <name>JobSet</name>
+    <message>
+        <source>{name} needs the columns name and model (and one column per input)</source>
+        <translation>{name}에는 name과 model 열(그리고 입력마다 열 하나)이 있어야 합니다</translation>
+    </message>
+    <message>
+        <source>{where}: schema_version must be a positive whole number, not {version}</source>
+        <translation>{where}: schema_version은 양의 정수여야 합니다({version}이(가) 아님)</translation>
+    </message>
+    <message>
+        <source>{where} is a version {version} {what}, written by a newer Batch Studio; this version reads up to version {supported}. Update Batch Studio to open it.</source>
+        <translation>{where}은(는) 더 새로운 Batch Studio가 쓴 버전 {version} {what}입니다. 이 버전은 버전 {supported}까지만 읽습니다. 열려면 Batch Studio를 업데이트하세요.</translation>
+    </message>
+    <message>
+        <source>{path}: no such file</source>
+        <translation>{path}: 파일이 없습니다</translation>
+    </message>
+    <message>
+        <source>{path}: not a text file (expected YAML or JSON in UTF-8)</source>
+        <translation>{path}: 텍스트 파일이 아닙니다(UTF-8 YAML 또는 JSON이어야 합니다)</translation>
+    </message>
+    <message>
+        <source>{path}: cannot be read ({strerror})</source>
+        <translation>{path}: 읽을 수 없습니다({strerror})</translation>
+    </message>
+    <message>
+        <source>{source}: the file is empty</source>
+        <translation>{source}: 파일이 비어 있습니다</translation>
+    </message>
+    <message>
+        <source>{source}: expected a mapping with schema_version and jobs at the top</source>
+        <translation>{source}: 맨 위에 schema_version과 jobs가 있는 매핑이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: jobs must be a list of jobs</source>
+        <translation>{source}: jobs는 작업 목록이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: the template makes {count} job(s)</source>
+        <translation>{source}: 템플릿이 작업 {count}개를 만듭니다</translation>
+    </message>
+    <message>
+        <source>{source}: the job set has no jobs</source>
+        <translation>{source}: 작업 세트에 작업이 없습니다</translation>
+    </message>
+    <message>
+        <source>{source}: line {lineno}, column {colno}: {msg}</source>
+        <translation>{source}: {lineno}행 {colno}열: {msg}</translation>
+    </message>
+    <message>
+        <source>line {line}, column {column}: </source>
+        <translation>{line}행 {column}열: </translation>
+    </message>
+    <message>
+        <source>not valid YAML</source>
+        <translation>올바른 YAML이 아닙니다</translation>
+    </message>
+    <message>
+        <source> ({context} at line {line}, column {column})</source>
+        <translation> ({line}행 {column}열의 {context})</translation>
+    </message>
+    <message>
+        <source>{source}: not valid YAML ({exc})</source>
+        <translation>{source}: 올바른 YAML이 아닙니다({exc})</translation>
+    </message>
+    <message>
+        <source>{source}: unknown top-level key {key} (known: {names})</source>
+        <translation>{source}: 알 수 없는 최상위 키 {key} (사용 가능: {names})</translation>
+    </message>
+    <message>
+        <source>{source}: output_dir must be a folder path</source>
+        <translation>{source}: output_dir은 폴더 경로여야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, not {concurrency}</source>
+        <translation>{source}: concurrency는 1부터 {MAX_CONCURRENCY}까지의 정수여야 합니다({concurrency}이(가) 아님)</translation>
+    </message>
+    <message>
+        <source>{source}: webhook_url must be an http(s) URL</source>
+        <translation>{source}: webhook_url은 http(s) URL이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: defaults must be a mapping (model, inputs, output_subfolder)</source>
+        <translation>{source}: defaults는 매핑(model, inputs, output_subfolder)이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: defaults: unknown key {key} (known: {names})</source>
+        <translation>{source}: defaults: 알 수 없는 키 {key} (사용 가능: {names})</translation>
+    </message>
+    <message>
+        <source>{source}: defaults.inputs must be a mapping of field names to values</source>
+        <translation>{source}: defaults.inputs는 필드 이름과 값의 매핑이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{where} must be a mapping with name, model and inputs</source>
+        <translation>{where}은(는) name, model, inputs가 있는 매핑이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{where}: unknown key {key} (known: {names})</source>
+        <translation>{where}: 알 수 없는 키 {key} (사용 가능: {names})</translation>
+    </message>
+    <message>
+        <source>{where}: name is required</source>
+        <translation>{where}: name은 필수입니다</translation>
+    </message>
+    <message>
+        <source>{where} &quot;{name}&quot;: model is required (a model id such as google/imagen4)</source>
+        <translation>{where} &quot;{name}&quot;: model은 필수입니다(google/imagen4 같은 모델 ID)</translation>
+    </message>
+    <message>
+        <source>{where} &quot;{name}&quot;: inputs must be a mapping of field names to values</source>
+        <translation>{where} &quot;{name}&quot;: inputs는 필드 이름과 값의 매핑이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{where} &quot;{name}&quot;: output_subfolder must be a folder name</source>
+        <translation>{where} &quot;{name}&quot;: output_subfolder는 폴더 이름이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{where} &quot;{name}&quot;: image_from must be the name of another job</source>
+        <translation>{where} &quot;{name}&quot;: image_from은 다른 작업의 이름이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: variables must be a mapping of names to values</source>
+        <translation>{source}: variables는 이름과 값의 매핑이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: matrix must be a mapping of names to lists of values</source>
+        <translation>{source}: matrix는 이름과 값 목록의 매핑이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: csv must be the path of a CSV file, relative to the job set</source>
+        <translation>{source}: csv는 작업 세트 기준 상대 경로의 CSV 파일이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: template must be a job (name, model, inputs)</source>
+        <translation>{source}: template은 작업(name, model, inputs)이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: csv and matrix fill a template; add a template job</source>
+        <translation>{source}: csv와 matrix는 템플릿을 채웁니다. template 작업을 추가하세요</translation>
+    </message>
+    <message>
+        <source>the CSV file {path} does not exist</source>
+        <translation>CSV 파일 {path}이(가) 없습니다</translation>
+    </message>
+    <message>
+        <source>{name} is not UTF-8 text; save it as &apos;CSV UTF-8&apos; and try again</source>
+        <translation>{name}은(는) UTF-8 텍스트가 아닙니다. &apos;CSV UTF-8&apos;로 저장한 뒤 다시 시도하세요</translation>
+    </message>
+    <message>
+        <source>{name} has no header row naming its columns</source>
+        <translation>{name}에 열 이름이 있는 머리글 행이 없습니다</translation>
+    </message>
+    <message>
+        <source>{name} line {number}: more cells than the header has columns</source>
+        <translation>{name} {number}행: 셀이 머리글의 열보다 많습니다</translation>
+    </message>
+    <message>
+        <source>{where}: {exc} (write {{{{ and }}}} for literal braces)</source>
+        <translation>{where}: {exc} (중괄호 자체를 쓰려면 {{{{와 }}}}를 쓰세요)</translation>
+    </message>
+    <message>
+        <source>{where}: placeholder {{{name}}} is not a variable, CSV column or matrix key (known: {known})</source>
+        <translation>{where}: 자리표시자 {{{name}}}은(는) 변수, CSV 열, matrix 키 중 어느 것도 아닙니다(사용 가능: {known})</translation>
+    </message>
+    <message>
+        <source>matrix.{key} must be a non-empty list of values</source>
+        <translation>matrix.{key}은(는) 비어 있지 않은 값 목록이어야 합니다</translation>
+    </message>
+    <message>
+        <source>the template expands to {total:,} jobs; the limit is {MAX_EXPANDED_JOBS:,}</source>
+        <translation>템플릿을 펼치면 작업이 {total:,}개입니다. 한도는 {MAX_EXPANDED_JOBS:,}개입니다</translation>
+    </message>
+    <message>
+        <source>template must be a job: name, model, inputs</source>
+        <translation>template은 작업(name, model, inputs)이어야 합니다</translation>
+    </message>
+    <message>
+        <source>model {model} is retired: Sora 2 is no longer offered by Atlas Cloud; use google/veo3.1/text-to-video or bytedance/seedance-v1.5-pro/text-to-video instead</source>
+        <translation>모델 {model}은(는) 종료되었습니다. Atlas Cloud는 더 이상 Sora 2를 제공하지 않습니다. 대신 google/veo3.1/text-to-video 또는 bytedance/seedance-v1.5-pro/text-to-video를 쓰세요</translation>
+    </message>
+    <message>
+        <source>model {model} is called {candidate} on Atlas Cloud; using {candidate}</source>
+        <translation>모델 {model}은(는) Atlas Cloud에서 {candidate}(이)라고 부릅니다. {candidate}을(를) 사용합니다</translation>
+    </message>
+    <message>
+        <source>{source}: read as a tutorial-style job list and translated to the Atlas Cloud protocol</source>
+        <translation>{source}: 튜토리얼 형식의 작업 목록으로 읽고 Atlas Cloud 프로토콜로 변환했습니다</translation>
+    </message>
+    <message>
+        <source>{source}: jobs[{index}] must be a mapping</source>
+        <translation>{source}: jobs[{index}]은(는) 매핑이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{where}: type must be image or video, not {item}</source>
+        <translation>{where}: type은 image 또는 video여야 합니다({item}이(가) 아님)</translation>
+    </message>
+    <message>
+        <source>{where}: model is required</source>
+        <translation>{where}: model은 필수입니다</translation>
+    </message>
+    <message>
+        <source>{where}: type is {kind} but {model_id} makes {made}s</source>
+        <translation>{where}: type은 {kind}인데 {model_id}은(는) {made}을(를) 만듭니다</translation>
+    </message>
+    <message>
+        <source>resolution 1080p is not offered by Seedance; use {best}, the highest it renders</source>
+        <translation>Seedance는 1080p 해상도를 제공하지 않습니다. 가장 높은 {best}을(를) 쓰세요</translation>
+    </message>
+    <message>
+        <source>width and height must both be whole numbers of pixels</source>
+        <translation>width와 height는 모두 픽셀 단위 정수여야 합니다</translation>
+    </message>
+    <message>
+        <source>{where}: width {width} and height {height} became size {width}*{height}</source>
+        <translation>{where}: width {width}와 height {height}를 size {width}*{height}(으)로 바꿨습니다</translation>
+    </message>
+    <message>
+        <source>{where}: {model_id} takes an aspect ratio, not pixels; {width}x{height} became aspect_ratio {inputs}</source>
+        <translation>{where}: {model_id}은(는) 픽셀이 아니라 화면 비율을 받습니다. {width}x{height}를 aspect_ratio {inputs}(으)로 바꿨습니다</translation>
+    </message>
+    <message>
+        <source>{where}: {model_id} has no size input; width and height were dropped</source>
+        <translation>{where}: {model_id}에는 size 입력이 없어 width와 height를 뺐습니다</translation>
     </message>
 </context>
 <context>
@@ -779,21 +1210,6 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>Show in folder</source>
         <translation>폴더에서 보기</translation>
-    </message>
-</context>
-<context>
-    <name>RunController</name>
-    <message>
-        <source>A reopened batch starts paused: jobs that were already submitted are being checked and downloaded, nothing new is submitted. Press Run to continue the queue.</source>
-        <translation>다시 연 배치는 일시 정지 상태로 시작합니다. 이미 제출된 작업은 확인하고 내려받지만 새 작업은 제출하지 않습니다. 대기열을 이어서 진행하려면 실행을 누르세요.</translation>
-    </message>
-    <message>
-        <source>dropped by the user</source>
-        <translation>사용자가 버림</translation>
-    </message>
-    <message>
-        <source>the batch stopped on an internal error: {error}</source>
-        <translation>내부 오류로 배치가 멈췄습니다: {error}</translation>
     </message>
 </context>
 <context>

@@ -22,7 +22,7 @@ from app.ui import i18n
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "resources" / "translations"
 BIN = Path(sys.executable).parent
-PLACEHOLDER = re.compile(r"\{\w*\}|%n")
+PLACEHOLDER = re.compile(r"\{\w*(?::[^{}]*)?\}|%n")
 
 
 def _lupdate_into(ts: Path, *extra: str) -> None:
@@ -183,3 +183,13 @@ def test_english_says_one_job_and_two_jobs(qapp):
     finally:
         i18n.uninstall()
     assert (one, two) == ("1 job", "2 jobs")
+
+
+def test_a_broken_job_set_is_explained_in_korean(korean, tmp_path):
+    from app.engine import jobset
+
+    path = tmp_path / "broken.yaml"
+    path.write_text("schema_version: 1\njobs:\n  - model: google/imagen4\n    inputs: {prompt: x}\n", encoding="utf-8")
+    with pytest.raises(jobset.JobSetError) as caught:
+        jobset.load(path, Catalog.snapshot())
+    assert any("name은 필수입니다" in message for message in caught.value.messages), caught.value.messages
