@@ -15,7 +15,7 @@ keep=""
 bash packaging/dev.sh setup
 .venv/bin/python -m pip install -q "pyinstaller>=6.10" "pipx>=1.4"
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$work"' EXIT
 export QT_QPA_PLATFORM=offscreen
 
 step() { echo; echo "== $*"; }
