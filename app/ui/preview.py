@@ -3,9 +3,10 @@ with play/pause, a seek slider, loop and mute."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
@@ -79,16 +80,52 @@ class VideoView(QWidget):
         self.player.durationChanged.connect(lambda d: self.seek.setRange(0, int(d)))
         self.player.positionChanged.connect(self._position)
         self.player.playbackStateChanged.connect(self._state)
+        self._wanted: str | None = None
+        self._current: str | None = None
+        self.player.mediaStatusChanged.connect(self._settled)
         self._apply_loop(True)
         self._state(self.player.playbackState())
 
     def load(self, path: str) -> None:
-        self.player.setSource(QUrl.fromLocalFile(path))
-        self.player.play()
+        self._request(path)
 
     def stop(self) -> None:
-        self.player.stop()
-        self.player.setSource(QUrl())
+        self._request(None)
+
+    # Qt's FFmpeg backend can deadlock or crash when the source changes or playback stops
+    # while it is still setting up a file on its own threads (seen with Qt 6.11 when a row
+    # is selected and the window closes at once). So a change asked for mid-setup waits
+    # until the player settles, and only the latest request is applied.
+    _UNSETTLED = (QMediaPlayer.MediaStatus.LoadingMedia, QMediaPlayer.MediaStatus.BufferingMedia,
+                  QMediaPlayer.MediaStatus.StalledMedia)
+
+    def _request(self, path: str | None) -> None:
+        self._wanted = path
+        if self.player.mediaStatus() not in self._UNSETTLED:
+            self._apply()
+
+    def _settled(self, status) -> None:
+        if status not in self._UNSETTLED and self._wanted != self._current:
+            self._apply()
+
+    def _apply(self) -> None:
+        self._current = self._wanted
+        if self._current is None:
+            self.player.stop()
+            self.player.setSource(QUrl())
+        else:
+            self.player.setSource(QUrl.fromLocalFile(self._current))
+            self.player.play()
+
+    def release(self, timeout_ms: int = 3000) -> None:
+        """Stops for good before the window goes, after (at most) waiting out a setup."""
+        self._wanted = None
+        deadline = time.monotonic() + timeout_ms / 1000
+        loop = QEventLoop()
+        while self.player.mediaStatus() in self._UNSETTLED and time.monotonic() < deadline:
+            QTimer.singleShot(20, loop.quit)
+            loop.exec()
+        self._apply()
 
     def toggle(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:

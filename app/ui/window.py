@@ -926,6 +926,7 @@ class MainWindow(QMainWindow):
         self._tick.stop()
         self.undo_stack.indexChanged.disconnect(self._history_changed)
         self.preview.show_file(None)
+        self.preview.video.release()
         self.controller.detach()
         for pool in self.pools:
             pool.waitForDone()

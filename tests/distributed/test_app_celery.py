@@ -21,7 +21,7 @@ def test_the_app_runs_a_batch_on_celery_workers(qtbot, fleet_env, start_worker, 
     settings = AppSettings()
     settings.executor = "celery"
     window = MainWindow(settings, backend)
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=MainWindow.shutdown)
     try:
         window.set_output_dir(tmp_path / "out")
         window.jobs.insert([JobSpec(f"fleet {i}", "google/imagen4-fast", {"prompt": f"from the fleet {i}"})

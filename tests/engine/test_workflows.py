@@ -163,7 +163,7 @@ def run_the_app_once(qtbot, out: Path) -> None:
 
     backend = Backend(demo=False)
     window = MainWindow(AppSettings(), backend)
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=MainWindow.shutdown)
     window.set_output_dir(out)
     window.jobs.insert([JobSpec("app shot", "google/imagen4", {"prompt": "from the app"})])
     window.costs.refresh_all()

@@ -34,7 +34,7 @@ def answers(monkeypatch):
 def window(qtbot, answers):
     backend = Backend(demo=True, demo_speed=50)
     win = MainWindow(AppSettings(), backend)
-    qtbot.addWidget(win)
+    qtbot.addWidget(win, before_close_func=MainWindow.shutdown)
     win.show()
     yield win
     win.shutdown()

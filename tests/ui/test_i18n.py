@@ -158,7 +158,7 @@ def window_in_korean(qtbot, korean, answers):
 
     backend = Backend(demo=True, demo_speed=50)
     win = MainWindow(AppSettings(), backend)
-    qtbot.addWidget(win)
+    qtbot.addWidget(win, before_close_func=MainWindow.shutdown)
     yield win
     win.shutdown()
     backend.close()

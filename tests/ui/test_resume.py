@@ -14,7 +14,7 @@ from app.ui.window import MainWindow
 def open_window(qtbot, speed):
     backend = Backend(demo=True, demo_speed=speed)
     window = MainWindow(AppSettings(), backend)
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=MainWindow.shutdown)
     window.show()
     return window, backend
 

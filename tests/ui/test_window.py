@@ -125,7 +125,7 @@ def test_a_job_set_file_opens_with_its_output_folder(window):
 def test_the_app_starts_and_closes_cleanly(qtbot, answers):
     backend = Backend(demo=True)
     win = MainWindow(AppSettings(), backend)
-    qtbot.addWidget(win)
+    qtbot.addWidget(win, before_close_func=MainWindow.shutdown)
     win.show()
     assert "DEMO" in win.status_mode.text()
     assert win.close()
