@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
@@ -82,6 +82,10 @@ class VideoView(QWidget):
         self.player.playbackStateChanged.connect(self._state)
         self._wanted: str | None = None
         self._current: str | None = None
+        self._busy = False
+        self._patience = QTimer(self)
+        self._patience.setSingleShot(True)
+        self._patience.timeout.connect(self._setup_done)
         self.player.mediaStatusChanged.connect(self._settled)
         self._apply_loop(True)
         self._state(self.player.playbackState())
@@ -92,46 +96,64 @@ class VideoView(QWidget):
     def stop(self) -> None:
         self._request(None)
 
-    # Qt's FFmpeg backend can deadlock or crash when the source changes or playback stops
-    # while it is still setting up a file on its own threads (seen with Qt 6.11 when a row
-    # is selected and the window closes at once). So a change asked for mid-setup waits
-    # until the player settles, and only the latest request is applied.
-    _UNSETTLED = (QMediaPlayer.MediaStatus.LoadingMedia, QMediaPlayer.MediaStatus.BufferingMedia,
-                  QMediaPlayer.MediaStatus.StalledMedia)
+    # Qt's FFmpeg backend (Qt 6.11) can deadlock or crash when it is told to switch or stop
+    # while it is still setting a file up on its own threads: a row selected and the window
+    # closed at once, or rows clicked through quickly. So a request made mid-setup waits
+    # until playback has started (or failed), and only the latest one is carried out.
+    #
+    # The calls themselves are queued: Qt makes them from its event loop, where PySide has
+    # let go of the GIL. Made directly, a call that waits for a backend thread would hold
+    # the GIL while that thread might need it (to log through a Python message handler).
+    _SETTLED = (QMediaPlayer.MediaStatus.BufferedMedia, QMediaPlayer.MediaStatus.EndOfMedia,
+                QMediaPlayer.MediaStatus.InvalidMedia, QMediaPlayer.MediaStatus.NoMedia)
+    SETUP_PATIENCE_MS = 5000
 
     def _request(self, path: str | None) -> None:
         self._wanted = path
-        if self.player.mediaStatus() not in self._UNSETTLED:
+        if not self._busy:
             self._apply()
 
     def _settled(self, status) -> None:
-        if status not in self._UNSETTLED and self._wanted != self._current:
+        if status in self._SETTLED and self._busy:
+            self._setup_done()
+
+    def _setup_done(self) -> None:
+        self._busy = False
+        self._patience.stop()
+        if self._wanted != self._current:
             self._apply()
 
     def _apply(self) -> None:
         self._current = self._wanted
         if self._current is None:
-            self.player.stop()
-            self.player.setSource(QUrl())
+            self._call("stop")
+            self._call("setSource", Q_ARG(QUrl, QUrl()))
         else:
-            self.player.setSource(QUrl.fromLocalFile(self._current))
-            self.player.play()
+            self._busy = True
+            self._patience.start(self.SETUP_PATIENCE_MS)  # a backend that never reports must not wedge the pane
+            self._call("setSource", Q_ARG(QUrl, QUrl.fromLocalFile(self._current)))
+            self._call("play")
+
+    def _call(self, method: str, *args) -> None:
+        QMetaObject.invokeMethod(self.player, method, Qt.ConnectionType.QueuedConnection, *args)
 
     def release(self, timeout_ms: int = 3000) -> None:
-        """Stops for good before the window goes, after (at most) waiting out a setup."""
+        """Stops for good before the window goes: waits out a setup, then for the stop itself."""
         self._wanted = None
         deadline = time.monotonic() + timeout_ms / 1000
         loop = QEventLoop()
-        while self.player.mediaStatus() in self._UNSETTLED and time.monotonic() < deadline:
+        while self._busy and time.monotonic() < deadline:
             QTimer.singleShot(20, loop.quit)
             loop.exec()
+        self._busy = False
         self._apply()
+        while not self.player.source().isEmpty() and time.monotonic() < deadline + 1:
+            QTimer.singleShot(20, loop.quit)
+            loop.exec()
 
     def toggle(self) -> None:
-        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self.player.pause()
-        else:
-            self.player.play()
+        playing = self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        self._call("pause" if playing else "play")
 
     def _apply_loop(self, on: bool) -> None:
         self.player.setLoops(QMediaPlayer.Loops.Infinite if on else QMediaPlayer.Loops.Once)
