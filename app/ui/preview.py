@@ -110,7 +110,7 @@ class VideoView(QWidget):
 
     def _request(self, path: str | None) -> None:
         self._wanted = path
-        if not self._busy:
+        if not self._busy and path != self._current:  # moving between pictures asks nothing of the player
             self._apply()
 
     def _settled(self, status) -> None:
