@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 
 from app.engine.errors import AtlasError
 from app.engine.fileio import atomic_write_json, check_version
+from app.engine.shapes import FieldShape, Kind, shapes_of
 from app.paths import catalog_dir, schema_file_name
 
 MEDIA_TYPES = ("Image", "Video")
+# A chained start image goes into the first frame, never into last_image or end_image.
+_LATER_IMAGE = re.compile(r"^(last|end|tail|mask)_")
 CACHE_VERSION = 1
 
 
@@ -51,9 +56,18 @@ class ModelInfo:
     def defaults(self) -> dict:
         return {name: prop["default"] for name, prop in self.properties.items() if "default" in prop}
 
+    @cached_property
+    def shapes(self) -> dict[str, FieldShape]:
+        return shapes_of(self.input_schema)
+
+    def media_fields(self) -> list[str]:
+        """Every input that takes media URLs, single or listed (local files are uploaded)."""
+        return [name for name, shape in self.shapes.items() if shape.is_media]
+
     def image_fields(self) -> list[str]:
-        return [name for name, prop in self.properties.items() if prop.get("x-input-kind") == "image"
-                or name in ("image", "last_image", "image_url")]
+        """Single start-image inputs, the one a chained job fills first."""
+        names = [name for name, shape in self.shapes.items() if shape.kind == Kind.MEDIA and shape.media == "image"]
+        return sorted(names, key=lambda name: (_LATER_IMAGE.search(name) is not None, names.index(name)))
 
 
 class Catalog:
