@@ -1,5 +1,6 @@
-"""Engine figures: throughput against the ideal makespan, polls per job, notice lag,
-memory while downloading a huge output, and loading a 10,000-job set."""
+"""Engine figures: the poll schedule (makespan against the ideal, polls per job, notice lag)
+on a cold and a warm profile, memory while downloading a huge output, and loading a
+10,000-job set."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.engine import jobset
@@ -19,18 +21,38 @@ from app.engine.jobs import JobSpec, validate_jobs
 from app.engine.pricing import PriceTable, summarize
 from app.engine.runner import BatchRunner
 from app.engine.timing import TimingModel
-from app.sim import DEMO_KEY, SimServer
+from app.sim import DEMO_KEY, FaultPlan, SimServer
 
 IMAGE_MODELS = ["google/imagen4", "google/imagen4-fast", "google/imagen4-ultra", "black-forest-labs/flux-2-pro/text-to-image"]
 VIDEO_MODELS = [("bytedance/seedance-v1.5-pro-fast/text-to-video", 4), ("google/veo3.1-fast/text-to-video", 4),
                 ("bytedance/seedance-v1.5-pro/text-to-video", 5), ("google/veo3.1/text-to-video", 4)]
 
+# The issue's workload: Flux images of about 8 s and Seedance clips of about 20 s (the fast
+# variant's 6 s clip takes 21 s in the simulator), images first, 8 at a time.
+SCHEDULE_IMAGE = ("black-forest-labs/flux-2-pro/text-to-image", {"size": "1024*1024"})
+SCHEDULE_VIDEO = ("bytedance/seedance-v1.5-pro-fast/text-to-video", {"duration": 6, "resolution": "720p"})
+SHORT_JOB_SECONDS = 10.0
+SIM_JITTER = 0.1  # the simulator draws each task's time within +-10% of its model's
+TARGETS = {"makespan": 1.03, "polls_cold": 5.0, "polls_warm": 3.0, "short_lag": 0.5, "long_lag": 0.05}
+BEFORE = {"cold": (1.07, 5.7), "warm": (1.10, 8.3)}  # issue 13, measured on an independent fake
 
-def batch_jobs(images: int, videos: int) -> list[JobSpec]:
-    jobs = [JobSpec(f"image {i}", IMAGE_MODELS[i % 4], {"prompt": f"benchmark image {i}"} |
-                    ({"size": "512*512"} if "flux" in IMAGE_MODELS[i % 4] else {})) for i in range(images)]
-    jobs += [JobSpec(f"video {i}", VIDEO_MODELS[i % 4][0], {"prompt": f"benchmark video {i}",
-                                                            "duration": VIDEO_MODELS[i % 4][1]}) for i in range(videos)]
+
+@dataclass(frozen=True)
+class JitterPlan(FaultPlan):
+    """The simulator's own draws, with task times spread over +-``jitter`` instead of +-10%."""
+    jitter: float = SIM_JITTER
+
+    def draw(self, fault: str, *key: object) -> float:
+        value = super().draw(fault, *key)
+        return 0.5 + (value - 0.5) * self.jitter / SIM_JITTER if fault == "duration" else value
+
+
+def schedule_jobs(images: int, videos: int, run: str) -> list[JobSpec]:
+    """Prompts differ per run, so the simulator's jitter (drawn per request body) differs too."""
+    model, extra = SCHEDULE_IMAGE
+    jobs = [JobSpec(f"image {i}", model, {"prompt": f"{run} image {i}", **extra}) for i in range(images)]
+    model, extra = SCHEDULE_VIDEO
+    jobs += [JobSpec(f"video {i}", model, {"prompt": f"{run} video {i}", **extra}) for i in range(videos)]
     return jobs
 
 
@@ -48,53 +70,106 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def throughput(images: int, videos: int, concurrency: int, speed: float) -> None:
-    jobs = batch_jobs(images, videos)
+@dataclass
+class RunFigures:
+    """One batch, in simulated (real-world) seconds: measured times x the simulator's speed."""
+    makespan: float
+    ideal: float
+    polls_per_job: float
+    short_lags: list[float]  # seconds, jobs under 10 s
+    long_lags: list[float]  # fraction of the job's duration, jobs of 10 s or more
+    completed: int
+    jobs: int
+
+    @property
+    def ratio(self) -> float:
+        return self.makespan / self.ideal
+
+
+def run_batch(sim: SimServer, jobs: list[JobSpec], timing: TimingModel, concurrency: int, speed: float) -> RunFigures:
     noticed: dict[int, float] = {}
     lock = threading.Lock()
 
     def on_event(event):
         if event.kind == "job" and event.state == "downloading":
             with lock:
-                noticed[event.job_index] = time.monotonic()
+                noticed.setdefault(event.job_index, time.monotonic())
 
-    with SimServer(port=0, speed=speed) as sim, tempfile.TemporaryDirectory() as out:
+    polls_before = sim.stats()["polls"]
+    with tempfile.TemporaryDirectory() as out:
         client = AtlasClient(sim.base_url, DEMO_KEY)
-        runner = BatchRunner(jobs, client=client, catalog=Catalog.snapshot(), out_dir=Path(out), on_event=on_event,
-                             concurrency=concurrency, timing=TimingModel(None, scale=1.0 / speed), mode="demo")
-        started = time.monotonic()
-        result = runner.run()
-        wall = time.monotonic() - started
-        client.close()
-        durations, lags, long_relative, short_lags = [], [], [], []
-        for record in result.records:
-            task = sim.state.get_task(record.prediction_id)
-            done_at = sim.state.completed_at(task)
-            server_seconds = done_at - task.created_at
-            durations.append(server_seconds)
-            lag = noticed[record.index] - done_at
-            lags.append(lag * speed)
-            if server_seconds * speed < 10:
-                short_lags.append(lag * speed)
-            else:
-                long_relative.append(lag / server_seconds)
-        stats = sim.stats()
-    ideal = ideal_makespan(durations, concurrency)
-    done = sum(1 for r in result.records if r.state.value == "done")
-    print(f"Throughput: {len(jobs)} jobs ({images} images, {videos} videos), concurrency {concurrency}, "
-          f"simulator speed x{speed:g}")
-    print(f"  completed           {done}/{len(jobs)}")
-    print(f"  wall time           {wall:.2f} s (ideal makespan {ideal:.2f} s)")
-    print(f"  wall / ideal        {wall / ideal:.3f}   (target <= 1.10)")
-    print(f"  polls per job       {stats['polls'] / len(jobs):.2f}")
-    print("  notice lag (server finished -> client noticed), in real-world seconds (x speed):")
-    print(f"    all jobs          median {statistics.median(lags):.2f} s, p95 {percentile(lags, 0.95):.2f} s")
-    if short_lags:
-        print(f"    jobs under 10 s   median {statistics.median(short_lags):.2f} s, p95 "
-              f"{percentile(short_lags, 0.95):.2f} s   (target <= 1 s)")
-    if long_relative:
-        print(f"    jobs of 10 s+     median {statistics.median(long_relative) * 100:.1f}%, p95 "
-              f"{percentile(long_relative, 0.95) * 100:.1f}% of the job's duration   (target <= 10%)")
+        try:
+            runner = BatchRunner(jobs, client=client, catalog=Catalog.snapshot(), out_dir=Path(out),
+                                 on_event=on_event, concurrency=concurrency, timing=timing, mode="demo")
+            started = time.monotonic()
+            result = runner.run()
+            wall = time.monotonic() - started
+        finally:
+            client.close()
+    durations, short_lags, long_lags = [], [], []
+    for record in result.records:
+        task = sim.state.get_task(record.prediction_id)
+        done_at = sim.state.completed_at(task)
+        server_seconds = (done_at - task.created_at) * speed
+        durations.append(server_seconds)
+        lag = (noticed[record.index] - done_at) * speed
+        if server_seconds < SHORT_JOB_SECONDS:
+            short_lags.append(lag)
+        else:
+            long_lags.append(lag / server_seconds)
+    return RunFigures(makespan=wall * speed, ideal=ideal_makespan(durations, concurrency),
+                      polls_per_job=(sim.stats()["polls"] - polls_before) / len(jobs), short_lags=short_lags,
+                      long_lags=long_lags, completed=sum(1 for r in result.records if r.state.value == "done"),
+                      jobs=len(jobs))
+
+
+def cold_and_warm(images: int, videos: int, concurrency: int, speed: float, seed: int,
+                  jitter: float) -> tuple[RunFigures, RunFigures]:
+    """A fresh profile: the first batch starts from the priors, the second from what the first
+    taught (read back from disk, as the next launch of the app would)."""
+    plan = JitterPlan(seed=seed, jitter=jitter)
+    with SimServer(port=0, speed=speed, faults=plan) as sim, tempfile.TemporaryDirectory() as profile:
+        figures = []
+        for run in ("cold", "warm"):
+            timing = TimingModel.for_server(Path(profile), sim.base_url, scale=1.0 / speed)
+            figures.append(run_batch(sim, schedule_jobs(images, videos, f"{run} {seed}"), timing, concurrency, speed))
+    return figures[0], figures[1]
+
+
+def _spread(values: list[float], fmt: str) -> str:
+    if len(values) == 1:
+        return format(values[0], fmt)
+    return f"{format(statistics.median(values), fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
+
+
+def poll_schedule(images: int, videos: int, concurrency: int, speed: float, repeat: int, jitter: float) -> None:
+    pairs = [cold_and_warm(images, videos, concurrency, speed, seed, jitter) for seed in range(1, repeat + 1)]
+    print(f"Poll schedule: {images} Flux images (~8 s) and {videos} Seedance clips (~21 s), {concurrency} at a "
+          f"time, task times +-{jitter:.0%} (uniform), simulator x{speed:g}, fresh profile, "
+          f"{repeat} cold+warm pair(s)")
+    print("  times are simulated seconds (measured x speed); with several pairs: median (min-max)")
+    for figures in pairs:
+        for run, f in zip(("cold", "warm"), figures):
+            if f.completed != f.jobs:
+                print(f"  WARNING: {run} run completed {f.completed}/{f.jobs} jobs")
+    columns = {run: [pair[i] for pair in pairs] for i, run in enumerate(("cold", "warm"))}
+    rows = [
+        ("ideal makespan (s)", lambda f: f.ideal, ".1f", "-", "36"),
+        ("makespan (s)", lambda f: f.makespan, ".1f", "-", "-"),
+        ("makespan / ideal", lambda f: f.ratio, ".3f", f"<= {TARGETS['makespan']}",
+         f"{BEFORE['cold'][0]} / {BEFORE['warm'][0]}"),
+        ("polls per job", lambda f: f.polls_per_job, ".2f",
+         f"<= {TARGETS['polls_cold']:g} / {TARGETS['polls_warm']:g}", f"{BEFORE['cold'][1]} / {BEFORE['warm'][1]}"),
+        ("lag p95, jobs < 10 s (s)", lambda f: percentile(f.short_lags, 0.95) if f.short_lags else float("nan"),
+         ".2f", f"<= {TARGETS['short_lag']}", "-"),
+        ("lag p95, jobs >= 10 s (%)", lambda f: 100 * percentile(f.long_lags, 0.95) if f.long_lags else float("nan"),
+         ".1f", f"<= {TARGETS['long_lag'] * 100:g}%", "-"),
+    ]
+    width = 22 if repeat > 1 else 9
+    print(f"  {'':28}{'cold':>{width}}{'warm':>{width}}   {'target (cold / warm)':<22}before (issue: cold / warm)")
+    for label, value, fmt, target, before in rows:
+        cells = [_spread([value(f) for f in columns[run]], fmt) for run in ("cold", "warm")]
+        print(f"  {label:28}{cells[0]:>{width}}{cells[1]:>{width}}   {target:<22}{before}")
 
 
 def _rss_mb() -> float:
@@ -170,18 +245,23 @@ def load_ten_thousand(count: int) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.bench engine")
-    parser.add_argument("--images", type=int, default=150)
-    parser.add_argument("--videos", type=int, default=50)
+    parser.add_argument("--images", type=int, default=16)
+    parser.add_argument("--videos", type=int, default=8)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--speed", type=float, default=10.0, help="simulator speed-up (latency scale)")
+    parser.add_argument("--speed", type=float, default=2.0,
+                        help="simulator speed-up; figures are in simulated seconds, so a lower speed is less "
+                             "sensitive to CPU load and a higher one finishes sooner")
+    parser.add_argument("--repeat", type=int, default=1, help="cold+warm pairs, each on a fresh profile")
+    parser.add_argument("--jitter", type=float, default=SIM_JITTER,
+                        help="spread of task times around each model's, as a fraction (the simulator's is 0.1)")
     parser.add_argument("--download-mb", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=10_000)
-    parser.add_argument("--only", choices=["throughput", "download", "load"])
+    parser.add_argument("--only", choices=["schedule", "download", "load"])
     args = parser.parse_args(argv)
     if args.only in (None, "load"):
         load_ten_thousand(args.jobs)
     if args.only in (None, "download"):
         big_download(args.download_mb)
-    if args.only in (None, "throughput"):
-        throughput(args.images, args.videos, args.concurrency, args.speed)
+    if args.only in (None, "schedule"):
+        poll_schedule(args.images, args.videos, args.concurrency, args.speed, max(1, args.repeat), args.jitter)
     return 0

@@ -14,10 +14,20 @@ def broker_url() -> str:
 
 
 def visibility_timeout() -> int:
-    """Seconds before a job taken by a worker that vanished is handed to another; the job's own
-    lease (renewed while it runs) keeps a slow but alive worker from being second-guessed."""
+    """Seconds before Celery hands an unacknowledged task to another worker. A dead worker's jobs
+    do not wait for it (their leases lapse within ``lease_seconds`` and the coordinator moves them
+    on); it only covers a task that died before it took its lease, and its late redelivery finds
+    the job taken or finished and does nothing."""
     return int(os.environ.get("BATCH_STUDIO_VISIBILITY_TIMEOUT", "300"))
 
 
 def lease_seconds() -> float:
-    return float(os.environ.get("BATCH_STUDIO_LEASE_SECONDS", "30"))
+    """A job's lease TTL: its worker renews it every quarter of this, and a worker gone silent
+    for this long loses its jobs to the rest of the fleet."""
+    return float(os.environ.get("BATCH_STUDIO_LEASE_SECONDS", "12"))
+
+
+def waiting_lease_seconds() -> float:
+    """The lease TTL of a job that has sent nothing yet (waiting for a fleet slot): a worker that
+    dies holding such jobs lets them go sooner, and moving one on wrongly costs nothing."""
+    return min(lease_seconds(), max(2.0, lease_seconds() / 3))

@@ -1,5 +1,5 @@
-"""Redis-backed coordination: a lease per job, one concurrency limit for all workers, a 429
-back-off every worker honours, and the channel that carries events back to the coordinator."""
+"""Redis-backed coordination: one concurrency limit for all workers, a 429 back-off every
+worker honours, and the channel that carries events back to the coordinator (job leases: leases.py)."""
 
 from __future__ import annotations
 
@@ -31,39 +31,6 @@ def broker_problem(url: str) -> str | None:
 
 def connect(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, decode_responses=True, socket_timeout=30, health_check_interval=30)
-
-
-class JobLease:
-    """Held by the one worker working on a job; renewed while it works, so a redelivered task
-    can tell a dead worker (lease gone) from a slow one (lease alive)."""
-
-    def __init__(self, client: redis.Redis, job_key: str, seconds: float):
-        self.client, self.key, self.seconds = client, f"{PREFIX}:lease:{job_key}", seconds
-        self.token = uuid.uuid4().hex
-        self._stop = threading.Event()
-        self._renewer: threading.Thread | None = None
-
-    def acquire(self) -> bool:
-        if not self.client.set(self.key, self.token, nx=True, px=int(self.seconds * 1000)):
-            return False
-        self._renewer = threading.Thread(target=self._renew, name="job-lease", daemon=True)
-        self._renewer.start()
-        return True
-
-    def _renew(self) -> None:
-        renew = self.client.register_script(
-            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end "
-            "return 0")
-        while not self._stop.wait(self.seconds / 3):
-            renew(keys=[self.key], args=[self.token, int(self.seconds * 1000)])
-
-    def release(self) -> None:
-        self._stop.set()
-        if self._renewer is not None:
-            self._renewer.join()
-        self.client.register_script(
-            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
-        )(keys=[self.key], args=[self.token])
 
 
 class GlobalGate:
@@ -114,7 +81,10 @@ class GlobalGate:
     def _renew(self) -> None:
         while not self._stop.wait(self.lease_seconds / 3):
             if self.token:
-                self.client.zadd(self.slots, {self.token: time.time() + self.lease_seconds}, xx=True)
+                try:
+                    self.client.zadd(self.slots, {self.token: time.time() + self.lease_seconds}, xx=True)
+                except redis.RedisError:
+                    continue  # a blip; the slot outlives a missed renewal
 
     def rate_limited(self, model: str) -> None:
         """Every worker waits: one 429 means the account's limit, not one worker's."""

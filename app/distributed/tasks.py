@@ -1,25 +1,31 @@
 """The Celery app and its one task: run one stored job (submit, poll, download) to its end.
 
-acks_late + reject_on_worker_lost: a task whose worker dies is delivered again; the job
-store tells the new worker what already happened (a prediction id means follow, never
-resubmit; a submit cut off midway needs a person).
+A task holds its job's lease (leases.py) while it runs. When its worker dies the lease lapses
+within seconds and the coordinator enqueues the job again; the job store tells the new worker
+what already happened (a prediction id means follow, never resubmit; a submit cut off midway
+needs a person; a job never submitted is submitted). acks_late + reject_on_worker_lost still
+redeliver the dead worker's task later: it finds the job taken or finished and does nothing.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from celery import Celery
 
 from app.distributed import config
-from app.distributed.coordination import GlobalGate, JobLease, connect, publish
-from app.engine.catalog import Catalog
+from app.distributed.coordination import GlobalGate, connect, publish
+from app.distributed.leases import FencedGate, FencedStore, JobKey, JobLease, SubmitClaim
+from app.engine import appdirs
+from app.engine.catalog import Catalog, CatalogService
 from app.engine.client import DEFAULT_BASE_URL, AtlasClient
-from app.engine.records import JobState
+from app.engine.i18n import translate
+from app.engine.records import JobState, RunEvent
 from app.engine.runner import BatchRunner, resume_record
 from app.engine.store import JobStore
-from app.engine.timing import TimingModel
+from app.engine.timing import DEMO_SERVER, TimingModel
 from app.sim.state import DEMO_KEY
 
 celery_app = Celery("batch_studio", broker=config.broker_url(), backend=config.broker_url())
@@ -39,12 +45,57 @@ celery_app.conf.update(
 )
 
 
-@celery_app.task(name="batch_studio.run_job", bind=True)
+class StandDown:
+    """Stops one job's runner without deciding anything (its new holder decides), from any
+    thread, even before the runner exists; nothing the runner says after it is published."""
+
+    def __init__(self):
+        self.requested = threading.Event()
+        self._runner: BatchRunner | None = None
+
+    def __call__(self) -> None:
+        self.requested.set()
+        if self._runner is not None:
+            self._runner.detach("another worker holds this job now")
+
+    def bind(self, runner: BatchRunner) -> None:
+        self._runner = runner
+        if self.requested.is_set():
+            runner.detach("another worker holds this job now")
+
+
+_catalog_services: dict[str, CatalogService] = {}
+_catalog_lock = threading.Lock()
+
+
+def _catalog_for(base_url: str, demo: bool, model_id: str) -> Catalog:
+    """The catalog the batch was planned with: a live model may be missing from the bundled
+    snapshot, so a worker reads the same cached list (and lazy schemas) as the app and CLI."""
+    if demo:
+        return Catalog.snapshot()
+    base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+    with _catalog_lock:
+        service = _catalog_services.get(base_url)
+        if service is None:
+            service = _catalog_services[base_url] = CatalogService(
+                lambda: AtlasClient(base_url, _api_key()), appdirs.cache_dir(), base_url=base_url)
+    catalog = service.load()
+    if model_id not in catalog or service.is_stale():
+        catalog = service.refresh(force=model_id not in catalog)
+    catalog.ensure_schemas([model_id])
+    return catalog
+
+
+# Nobody reads a task's return value (events go by pub/sub), so none is stored.
+@celery_app.task(name="batch_studio.run_job", bind=True, ignore_result=True)
 def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: int, base_url: str,
             time_scale: float = 1.0, demo: bool = False) -> str:
     redis_client = connect(config.broker_url())
-    lease = JobLease(redis_client, f"{folder}:{batch}:{position}", config.lease_seconds())
+    stand_down = StandDown()
+    lease = JobLease(redis_client, JobKey(folder, batch, position, batch_id), config.lease_seconds(),
+                     waiting_seconds=config.waiting_lease_seconds(), on_lost=stand_down)
     if not lease.acquire():
+        redis_client.close()
         return "another worker holds this job"  # alive and renewing: it will finish it
     store = JobStore(Path(folder))
     client = AtlasClient(base_url or DEFAULT_BASE_URL, DEMO_KEY if demo else _api_key())
@@ -52,19 +103,40 @@ def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: 
         stored = next((job for job in store.load(batch) if job.position == position), None)
         if stored is None or stored.state.is_terminal:
             return "nothing to do"
-        catalog = Catalog.snapshot()
+        catalog = _catalog_for(base_url, demo, stored.spec.model)
         record = resume_record(stored, catalog)
         if record.state == JobState.NEEDS_ATTENTION:
-            store.save(record)  # the previous worker died mid-submit: a person decides
-            publish(redis_client, batch_id, _attention_event(record))
-            return "needs attention"
-        gate = GlobalGate(redis_client, batch_id, limit, config.lease_seconds())
-        runner = BatchRunner([], records=[record], store=store, client=client, catalog=catalog,
-                             out_dir=Path(folder), concurrency=1, gate=gate, mode="distributed",
-                             timing=TimingModel(None, scale=time_scale), write_manifest=False,
-                             on_event=lambda event: publish(redis_client, batch_id, event)
-                             if event.kind == "job" or event.state in ("stopped", "paused") else None)
+            # Its previous worker died mid-submit: Atlas may have created (and billed) it.
+            record.error = translate("Fleet", "the worker submitting this job stopped answering before Atlas "
+                                              "Cloud's reply was saved: the job may have been created (and "
+                                              "billed). Check the dashboard, then resubmit or drop it.")
+            return _needs_attention(record, store, lease, redis_client, batch_id)
+        if record.state != JobState.QUEUED and not lease.commit():
+            return "handed to another worker"
+        # A dead worker's slots come back in half the time its jobs do: a slot wrongly freed only
+        # lets the fleet briefly exceed its limit, a job wrongly freed would be worked on twice.
+        gate = FencedGate(GlobalGate(redis_client, batch_id, limit, config.lease_seconds() / 2), lease, stand_down)
+
+        def report(event: RunEvent) -> None:
+            if stand_down.requested.is_set():
+                return  # the job's new holder reports it from now on
+            if event.kind == "job" or event.state in ("stopped", "paused"):
+                publish(redis_client, batch_id, event)
+
+        runner = BatchRunner([], records=[record], store=FencedStore(store, lease, stand_down), client=client,
+                             catalog=catalog, out_dir=Path(folder), concurrency=1, gate=gate, mode="distributed",
+                             timing=TimingModel.for_server(appdirs.data_dir(), DEMO_SERVER if demo else client.base_url,
+                                                           scale=time_scale), write_manifest=False, on_event=report)
+        stand_down.bind(runner)
         runner.run()
+        if gate.refused is SubmitClaim.TAKEN:
+            # Refused before anything was sent; what the earlier holder sent is unknown.
+            record.state, record.error = JobState.NEEDS_ATTENTION, translate(
+                "Fleet", "another worker began submitting this job and stopped answering: Atlas Cloud may have "
+                         "created (and billed) it. Check the dashboard, then resubmit or drop it.")
+            return _needs_attention(record, store, lease, redis_client, batch_id)
+        if stand_down.requested.is_set():
+            return "handed to another worker"
         return record.state.value
     finally:
         client.close()
@@ -73,15 +145,18 @@ def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: 
         redis_client.close()
 
 
+def _needs_attention(record, store: JobStore, lease: JobLease, redis_client, batch_id: str) -> str:
+    if not lease.still_ours():
+        return "handed to another worker"
+    store.save(record)
+    publish(redis_client, batch_id, RunEvent(
+        kind="job", state=record.state.value, job_index=record.index, job_name=record.spec.name,
+        model=record.spec.model, message=record.error or "", error=record.error,
+        prediction_id=record.prediction_id, cost=record.best_cost))
+    return "needs attention"
+
+
 def _api_key() -> str | None:
     from app.engine.secrets import api_key
 
     return api_key()[0] or os.environ.get("BATCH_STUDIO_WORKER_KEY")
-
-
-def _attention_event(record):
-    from app.engine.records import RunEvent
-
-    return RunEvent(kind="job", state=record.state.value, job_index=record.index, job_name=record.spec.name,
-                    model=record.spec.model, message=record.error or "", error=record.error,
-                    prediction_id=record.prediction_id, cost=record.best_cost)
