@@ -63,6 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     sim = commands.add_parser("sim", help="run the local Atlas simulator", add_help=False)
     sim.add_argument("args", nargs=argparse.REMAINDER)
     commands.add_parser("models", help="list the image and video models")
+    picks = commands.add_parser("picks", help="show a batch folder's review; --export hands the picks off",
+                                description="Print the review of a batch folder (picked, rejected and unrated "
+                                            "outputs, and the picks). With --export, put the picked outputs in "
+                                            "DEST under readable names (hard-linked where possible), with "
+                                            "picks.csv and contact-sheet.png. Exit codes: 0 done, 2 not a batch "
+                                            "folder or nothing picked.")
+    picks.add_argument("folder", type=Path, help="the batch folder (made by the app, the CLI or a worker fleet)")
+    picks.add_argument("--export", type=Path, metavar="DEST", help="the folder to put the picks in")
+    picks.add_argument("--copy", action="store_true", help="always copy, never hard-link")
     worker = commands.add_parser("worker", help="run a Celery worker for distributed batches",
                                  description="A Celery worker (broker: BATCH_STUDIO_BROKER_URL, default "
                                              "redis://127.0.0.1:6379/0). Its API key comes from ATLASCLOUD_API_KEY.")
@@ -93,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.distributed.worker import main as worker_main
 
         return worker_main(args)
+    if args.command == "picks":
+        from app.picks_command import picks_command
+
+        return picks_command(args)
     if args.command == "models":
         from app.headless import models_command
 

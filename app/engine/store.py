@@ -22,7 +22,7 @@ from app.engine.jobs import JobSpec
 from app.engine.pricing import Cost
 from app.engine.records import JobRecord, JobState, OutputFile
 
-STORE_VERSION = 1
+STORE_VERSION = 2
 STORE_PATH = Path(".batch-studio") / "jobs.sqlite"
 
 _SCHEMA = """
@@ -55,9 +55,104 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 """
 
+# Each step brings a store of the previous version up to this one; a store is only ever
+# extended, so an older Batch Studio's folder opens and keeps every job it had.
+_MIGRATIONS = {
+    # Review mode: a person's verdict on each output file (keyed by its path in the folder, so
+    # it follows the file, not a row), and the link from a re-roll or variation to its original.
+    # Separate tables, because the runner rewrites whole job rows on every event.
+    2: """
+CREATE TABLE IF NOT EXISTS reviews (
+    path TEXT PRIMARY KEY,
+    batch INTEGER,
+    position INTEGER,
+    part INTEGER,
+    pick TEXT,
+    rating INTEGER,
+    reviewed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS links (
+    batch INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    origin_batch INTEGER NOT NULL,
+    origin_position INTEGER NOT NULL,
+    origin_name TEXT NOT NULL,
+    PRIMARY KEY (batch, position)
+);
+""",
+}
+
 
 class StoreError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class ReviewMark:
+    """A person's verdict on one output file; it never touches the file itself."""
+
+    pick: str | None  # "picked", "rejected", or None while unrated
+    rating: int | None  # 1..5
+    reviewed_at: str | None  # ISO 8601, UTC
+
+    def as_manifest(self) -> dict:
+        return {"pick": self.pick, "rating": self.rating, "reviewed_at": self.reviewed_at}
+
+    @classmethod
+    def from_manifest(cls, entry: object) -> "ReviewMark | None":
+        if not isinstance(entry, dict):
+            return None
+        pick = entry.get("pick") if entry.get("pick") in ("picked", "rejected") else None
+        rating = entry.get("rating")
+        rating = rating if isinstance(rating, int) and 1 <= rating <= 5 else None
+        reviewed_at = entry.get("reviewed_at") if isinstance(entry.get("reviewed_at"), str) else None
+        return cls(pick, rating, reviewed_at)
+
+
+@dataclass(frozen=True)
+class JobLink:
+    """A job made from another one of the folder: a re-roll or a variation."""
+
+    kind: str  # "reroll" or "vary"
+    origin_batch: int
+    origin_position: int
+    origin_name: str
+
+    def as_manifest(self) -> dict:
+        return {"kind": self.kind, "original": {"batch": self.origin_batch, "position": self.origin_position,
+                                                "name": self.origin_name}}
+
+    @classmethod
+    def from_manifest(cls, entry: object) -> "JobLink | None":
+        try:
+            original = entry["original"]
+            return cls(str(entry["kind"]), int(original["batch"]), int(original["position"]), str(original["name"]))
+        except (TypeError, KeyError, ValueError):
+            return None
+
+
+def read_annotations(folder: Path) -> tuple[dict[str, ReviewMark], dict[tuple[int, int], JobLink]]:
+    """The folder's reviews and links, read without opening (or migrating) the store, so any
+    process that rewrites the manifest can carry them over. Empty when there is no store or
+    it predates review mode."""
+    path = folder / STORE_PATH
+    if not path.is_file():
+        return {}, {}
+    try:
+        db = sqlite3.connect(path, timeout=5)
+    except sqlite3.Error:
+        return {}, {}
+    try:
+        reviews = {row[0]: ReviewMark(*row[1:]) for row in
+                   db.execute("SELECT path, pick, rating, reviewed_at FROM reviews")}
+        links = {(row[0], row[1]): JobLink(*row[2:]) for row in db.execute(
+            "SELECT batch, position, kind, origin_batch, origin_position, origin_name FROM links")}
+        return reviews, links
+    except sqlite3.Error:
+        return {}, {}
+    finally:
+        db.close()
 
 
 @dataclass
@@ -97,12 +192,26 @@ class JobStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the job store {self.path} cannot be opened ({exc}); move it aside to start over") from None
         version = self.meta("schema_version")
-        if version is None:
-            self.set_meta("schema_version", str(STORE_VERSION))
-        elif int(version) > STORE_VERSION:
+        if version is not None and int(version) > STORE_VERSION:
             self._db.close()
             raise NewerVersionError(f"{self.path} was written by a newer Batch Studio (store version {version}); "
                                     "update Batch Studio to resume this folder")
+        if version is None or int(version) < STORE_VERSION:
+            self._migrate(1 if version is None else int(version))
+
+    def _migrate(self, version: int) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for step in range(version + 1, STORE_VERSION + 1):
+                    for statement in filter(str.strip, _MIGRATIONS[step].split(";")):
+                        self._db.execute(statement)
+                self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                                 (str(STORE_VERSION),))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     @staticmethod
     def exists(folder: Path) -> bool:
@@ -198,6 +307,64 @@ class JobStore:
                 Cost(Decimal(estimate), basis), Cost(Decimal(quote), "quote") if quote is not None else None,
                 bool(refunded), attempts, json.loads(stamps)))
         return jobs
+
+    def append(self, batch: int, records: list[JobRecord], links: list[JobLink | None] | None = None) -> None:
+        """Adds jobs to the end of a stored batch (re-rolls beside their originals): each takes the
+        next free position, so resuming the batch runs them and leaves the finished jobs as they are."""
+        links = links or [None] * len(records)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                last_position, last_order = self._db.execute(
+                    "SELECT MAX(position), MAX(queue_order) FROM jobs WHERE batch = ?", (batch,)).fetchone()
+                next_position = -1 if last_position is None else last_position
+                next_order = -1.0 if last_order is None else last_order
+                for record, link in zip(records, links):
+                    next_position += 1
+                    next_order += 1
+                    record.batch, record.index, record.queue_order = batch, next_position, next_order
+                    self._db.execute(*self._upsert(record))
+                    if link is not None:
+                        self._db.execute("INSERT OR REPLACE INTO links (batch, position, kind, origin_batch, "
+                                         "origin_position, origin_name) VALUES (?, ?, ?, ?, ?, ?)",
+                                         (batch, next_position, link.kind, link.origin_batch, link.origin_position,
+                                          link.origin_name))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def batches(self) -> list[int]:
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT DISTINCT batch FROM jobs ORDER BY batch")]
+
+    # --- review ----------------------------------------------------------------------
+    def set_reviews(self, marks: list[tuple[str, int | None, int | None, int | None, ReviewMark]]) -> None:
+        """(path, batch, position, part, mark) for each output, in one transaction: a pick made
+        on 500 selected outputs is one write."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO reviews (path, batch, position, part, pick, rating, reviewed_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(path, batch, position, part, mark.pick, mark.rating, mark.reviewed_at)
+                     for path, batch, position, part, mark in marks])
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def reviews(self) -> dict[str, ReviewMark]:
+        with self._lock:
+            rows = self._db.execute("SELECT path, pick, rating, reviewed_at FROM reviews").fetchall()
+        return {path: ReviewMark(pick, rating, reviewed_at) for path, pick, rating, reviewed_at in rows}
+
+    def links(self) -> dict[tuple[int, int], JobLink]:
+        with self._lock:
+            rows = self._db.execute("SELECT batch, position, kind, origin_batch, origin_position, origin_name "
+                                    "FROM links").fetchall()
+        return {(row[0], row[1]): JobLink(*row[2:]) for row in rows}
 
     def unfinished(self) -> int:
         """Jobs of the latest batch that are not in a final state."""

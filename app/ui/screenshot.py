@@ -1,4 +1,5 @@
-"""python -m app.ui.screenshot OUT.png: the app after a finished demo batch, a video playing.
+"""python -m app.ui.screenshot OUT.png: the app after a finished demo batch, a video playing
+(or, with ``--view review``, the review of that batch with a few picks and rejects).
 
 Without a display it re-runs itself under xvfb-run, since QWidget.grab() cannot capture a
 QVideoWidget but a real (virtual) screen can.
@@ -34,10 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobset", type=Path, default=resources_dir() / "examples" / "weekly-social-pack.yaml")
     parser.add_argument("--language", choices=["en", "ko"], default="en", help="interface language (default en)")
     parser.add_argument("--theme", choices=["light", "dark"], default="light", help="palette (default light)")
+    parser.add_argument("--view", choices=["jobs", "review"], default="jobs",
+                        help="the job list with a video playing, or the review grid (default jobs)")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("BATCH_STUDIO_SCREENSHOT_CHILD"):
         return _reexec_under_xvfb(argv)
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.ui import i18n, theme
@@ -63,6 +67,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {message}", file=sys.stderr)
         app.quit()
 
+    def review_then_capture() -> None:
+        """The batch's review with a few verdicts, captured once every tile has its picture."""
+        window.review_mode.show_review(window.output_dir)
+        view = window.review_mode.view
+        outputs = [o for o in view.model.outputs if o.reviewable]
+        from app.engine.review import Pick
+
+        view.session.set_pick(outputs[0:5:2], Pick.PICKED)
+        view.session.set_rating(outputs[0:1], 5)
+        view.session.set_rating(outputs[2:3], 4)
+        view.session.set_pick(outputs[1:2] + outputs[5:6], Pick.REJECTED)
+        view.refresh()
+        view.select_outputs(outputs[2:3])
+        waited = {"ms": 0}
+
+        def wait_for_pictures() -> None:
+            loaded = all(view.loader.has(o.file, view.model.tile) for o in outputs[:12])
+            if loaded or waited["ms"] > 15000:
+                QTimer.singleShot(300, capture)
+            else:
+                waited["ms"] += 100
+                QTimer.singleShot(100, wait_for_pictures)
+
+        wait_for_pictures()
+
     def capture() -> None:
         frame = window.frameGeometry()
         shot = app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
@@ -72,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             result["code"] = 0
         app.quit()
 
-    Autopilot(window, capture, fail)
+    Autopilot(window, review_then_capture if args.view == "review" else capture, fail)
     app.exec()
     window.shutdown()
     backend.close()
