@@ -14,14 +14,14 @@ from typing import TextIO
 
 from app.engine import appdirs, jobset, logs, secrets
 from app.engine.webhooks import WebhookSender, secret_from_environment
-from app.engine.catalog import Catalog
+from app.engine.catalog import Catalog, CatalogService, SchemaUnavailable
 from app.engine.client import DEFAULT_BASE_URL, AtlasClient
 from app.engine.jobs import chain_stages, validate_jobs
 from app.engine.outputs import folder_problem
 from app.engine.pricing import ESTIMATE, Cost, PriceTable, format_cost, format_money, quote_bodies, summarize
 from app.engine.records import JobState, RunEvent
 from app.engine.runner import BatchRunner, TimeLimits
-from app.engine.timing import TimingModel
+from app.engine.timing import DEMO_SERVER, TimingModel
 from app.engine.store import JobStore, StoreError
 from app.engine.ledger import SpendLedger
 from app.engine.fileio import NewerVersionError
@@ -67,9 +67,12 @@ def run_command(args) -> int:
                "No API key is set: set ATLASCLOUD_API_KEY to use your Atlas Cloud account.")
         print(DEMO_BANNER.format(why=why), file=err)
     with backend(demo, args.demo_speed) as (client, mode):
-        catalog = Catalog.snapshot() if demo else Catalog.refresh(client, appdirs.cache_dir())
+        service = None if demo else catalog_service(client.base_url, client.timeouts)
+        catalog = Catalog.snapshot() if service is None else service.refresh()  # the list, only when stale
+        if catalog.problem:
+            print(f"note: {catalog.problem}", file=err)
         try:
-            loaded = jobset.load(args.jobset, catalog)
+            loaded, catalog = _load_jobset_and_schemas(args.jobset, catalog, service, err)
         except jobset.JobSetError as exc:
             _print_problems(err, f"{args.jobset} cannot be used; nothing was submitted:", exc.messages)
             return EXIT_INVALID
@@ -82,10 +85,11 @@ def run_command(args) -> int:
                             [str(p) for p in problems])
             return EXIT_INVALID
         out_dir = args.out or (Path(loaded.output_dir) if loaded.output_dir else None)
-        if out_dir is None:
+        # An estimate writes nothing, so it needs no output folder.
+        if out_dir is None and not args.estimate:
             print("error: choose where outputs go with --out DIR (or output_dir in the job set)", file=err)
             return EXIT_INVALID
-        if not out_dir.is_absolute() and args.out is None:
+        if out_dir is not None and not out_dir.is_absolute() and args.out is None:
             out_dir = args.jobset.parent / out_dir
         if not args.estimate and (problem := folder_problem(out_dir)):
             print(f"error: {problem}", file=err)
@@ -94,7 +98,7 @@ def run_command(args) -> int:
         prices = PriceTable.load()
         models = [catalog.get(job.model) for job in jobs]
         estimates = [prices.estimate(model, job.inputs) for model, job in zip(models, jobs)]
-        quotes, quote_problem = quote_bodies(client, [j.request_body(m) for j, m in zip(jobs, models)])
+        quotes, quote_problem = quote_bodies(client, [j.quote_body(m) for j, m in zip(jobs, models)])
         if quote_problem:
             print(f"note: live prices are unavailable ({quote_problem}); showing estimates", file=err)
         costs = [quotes.get(i, estimates[i]) for i in range(len(jobs))]
@@ -121,8 +125,8 @@ def run_command(args) -> int:
                 return EXIT_OK
 
         concurrency = args.concurrency or loaded.concurrency or 4
-        history = appdirs.data_dir() / f"timing-{mode}.json"
-        timing = TimingModel(history, scale=1.0 / args.demo_speed if demo else 1.0)
+        timing = TimingModel.for_server(appdirs.data_dir(), DEMO_SERVER if demo else client.base_url,
+                                        scale=1.0 / args.demo_speed if demo else 1.0)
         reporter = JsonReporter(out) if args.json else ConsoleReporter(len(jobs), out, err)
         webhook_url = args.webhook or loaded.webhook_url
         webhook = WebhookSender(webhook_url, secret_from_environment()) if webhook_url else None
@@ -147,6 +151,13 @@ def run_command(args) -> int:
             return EXIT_INVALID
         try:
             if args.resume or args.retry_failed:
+                # The stored batch may use models the job set no longer names: their schemas too.
+                if failures := catalog.ensure_schemas({stored.spec.model for stored in store.load()}
+                                                      & set(catalog.models)):
+                    _print_problems(err, f"{out_dir} cannot be resumed; nothing was submitted:",
+                                    sorted(failures.values()))
+                    store.close()
+                    return EXIT_INVALID
                 runner = BatchRunner.from_store(store, catalog=catalog, retry_failed=args.retry_failed, **options)
                 reporter.total = len(runner.records)
                 waiting = sum(1 for r in runner.records if not r.state.is_terminal)
@@ -186,6 +197,42 @@ def run_command(args) -> int:
     if any(r.state != JobState.DONE for r in result.records):
         return EXIT_SOME_FAILED
     return EXIT_OK
+
+
+def catalog_service(base_url: str, timeouts=None) -> CatalogService:
+    """The live catalog for this base URL, cached in the user's cache folder."""
+    def client_factory() -> AtlasClient:
+        return AtlasClient(base_url) if timeouts is None else AtlasClient(base_url, timeouts=timeouts)
+
+    return CatalogService(client_factory, appdirs.cache_dir(), base_url=base_url)
+
+
+def _load_jobset_and_schemas(path: Path, catalog: Catalog, service: CatalogService | None, err: TextIO):
+    """The job set, and a catalog holding the schemas of every model it uses (fetched together).
+
+    A model missing from a cached list may have been added since: the list is fetched once more
+    before that model is called unknown. Raises JobSetError for what cannot be used.
+    """
+    loaded = _load_jobset(path, catalog)
+    used = {job.model for job in loaded.resolved_jobs() if job.model}
+    if service is not None and catalog.source != "live" and catalog.problem is None and \
+            any(model_id not in catalog for model_id in used):
+        catalog = service.refresh(force=True)
+        if catalog.problem:
+            print(f"note: {catalog.problem}", file=err)
+        loaded = _load_jobset(path, catalog)
+        used = {job.model for job in loaded.resolved_jobs() if job.model}
+    failures = catalog.ensure_schemas(sorted(model_id for model_id in used if model_id in catalog))
+    if failures:
+        raise jobset.JobSetError([reason for _, reason in sorted(failures.items())])
+    return loaded, catalog
+
+
+def _load_jobset(path: Path, catalog: Catalog):
+    try:
+        return jobset.load(path, catalog)
+    except SchemaUnavailable as exc:  # a CSV or tutorial file reads schemas while it is read
+        raise jobset.JobSetError([str(exc)]) from None
 
 
 def archive_previous_manifest(out_dir: Path, previous_batch: int | None) -> None:
@@ -354,8 +401,11 @@ class ConsoleReporter:
 
 
 def models_command() -> int:
-    catalog = Catalog.load(appdirs.cache_dir())
-    print(f"Models ({catalog.source}):")
+    service = catalog_service(os.environ.get("ATLASCLOUD_BASE_URL") or DEFAULT_BASE_URL)
+    catalog = service.refresh()  # the list only, and only when the cached one is old
+    if catalog.problem:
+        print(f"note: {catalog.problem}", file=sys.stderr)
+    print(f"Models ({catalog.describe()}):")
     for kind in ("Image", "Video"):
         print(f"  {kind}")
         for model in catalog.of_type(kind):

@@ -1,4 +1,4 @@
-"""python -m app.bench engine | gui"""
+"""python -m app.bench engine | gui | soak | celery | catalog"""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ def main(argv: list[str]) -> int:
         from app.bench.celery import main as run
     elif which == "soak":
         from app.bench.soak import main as run
+    elif which == "catalog":
+        from app.bench.catalog import main as run
     else:
-        print("usage: python -m app.bench engine|gui|soak|celery [options]", file=sys.stderr)
+        print("usage: python -m app.bench engine|gui|soak|celery|catalog [options]", file=sys.stderr)
         return 2
     return run(argv[1:])
 

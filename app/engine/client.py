@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -84,6 +85,14 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class SchemaReply:
+    document: dict | None  # None: not modified since the copy the caller holds
+    etag: str | None
+    last_modified: str | None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Download:
     path: Path
     bytes: int
@@ -135,13 +144,28 @@ class AtlasClient:
         return data
 
     def fetch_schema(self, url: str) -> dict:
-        body, request_id = self._json_call("GET", url, auth=False)
+        return self.fetch_schema_if_changed(url).document
+
+    def fetch_schema_if_changed(self, url: str, *, etag: str | None = None,
+                                last_modified: str | None = None) -> SchemaReply:
+        """A schema document, or ``document=None`` when the server says the cached copy is current (304)."""
+        conditions = {}
+        if etag:
+            conditions["If-None-Match"] = etag
+        if last_modified:
+            conditions["If-Modified-Since"] = last_modified
+        response = self._send("GET", url, auth=False, headers=conditions)
+        request_id = response.headers.get("X-Request-ID")
+        if response.status_code == 304 and conditions:
+            return SchemaReply(None, response.headers.get("ETag") or etag,
+                               response.headers.get("Last-Modified") or last_modified, request_id)
+        body = self._checked_json(response)
         try:
             body["components"]["schemas"]["Input"]
         except (KeyError, TypeError):
             raise ProtocolError(f"the schema at {url} has no components.schemas.Input",
                                 request_id=request_id) from None
-        return body
+        return SchemaReply(body, response.headers.get("ETag"), response.headers.get("Last-Modified"), request_id)
 
     # --- submit ----------------------------------------------------------------------
     def submit(self, model_type: str, body: dict) -> Submission:
@@ -292,13 +316,24 @@ class AtlasClient:
         return {"Authorization": f"Bearer {self._api_key}"}
 
     def _json_call(self, method: str, path_or_url: str, *, auth: bool = True, **kwargs) -> tuple[dict, str | None]:
+        response = self._send(method, path_or_url, auth=auth, **kwargs)
+        return self._checked_json(response), response.headers.get("X-Request-ID")
+
+    def _send(self, method: str, path_or_url: str, *, auth: bool = True, headers: dict | None = None,
+              **kwargs) -> requests.Response:
         url = path_or_url if path_or_url.startswith(("http://", "https://")) else self.base_url + path_or_url
-        headers = self._auth_headers() if auth else {}
+        headers = {**(self._auth_headers() if auth else {}), **(headers or {})}
         try:
-            response = self._session.request(method, url, headers=headers,
-                                             timeout=(self.timeouts.connect, self.timeouts.read), **kwargs)
+            return self._session.request(method, url, headers=headers,
+                                         timeout=(self.timeouts.connect, self.timeouts.read), **kwargs)
         except requests.RequestException as exc:
-            raise RetryableError(f"cannot reach {self.base_url}: {_describe_network_error(exc)}") from None
+            # Schema documents live on their own host: name the one that failed.
+            parts = urlsplit(url)
+            where = self.base_url if url.startswith(self.base_url) else f"{parts.scheme}://{parts.netloc}"
+            raise RetryableError(f"cannot reach {where}: {_describe_network_error(exc)}") from None
+
+    @staticmethod
+    def _checked_json(response: requests.Response) -> dict:
         request_id = response.headers.get("X-Request-ID")
         parsed = _json_or_none(response)
         if response.status_code == 429:
@@ -310,7 +345,7 @@ class AtlasClient:
             raise _error_for(response.status_code, _message(parsed), request_id)
         if not isinstance(parsed, dict):
             raise ProtocolError("the reply is not a JSON object", status=response.status_code, request_id=request_id)
-        return parsed, request_id
+        return parsed
 
 
 class _NothingSent(Exception):

@@ -7,6 +7,8 @@ allowed and the model, so a user can fix a 500-line job set without guessing.
 from __future__ import annotations
 
 import difflib
+import json
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +19,7 @@ from jsonschema import Draft7Validator
 from app.engine.catalog import Catalog, ModelInfo
 from app.engine.i18n import translate
 from app.engine.outputs import subfolder_problem
+from app.engine.shapes import is_remote_media, location, media_values, replaced_at
 
 _SIZE = re.compile(r"^(\d+)\*(\d+)$")
 
@@ -32,11 +35,24 @@ class JobSpec:
 
     def request_body(self, model: ModelInfo | None = None) -> dict:
         """The flat submit body; schema defaults filled in so quotes and charges agree."""
-        inputs = {**model.defaults(), **self.inputs} if model is not None else dict(self.inputs)
+        if model is None:
+            inputs = dict(self.inputs)
+        else:
+            inputs = {**model.defaults(), **normalised_inputs(model, self.inputs)[0]}
         if self.image_from and model is not None and model.image_fields():
             # Priced like the real body; the start image does not change the price.
             inputs.setdefault(model.image_fields()[0], CHAINED_IMAGE_PLACEHOLDER)
         return {"model": self.model, **inputs}
+
+    def quote_body(self, model: ModelInfo) -> dict:
+        """The body to price: local files are uploaded only at submit, and a path would make
+        the quote call refuse the body; what a file holds never changes the price."""
+        body = self.request_body(model)
+        for item in media_values(body, model.properties):
+            if isinstance(item.value, str) and item.value and not item.value.startswith(("http://", "https://",
+                                                                                           "data:")):
+                body = replaced_at(body, item.path, LOCAL_MEDIA_PLACEHOLDER[item.media])
+        return body
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,9 @@ def _show(value: object) -> str:
         return f'"{value}"' if (not value or " " in value or value != value.strip()) else value
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= 80 else text[:77] + "..."
     return str(value)
 
 
@@ -68,9 +87,85 @@ def _choices(values) -> str:
     return ", ".join(_show(v) for v in values)
 
 
+def _value_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return "other"
+
+
+def _typed_choices(values: list) -> str:
+    """Choices whose type differs from what was given: text in quotes, and the type named,
+    so "5" and 5 no longer read alike."""
+    shown = ", ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, str) else _show(v) for v in values)
+    kinds = {_value_kind(v) for v in values}
+    if len(kinds) != 1:
+        return shown
+    word = {"text": translate("Validation", "text"), "number": translate("Validation", "numbers"),
+            "boolean": translate("Validation", "true or false")}.get(kinds.pop())
+    return translate("Validation", "{choices} ({kind})").format(choices=shown, kind=word) if word else shown
+
+
+def _same_number(text: str, number: float) -> bool:
+    try:
+        parsed = float(text)
+    except ValueError:
+        return False
+    return math.isfinite(parsed) and parsed == number
+
+
+def normalised_inputs(model: ModelInfo, inputs: dict) -> tuple[dict, dict[str, str]]:
+    """Inputs as the API wants them, and what could not be made so ({field: problem}).
+
+    YAML reads ``duration: 5`` as a number, but some models list their durations as the
+    strings "5" and "10": a number that names exactly one of a string enum's choices becomes
+    that choice. Nothing else changes type; a number that could mean two choices is a problem.
+    Validation and the request body both go through here, so what is checked is what is sent.
+    """
+    values = dict(inputs)
+    problems = {}
+    for name, value in inputs.items():
+        prop = model.properties.get(name)
+        if not isinstance(prop, dict) or isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        choices = prop.get("enum")
+        if not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices):
+            continue
+        matches = [choice for choice in choices if _same_number(choice, value)]
+        if len(matches) == 1:
+            values[name] = matches[0]
+        elif matches:
+            problems[name] = translate("Validation", "{name} {value} could mean any of {choices}; write the one "
+                                                     "you mean in quotes for {model}").format(
+                name=name, value=_show(value), choices=_typed_choices(matches), model=model.model_id)
+    return values, problems
+
+
+def _range(schema: dict) -> str:
+    """The limits a number field states, to follow "a whole number": " from 4 to 12",
+    " at least 0", " above 0 and below 1"."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    above, below = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if low is not None and high is not None:
+        return translate("Validation", " from {low} to {high}").format(low=low, high=high)
+    parts = []
+    if low is not None:
+        parts.append(translate("Validation", "at least {low}").format(low=low))
+    if isinstance(above, (int, float)) and not isinstance(above, bool):
+        parts.append(translate("Validation", "above {low}").format(low=above))
+    if high is not None:
+        parts.append(translate("Validation", "at most {high}").format(high=high))
+    if isinstance(below, (int, float)) and not isinstance(below, bool):
+        parts.append(translate("Validation", "below {high}").format(high=below))
+    return (" " + translate("Validation", " and ").join(parts)) if parts else ""
+
+
 def _schema_problem(error, model: ModelInfo, inputs: dict) -> str:
     path = list(error.absolute_path)
-    name = str(path[0]) if path else ""
+    name = location(path)
     value = error.instance
     suffix = translate("Validation", " for {model}").format(model=model.model_id)
     kind = error.validator
@@ -85,21 +180,52 @@ def _schema_problem(error, model: ModelInfo, inputs: dict) -> str:
             name=name, value=_show(value), context=context, rule=description, suffix=suffix)
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return translate("Validation", "{name} is required{suffix}").format(name=missing, suffix=suffix)
+        return translate("Validation", "{name} is required{suffix}").format(
+            name=f"{name}.{missing}" if name else missing, suffix=suffix)
     if kind == "enum":
+        choices = list(error.validator_value)
+        if _value_kind(value) not in {_value_kind(choice) for choice in choices}:
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else _show(value)
+            return translate("Validation", "{name} {value} is not one of {choices}{suffix}").format(
+                name=name, value=shown, choices=_typed_choices(choices), suffix=suffix)
         return translate("Validation", "{name} {value} is not one of {choices}{suffix}").format(
-            name=name, value=_show(value), choices=_choices(error.validator_value), suffix=suffix)
+            name=name, value=_show(value), choices=_choices(choices), suffix=suffix)
     if kind == "minimum":
         return translate("Validation", "{name} {value} is below the minimum {limit}{suffix}").format(
             name=name, value=_show(value), limit=error.validator_value, suffix=suffix)
     if kind == "maximum":
         return translate("Validation", "{name} {value} is above the maximum {limit}{suffix}").format(
             name=name, value=_show(value), limit=error.validator_value, suffix=suffix)
+    if kind == "exclusiveMinimum":
+        return translate("Validation", "{name} {value} must be above {limit}{suffix}").format(
+            name=name, value=_show(value), limit=error.validator_value, suffix=suffix)
+    if kind == "exclusiveMaximum":
+        return translate("Validation", "{name} {value} must be below {limit}{suffix}").format(
+            name=name, value=_show(value), limit=error.validator_value, suffix=suffix)
+    if kind == "multipleOf":
+        return translate("Validation", "{name} {value} must be a multiple of {step}{suffix}").format(
+            name=name, value=_show(value), step=error.validator_value, suffix=suffix)
+    if kind in ("minItems", "maxItems") and isinstance(value, list):
+        count = (translate("Validation", "{name} has 1 item") if len(value) == 1 else
+                 translate("Validation", "{name} has {count} items")).format(name=name, count=len(value))
+        limit = (translate("Validation", "at least {limit}") if kind == "minItems" else
+                 translate("Validation", "at most {limit}")).format(limit=error.validator_value)
+        return translate("Validation", "{count}; {limit}{suffix}").format(count=count, limit=limit, suffix=suffix)
+    if kind == "uniqueItems":
+        return translate("Validation", "{name} lists the same item more than once{suffix}").format(
+            name=name, suffix=suffix)
+    if kind == "additionalProperties" and isinstance(value, dict) and path:
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        extra = [str(key) for key in value if key not in known]
+        return translate("Validation", "{name} has an unknown key {key} (known: {names}){suffix}").format(
+            name=name, key=", ".join(extra), names=", ".join(known) or "-", suffix=suffix)
     if kind == "type":
         wanted = {"integer": translate("Validation", "a whole number"), "number": translate("Validation", "a number"),
                   "string": translate("Validation", "text"), "boolean": translate("Validation", "true or false"),
                   "array": translate("Validation", "a list"), "object": translate("Validation", "a mapping"),
                   }.get(str(error.validator_value), error.validator_value)
+        if error.validator_value in ("integer", "number") and isinstance(error.schema, dict):
+            wanted = f"{wanted}{_range(error.schema)}"
         return translate("Validation", "{name} {value} must be {wanted}{suffix}").format(
             name=name, value=_show(value), wanted=wanted, suffix=suffix)
     if kind == "minLength":
@@ -120,15 +246,11 @@ def _schema_problem(error, model: ModelInfo, inputs: dict) -> str:
 
 def _rule_problems(model: ModelInfo, inputs: dict) -> list[str]:
     """Limits the catalog states as x- keys, which plain JSON Schema cannot express."""
-    problems = []
+    problems = _media_problems(model, inputs)
     for name, prop in model.properties.items():
         value = inputs.get(name)
         if not isinstance(value, str):
             continue
-        if name in model.image_fields() and not is_remote_image(value):
-            problem = local_image_problem(value)
-            if problem:
-                problems.append(f"{name}: {problem}")
         match = _SIZE.match(value) if "x-max-pixels" in prop else None
         if match:
             width, height = int(match[1]), int(match[2])
@@ -145,24 +267,56 @@ def _rule_problems(model: ModelInfo, inputs: dict) -> list[str]:
     return problems
 
 
+def _media_problems(model: ModelInfo, inputs: dict) -> list[str]:
+    """Each local file in a media field or list item must be something the upload accepts."""
+    problems = []
+    for item in media_values(inputs, model.properties):
+        if not isinstance(item.value, str):
+            continue  # the schema check names the wrong type
+        if item.value == "" and len(item.path) == 1:
+            # Clients send "" for an unused optional field (end_image: ""), and so may we.
+            if item.path[0] in model.required:
+                problems.append(translate("Validation", "{name} must not be empty{suffix}").format(
+                    name=item.label, suffix=translate("Validation", " for {model}").format(model=model.model_id)))
+            continue
+        if is_remote_media(item.value, item.media):
+            continue
+        problem = local_media_problem(item.value, item.media)
+        if problem:
+            problems.append(f"{item.label}: {problem}")
+    return problems
+
+
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 CHAINED_IMAGE_PLACEHOLDER = "https://chained.batch-studio.invalid/start.png"
+LOCAL_MEDIA_PLACEHOLDER = {"image": "https://local.batch-studio.invalid/file.png",
+                           "video": "https://local.batch-studio.invalid/file.mp4",
+                           "audio": "https://local.batch-studio.invalid/file.mp3"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".webm", ".m4v", ".mkv", ".avi"}
+AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".flac", ".opus"}
+MEDIA_SUFFIXES = {"image": IMAGE_SUFFIXES, "video": VIDEO_SUFFIXES, "audio": AUDIO_SUFFIXES}
 
 
-def is_remote_image(value: str) -> bool:
-    return value.startswith(("http://", "https://", "data:image/"))
-
-
-def local_image_problem(value: str) -> str | None:
-    """A local start image is uploaded before submit; refuse here what the upload would refuse."""
+def local_media_problem(value: str, media: str) -> str | None:
+    """A local file is uploaded before submit; refuse here what the upload would refuse."""
     path = Path(value).expanduser()
     if not path.is_file():
-        return translate("Validation", "{value} is neither an http(s) URL, a data:image URI nor an existing image "
-                                       "file").format(value=value)
-    if path.suffix.lower() not in IMAGE_SUFFIXES:
-        return translate("Validation", "{file} is not an image ({suffixes})").format(
-            file=path.name, suffixes=", ".join(sorted(IMAGE_SUFFIXES)))
+        missing = {
+            "image": translate("Validation", "{value} is neither an http(s) URL, a data:image URI nor an existing "
+                                             "image file"),
+            "video": translate("Validation", "{value} is neither an http(s) URL, a data:video URI nor an existing "
+                                             "video file"),
+            "audio": translate("Validation", "{value} is neither an http(s) URL, a data:audio URI nor an existing "
+                                             "audio file"),
+        }[media]
+        return missing.format(value=value if value else '""')
+    suffixes = MEDIA_SUFFIXES[media]
+    if path.suffix.lower() not in suffixes:
+        wrong = {"image": translate("Validation", "{file} is not an image ({suffixes})"),
+                 "video": translate("Validation", "{file} is not a video ({suffixes})"),
+                 "audio": translate("Validation", "{file} is not an audio file ({suffixes})")}[media]
+        return wrong.format(file=path.name, suffixes=", ".join(sorted(suffixes)))
     size = path.stat().st_size
     if size > MAX_UPLOAD_BYTES:
         return translate("Validation", "{file} is {size} MB; uploads are limited to {limit} MB").format(
@@ -200,6 +354,7 @@ def validate_job(job: JobSpec, catalog: Catalog, index: int | None = None) -> li
                 field=fields[0])))
         # The parent's output fills it at run time; check the rest against the schema now.
         inputs = {**inputs, fields[0]: CHAINED_IMAGE_PLACEHOLDER}
+    inputs, normalising = normalised_inputs(model, inputs)
     for name in job.inputs:
         if name not in model.properties:
             close = difflib.get_close_matches(str(name), list(model.properties), n=1)
@@ -207,9 +362,17 @@ def validate_job(job: JobSpec, catalog: Catalog, index: int | None = None) -> li
                     translate("Validation", "; known inputs: {names}").format(names=", ".join(model.field_order)))
             problems.append(problem(translate("Validation", "unknown input {name} for {model}{hint}").format(
                 name=name, model=model.model_id, hint=hint)))
-    errors = sorted(_validator(model).iter_errors(inputs), key=lambda e: (list(e.absolute_path), e.validator))
-    problems.extend(problem(_schema_problem(error, model, inputs)) for error in errors)
-    problems.extend(problem(message) for message in _rule_problems(model, inputs))
+    problems.extend(problem(message) for message in normalising.values())
+    # An ambiguous number is reported once, as such, not again as outside the enum.
+    errors = [e for e in _validator(model).iter_errors(inputs) if not (e.absolute_path and
+                                                                       e.absolute_path[0] in normalising)]
+    # A value outside an enum is also of the wrong type; the enum message says both.
+    enum_paths = {tuple(e.absolute_path) for e in errors if e.validator == "enum"}
+    errors = sorted((e for e in errors if not (e.validator == "type" and tuple(e.absolute_path) in enum_paths)),
+                    key=lambda e: ([(0, step) if isinstance(step, int) else (1, str(step))
+                                   for step in e.absolute_path], e.validator))
+    messages = [_schema_problem(error, model, inputs) for error in errors] + _rule_problems(model, inputs)
+    problems.extend(problem(message) for message in dict.fromkeys(messages))
     return problems
 
 

@@ -6,6 +6,8 @@ atomic. Loading then saving gives the same content back.
 
 from __future__ import annotations
 
+import copy
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,6 +27,9 @@ TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "webhook_url", 
 JOB_KEYS = ("name", "model", "inputs", "output_subfolder", "image_from")
 DEFAULT_KEYS = ("model", "inputs", "output_subfolder")
 MAX_CONCURRENCY = 64
+# A job set is a handful of levels deep (jobs, a job, its inputs, a list of objects, ...); a
+# file nested far deeper is a mistake or an attack, and must not reach a recursive reader.
+MAX_NESTING = 64
 
 # Ids the popular tutorials use, and what Atlas Cloud actually calls those models.
 KNOWN_WRONG_IDS = {
@@ -122,7 +127,7 @@ class JobSet:
             entry: dict = {"name": job.name}
             if job.model:
                 entry["model"] = job.model
-            entry["inputs"] = dict(job.inputs)
+            entry["inputs"] = copy.deepcopy(job.inputs)
             if job.output_subfolder:
                 entry["output_subfolder"] = job.output_subfolder
             if job.image_from:
@@ -132,11 +137,19 @@ class JobSet:
         return document
 
 
+class _Dumper(yaml.SafeDumper):
+    """Two jobs sharing one list (a form's default, say) are written out twice, never as
+    &id001 anchors a reader of the file would have to decode."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def dumps(jobset: JobSet, fmt: str = "yaml") -> str:
     document = jobset.to_document()
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def save(jobset: JobSet, path: Path) -> None:
@@ -204,19 +217,56 @@ def loads(text: str, source: str = "job set", fmt: str = "yaml", catalog: Catalo
     return jobset
 
 
+def _too_deep(source: str, where: str = "") -> JobSetError:
+    return JobSetError([translate("JobSet", "{source}: {where}the file is nested too deeply (over {limit} levels); "
+                                            "a job set needs only a few").format(
+                            source=source, where=where, limit=MAX_NESTING)])
+
+
+def _nesting_exceeds(document: object, limit: int) -> bool:
+    """Without recursion: the point is to refuse what would overflow a recursive walk (and a
+    YAML alias may even make a list contain itself)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
 def _parse(text: str, source: str, fmt: str):
+    document = _parse_text(text, source, fmt)
+    if _nesting_exceeds(document, MAX_NESTING):
+        raise _too_deep(source)
+    return document
+
+
+def _parse_text(text: str, source: str, fmt: str):
     if fmt == "json":
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise JobSetError([translate("JobSet", "{source}: line {lineno}, column {colno}: {msg}").format(
                                    source=source, lineno=exc.lineno, colno=exc.colno, msg=exc.msg)]) from None
+        except RecursionError:
+            raise _too_deep(source) from None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:  # the pure-Python reader, when PyYAML comes without libyaml
+        raise _too_deep(source) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = translate("JobSet", "line {line}, column {column}: ").format(
             line=mark.line + 1, column=mark.column + 1) if mark else ""
+        if "nesting depth" in str(exc.problem or ""):  # libyaml's own limit (1000 levels)
+            raise _too_deep(source, where) from None
         # PyYAML's own wording ("found unexpected end of stream") stays as it is.
         problem = exc.problem or exc.context or translate("JobSet", "not valid YAML")
         started = exc.context_mark
@@ -235,6 +285,35 @@ def _is_tutorial(document: dict) -> bool:
         return False
     return any(isinstance(job, dict) and "inputs" not in job and TUTORIAL_ONLY_KEYS & set(job)
                for job in document["jobs"])
+
+
+def _inputs_of(entry: dict) -> tuple[dict, list[tuple[bool, str]]]:
+    """A job's inputs, from ``inputs:`` and from keys written beside name and model.
+
+    One rule whatever the version line: ``{name, model, prompt: x}`` means ``inputs: {prompt: x}``
+    (and is saved back that way). A key that is a misspelt job key is refused instead of being
+    sent to the model. Problems come as (about the named job, message).
+    """
+    problems: list[tuple[bool, str]] = []
+    inputs = entry.get("inputs") or {}
+    if not isinstance(inputs, dict):
+        problems.append((True, translate("JobSet", "inputs must be a mapping of field names to values")))
+        inputs = {}
+    inputs = dict(inputs)
+    for key, value in entry.items():
+        if key in JOB_KEYS:
+            continue
+        close = difflib.get_close_matches(str(key), JOB_KEYS, n=1, cutoff=0.8)
+        if close or not isinstance(key, str):
+            hint = translate("JobSet", "; did you mean {name}?").format(name=close[0]) if close else ""
+            problems.append((False, translate("JobSet", "unknown key {key} (known: {names}){hint}").format(
+                key=repr(key), names=", ".join(JOB_KEYS), hint=hint)))
+        elif key in inputs and inputs[key] != value:
+            problems.append((True, translate("JobSet", "{key} is given twice, beside name and under inputs, "
+                                                       "with different values").format(key=key)))
+        else:
+            inputs[key] = value
+    return inputs, problems
 
 
 def _native(document: dict, source: str) -> JobSet:
@@ -273,9 +352,6 @@ def _native(document: dict, source: str) -> JobSet:
             problems.append(translate("JobSet", "{where} must be a mapping with name, model and "
                                                 "inputs").format(where=where))
             continue
-        problems.extend(translate("JobSet", "{where}: unknown key {key} (known: {names})").format(
-                            where=where, key=repr(key), names=', '.join(JOB_KEYS))
-                        for key in entry if key not in JOB_KEYS)
         name = entry.get("name")
         if not isinstance(name, (str, int)) or not str(name).strip():
             problems.append(translate("JobSet", "{where}: name is required").format(where=where))
@@ -286,12 +362,9 @@ def _native(document: dict, source: str) -> JobSet:
                                                 "as google/imagen4)").format(
                                 where=where, name=name))
             model = ""
-        inputs = entry.get("inputs") or {}
-        if not isinstance(inputs, dict):
-            problems.append(translate("JobSet", "{where} \"{name}\": inputs must be a mapping of field "
-                                                "names to values").format(
-                                where=where, name=name))
-            inputs = {}
+        inputs, input_problems = _inputs_of(entry)
+        problems.extend(f'{where} "{name}": {message}' if i else f"{where}: {message}"
+                        for i, message in input_problems)
         subfolder = entry.get("output_subfolder")
         if subfolder is not None and not isinstance(subfolder, str):
             problems.append(translate("JobSet", "{where} \"{name}\": output_subfolder must be a folder "
@@ -325,6 +398,10 @@ def _native(document: dict, source: str) -> JobSet:
         problems.append(translate("JobSet", "{source}: template must be a job (name, model, inputs)").format(
                             source=source))
         template = None
+    if template is not None:
+        template_inputs, template_problems = _inputs_of(template)
+        problems.extend(f"{source}: template: {message}" for _, message in template_problems)
+        template = {**{k: v for k, v in template.items() if k in JOB_KEYS}, "inputs": template_inputs}
     if (csv_name or matrix) and template is None:
         problems.append(translate("JobSet", "{source}: csv and matrix fill a template; add a template "
                                             "job").format(source=source))

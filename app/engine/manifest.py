@@ -12,8 +12,12 @@ from pathlib import Path
 from app import __version__
 from app.engine.fileio import atomic_write_text, check_version
 from app.engine.records import JobRecord, JobState
+from app.engine.store import JobLink, ReviewMark, read_annotations
 
+# Review mode added keys (a "review" per file, "batch", "position" and "link" per result)
+# without changing what any existing key means: a version 1 reader still reads it all.
 MANIFEST_VERSION = 1
+UNREVIEWED = ReviewMark(None, None, None)
 MANIFEST_NAME = "manifest.json"
 
 
@@ -40,6 +44,8 @@ def _result_entry(record: JobRecord) -> dict:
     submitted, completed = stamps.get("submitted_at"), stamps.get("downloading_at")
     return {
         "name": record.spec.name,
+        "batch": record.batch,
+        "position": record.index,
         "model": record.spec.model,
         "type": record.model.type.lower(),
         "status": record.state.value,
@@ -47,10 +53,11 @@ def _result_entry(record: JobRecord) -> dict:
         "inputs": record.spec.inputs,
         "output_subfolder": record.spec.output_subfolder,
         "output_url": record.output_urls[0] if record.output_urls else None,
+        "outputs": list(record.output_urls),
         "local_path": first_file.path if first_file else None,
         "bytes": first_file.bytes if first_file else None,
         "sha256": first_file.sha256 if first_file else None,
-        "files": [vars(f) for f in record.files],
+        "files": [{**vars(f), "review": UNREVIEWED.as_manifest()} for f in record.files],
         "cost": {
             "estimated": _money(record.estimate.amount),
             "quoted": _money(record.quote.amount) if record.quote else None,
@@ -67,7 +74,33 @@ def _result_entry(record: JobRecord) -> dict:
         },
         "request_ids": record.request_ids,
         "error": record.error,
+        "link": None,
     }
+
+
+def annotate(document: dict, reviews: dict[str, ReviewMark], links: dict[tuple[int, int], JobLink]) -> dict:
+    """The document with each output's review and each re-roll's link to its original.
+
+    The store holds them (the runner knows nothing of reviews), so every writer of the
+    manifest passes through here and none drops what a person decided. Only the entries
+    that change are copied: the cached ones stay shared and untouched.
+    """
+    if not reviews and not links:
+        return document
+    results = []
+    for entry in document.get("results", []):
+        link = links.get((entry.get("batch"), entry.get("position")))
+        files = entry.get("files") or []
+        marked = [reviews.get(f.get("path")) for f in files]
+        if link is None and not any(marked):
+            results.append(entry)
+            continue
+        entry = {**entry, "files": [{**f, "review": mark.as_manifest()} if mark else f
+                                    for f, mark in zip(files, marked)]}
+        if link is not None:
+            entry["link"] = link.as_manifest()
+        results.append(entry)
+    return {**document, "results": results}
 
 
 def build(records: list[JobRecord], *, batch: dict, mode: str, base_url: str) -> dict:
@@ -97,20 +130,40 @@ def build(records: list[JobRecord], *, batch: dict, mode: str, base_url: str) ->
     }
 
 
-def dumps(document: dict) -> str:
+def dumps(document: dict, encoded: dict[int, tuple[dict, str]] | None = None) -> str:
     """Readable (one result per line) yet fast: an indent would force json's pure-Python
-    encoder, whose cost on every write competes with the window for the GIL."""
+    encoder, whose cost on every write competes with the window for the GIL.
+
+    ``encoded`` carries results already encoded by an earlier call, keyed by the identity of
+    their (cached, never modified) entry; it is refilled with this document's results. A
+    500-job batch rewrites its manifest after every submit: encoding only the entries that
+    changed turns those rewrites from quadratic into linear work."""
     head = {k: v for k, v in document.items() if k != "results"}
     lines = ["{"]
     for key, value in head.items():
         lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, default=str)},")
-    results = [json.dumps(r, ensure_ascii=False, default=str) for r in document.get("results", [])]
+    if encoded is None:
+        results = [_result_line(entry) for entry in document.get("results", [])]
+    else:
+        results, fresh = [], {}
+        for entry in document.get("results", []):
+            known = encoded.get(id(entry))
+            line = known[1] if known is not None and known[0] is entry else _result_line(entry)
+            # The entry is kept alongside its line, so its id cannot be reused while cached.
+            fresh[id(entry)] = (entry, line)
+            results.append(line)
+        encoded.clear()
+        encoded.update(fresh)
     lines.append('  "results": [' + ("" if results else "]"))
     if results:
-        lines.append(",\n".join(f"    {line}" for line in results))
+        lines.append(",\n".join(results))
         lines.append("  ]")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _result_line(entry: dict) -> str:
+    return "    " + json.dumps(entry, ensure_ascii=False, default=str)
 
 
 class ManifestWriter:
@@ -121,13 +174,15 @@ class ManifestWriter:
         self.interval = interval
         self._lock = threading.Lock()
         self._last = 0.0
+        self._encoded: dict[int, tuple[dict, str]] = {}
 
     def write(self, document_factory, force: bool = False) -> None:
         with self._lock:
             now = time.monotonic()
             if not force and now - self._last < self.interval:
                 return
-            atomic_write_text(self.path, dumps(document_factory()))
+            document = annotate(document_factory(), *read_annotations(self.path.parent))
+            atomic_write_text(self.path, dumps(document, self._encoded))
             self._last = now
 
 

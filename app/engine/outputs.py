@@ -77,7 +77,8 @@ class OutputPlanner:
 
     def reserve(self, job_name: str, subfolder: str | None, is_video: bool, url: str, part: int | None = None) -> Path:
         folder = self.root / ("videos" if is_video else "images") / safe_subfolder(subfolder)
-        stem = safe_stem(job_name) + (f"-{part + 1}" if part else "")
+        # One of several outputs: name-1, name-2, ... (the first is numbered too, so the set reads as one).
+        stem = safe_stem(job_name) + (f"-{part + 1}" if part is not None else "")
         suffix = suffix_for(url, is_video)
         with self._lock:
             folder.mkdir(parents=True, exist_ok=True)

@@ -69,22 +69,64 @@ class PriceTable:
         return cls(document)
 
     def estimate(self, model: ModelInfo, inputs: dict) -> Cost:
-        """Per image, or per second times the resolution and audio multipliers."""
+        """Per image times the images asked for, or per second times the resolution and audio
+        multipliers."""
         body = {**model.defaults(), **inputs}
         if not model.is_video:
+            count = output_count(body)
             price = self.images.get(model.model_id)
+            note = "" if count == 1 else f"{count} images"
             if price is None:
-                return Cost(self.fallback_image, ESTIMATE, f"no price known for {model.model_id}; a typical image price")
-            return Cost(price, ESTIMATE)
+                price = self.fallback_image
+                note = "; ".join(filter(None, [f"no price known for {model.model_id}; a typical image price", note]))
+            return Cost(price * count, ESTIMATE, note)
         rule = self.videos.get(model_family(model.model_id))
-        seconds = Decimal(int(body.get("duration") or 5))
+        seconds = clip_seconds(body)
         if rule is None:
             return Cost(self.fallback_per_second * seconds, ESTIMATE,
                         f"no price known for {model.model_id}; a typical video price")
         factor = Decimal(rule.get("resolution", {}).get(str(body.get("resolution")), "1.0"))
-        if body.get("generate_audio") is False:
+        if audio_switch(body) is False:
             factor *= Decimal(rule.get("without_audio", "1.0"))
         return Cost((Decimal(rule["per_second"]) * seconds * factor).quantize(Decimal("0.000001")), ESTIMATE)
+
+
+# A model without a duration input decides the length itself; a typical clip is about this long.
+DEFAULT_CLIP_SECONDS = Decimal(6)
+# Several outputs per job go by either name; max_images is an upper bound, so the estimate
+# is what the job may cost at most.
+OUTPUT_COUNT_FIELDS = ("num_images", "max_images", "num_outputs", "n")
+AUDIO_FIELDS = ("generate_audio", "sound", "bgm")
+
+
+def output_count(body: dict) -> int:
+    for name in OUTPUT_COUNT_FIELDS:
+        value = body.get(name)
+        if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            try:
+                return max(1, int(Decimal(str(value))))
+            except ArithmeticError:
+                continue
+    return 1
+
+
+def clip_seconds(body: dict) -> Decimal:
+    """Durations arrive as integers, floats or strings ("5"); none means the model decides."""
+    value = body.get("duration")
+    if value is None or isinstance(value, bool) or value == "":
+        return DEFAULT_CLIP_SECONDS
+    try:
+        seconds = Decimal(str(value).strip().rstrip("s"))
+    except ArithmeticError:
+        return DEFAULT_CLIP_SECONDS
+    return seconds if seconds > 0 else DEFAULT_CLIP_SECONDS
+
+
+def audio_switch(body: dict) -> bool | None:
+    for name in AUDIO_FIELDS:
+        if isinstance(body.get(name), bool):
+            return body[name]
+    return None
 
 
 @dataclass

@@ -25,12 +25,13 @@ from app.engine.jobs import JobSpec, Problem, validate_jobs
 from app.engine.outputs import OutputPlanner
 from app.engine.pricing import Cost, PriceTable
 from app.engine.records import JobRecord, JobState, OutputFile, RunEvent
-from app.engine.timing import PollSchedule, TimingModel
-from app.engine.uploads import UploadCache
+from app.engine.timing import TimingModel
+from app.engine.uploads import UploadCache, UploadFailed
 from app.engine.store import JobStore, StoreError
 from app.engine.ledger import SpendLedger
 
 NOT_VISIBLE_GRACE = 30.0
+FRESH_FOLLOW_SECONDS = 10.0
 FOLLOW_STATES = frozenset({JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING})
 DOWNLOAD_ATTEMPTS = 4
 
@@ -152,7 +153,7 @@ class BatchRunner:
         self._spawn = spawn
         self.backoff = backoff or Backoff()
         self.planner = OutputPlanner(out_dir)
-        self.uploads = UploadCache(client)
+        self.uploads = UploadCache(client, self.backoff)
         self.manifest = manifest.ManifestWriter(out_dir)
         self._manifest_enabled = write_manifest
         self._cond = threading.Condition()
@@ -375,12 +376,13 @@ class BatchRunner:
         if record.index in self._parent:
             body[record.model.image_fields()[0]] = self._start_image(record)
         try:
-            body = self.uploads.replace_local_images(body, record.model.image_fields())
-        except AtlasError as exc:
-            if isinstance(exc, AuthError):
-                self._halt_batch("stopped", str(exc))
+            body = self.uploads.replace_local_media(body, record.model.properties,
+                                                    wait=lambda seconds: self._sleep(record, seconds))
+        except UploadFailed as exc:
+            if isinstance(exc.cause, AuthError):
+                self._halt_batch("stopped", str(exc.cause))
                 return False
-            self._finish(record, JobState.FAILED, f"the start image could not be uploaded: {exc}; nothing was charged")
+            self._finish(record, JobState.FAILED, f"{exc}; nothing was charged")
             return False
         attempt = 0
         while True:
@@ -441,9 +443,12 @@ class BatchRunner:
     # --- poll and download -----------------------------------------------------------
     def _follow(self, record: JobRecord) -> None:
         started = self.clock()
-        expected = self.timing.expected(record.model, record.spec.inputs)
-        # In demo mode time runs faster, and so must the floor and ceiling of polling.
-        schedule = PollSchedule(expected, floor=0.5 * self.timing.scale, ceiling=30.0 * self.timing.scale)
+        schedule = self.timing.schedule(record.model, record.spec.inputs)
+        expected = schedule.current().centre
+        # Only a job followed from its submit tells how long generations take; a resumed one
+        # was submitted before this follow's clock started.
+        fresh = time.time() - record.timestamps.get("submitted_at", 0.0) < FRESH_FOLLOW_SECONDS
+        last_running_at = 0.0 if fresh else None
         limit = self.limits.for_model(record.model.model_id, record.model.is_video)
         failures = 0
         last_progress = -1.0
@@ -496,9 +501,12 @@ class BatchRunner:
                     self._finish(record, JobState.FAILED, "Atlas Cloud reported the task complete but sent no output")
                     return
                 record.output_urls = list(prediction.outputs) or record.output_urls
-                self.timing.observe(record.model, record.spec.inputs, self.clock() - started)
+                if last_running_at is not None:
+                    self.timing.observe(record.model, record.spec.inputs, last_running_at, elapsed)
                 self._download(record)
                 return
+            if last_running_at is not None:
+                last_running_at = elapsed
             progress = min(0.95, elapsed / expected) if expected else None
             if record.state == JobState.SUBMITTED:
                 self._transition(record, JobState.RUNNING, progress=progress)

@@ -141,6 +141,74 @@ def shapes_of(input_schema: dict) -> dict[str, FieldShape]:
     return {name: classify(name, prop) for name, prop in properties.items()}
 
 
-def is_remote_media(value: str) -> bool:
-    """A URL the provider fetches itself (or inline data): nothing to upload."""
-    return value.startswith(("http://", "https://", "data:"))
+def is_remote_media(value: str, media: str | None = None) -> bool:
+    """A URL the provider fetches itself (or inline data, of the ``media`` kind when given):
+    nothing to upload."""
+    return value.startswith(("http://", "https://", f"data:{media}/" if media else "data:"))
+
+
+@dataclass(frozen=True)
+class MediaValue:
+    """One media reference inside a body: where it sits, what it must be, what it is."""
+    path: tuple            # keys and list indices from the top of the inputs
+    media: str             # image, video or audio
+    value: object
+
+    @property
+    def label(self) -> str:
+        return location(self.path)
+
+
+def location(path) -> str:
+    """``subjects[0].images[2]``: how a user finds a value in a job."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def media_values(inputs: dict, properties: dict) -> list[MediaValue]:
+    """Every media reference in ``inputs``, nested ones included (``subjects: [{images: [...]}]``),
+    read through the schema so a plain text list is never mistaken for files."""
+    found: list[MediaValue] = []
+    for name, value in inputs.items():
+        prop = properties.get(name) if isinstance(properties, dict) else None
+        _collect(value, str(name), prop if isinstance(prop, dict) else {}, (name,), found)
+    return found
+
+
+def _collect(value: object, name: str, prop: dict, path: tuple, found: list[MediaValue]) -> None:
+    shape = classify(name, prop)
+    if shape.is_media:
+        if isinstance(value, list):
+            found.extend(MediaValue((*path, i), shape.media, item) for i, item in enumerate(value))
+        elif value is not None:
+            found.append(MediaValue(path, shape.media, value))
+        return
+    if isinstance(value, dict):
+        _collect_object(value, prop, path, found)
+    elif isinstance(value, list):
+        items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                _collect_object(item, items, (*path, index), found)
+
+
+def _collect_object(value: dict, prop: dict, path: tuple, found: list[MediaValue]) -> None:
+    properties = prop.get("properties") if isinstance(prop.get("properties"), dict) else {}
+    for key, item in value.items():
+        sub = properties.get(key)
+        _collect(item, str(key), sub if isinstance(sub, dict) else {}, (*path, key), found)
+
+
+def replaced_at(document: dict, path: tuple, value: object) -> dict:
+    """A copy of ``document`` with ``value`` at ``path``; only the containers on the path are
+    copied, so the original (a job's own inputs) is never touched."""
+    def rebuilt(container, steps):
+        if not steps:
+            return value
+        copy = list(container) if isinstance(container, list) else dict(container)
+        copy[steps[0]] = rebuilt(container[steps[0]], steps[1:])
+        return copy
+
+    return rebuilt(document, tuple(path))

@@ -25,6 +25,26 @@ def _positive(text: str) -> float:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _milliseconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of milliseconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 def _money(text: str) -> Decimal:
     try:
         return Decimal(text)
@@ -53,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="an extra API key to accept (apikey-...); the demo key is always accepted")
     parser.add_argument("--data-dir", type=Path, help="keep outputs, uploads and a journal of tasks here, so a "
                         "restarted simulator still knows them (instead of a temporary folder)")
+    parser.add_argument("--models", type=_count, default=0, metavar="N",
+                        help="serve N generated models besides the bundled ones, for a catalog of real size "
+                             "(the live one lists 150+)")
+    parser.add_argument("--schema-latency", type=_milliseconds, default=0.0, metavar="MS",
+                        help="delay every schema document by MS milliseconds, as a distant static host does "
+                             "(the model list is not delayed)")
     # Benchmarks need very large outputs; a padded MP4 still plays.
     parser.add_argument("--pad-video-mb", type=int, default=0, help=argparse.SUPPRESS)
     # For a parent app: stop when its end of our stdin closes, even if it died without asking.
@@ -74,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     server = SimServer(args.host, args.port, speed=args.speed, faults=plan, log_path=args.log,
                        balance=args.balance, output_ttl=args.output_ttl, keys=(DEMO_KEY, *args.key),
                        data_dir=args.data_dir, pad_video_bytes=args.pad_video_mb * 1024 * 1024,
-                       persist=args.data_dir is not None, clock=time.time)
+                       persist=args.data_dir is not None, clock=time.time, extra_models=args.models,
+                       schema_latency=args.schema_latency / 1000)
     try:
         server.start()
     except OSError as exc:
@@ -88,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Atlas simulator listening on {server.base_url}", flush=True)
     print(f"  demo key: {DEMO_KEY}   speed: x{args.speed:g}   faults: {plan.describe()}   "
           f"balance: ${args.balance}", flush=True)
+    print(f"  models: {len(server.state.catalog.models)}   schema latency: {args.schema_latency:g} ms", flush=True)
     print("  nothing here is real: outputs are generated locally. Ctrl+C stops it.", flush=True)
     stop.wait()
     server.stop()

@@ -46,20 +46,33 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)
 
 
+def _pair(value: object, separator: str) -> tuple[int, int] | None:
+    if isinstance(value, str) and value.count(separator) == 1:
+        left, right = (part.strip() for part in value.split(separator))
+        if left.isdigit() and right.isdigit() and int(left) > 0 and int(right) > 0:
+            return int(left), int(right)
+    return None
+
+
+def _ratio(body: dict, fallback: tuple[int, int]) -> tuple[int, int]:
+    """Width and height proportions from a ``W*H`` size or an ``a:b`` aspect ratio, whichever the
+    model takes (the catalog uses both, with ratios such as 3:2 or 4:5 beyond the common ones)."""
+    return _pair(body.get("size"), "*") or _pair(body.get("aspect_ratio"), ":") or fallback
+
+
 def image_size(body: dict) -> tuple[int, int]:
     """Pixel size for an image request, capped so the simulator stays fast."""
-    size = body.get("size")
-    if isinstance(size, str) and "*" in size:
-        width, height = (int(v) for v in size.split("*", 1))
-    else:
-        aw, ah = ASPECT_RATIOS.get(str(body.get("aspect_ratio", "1:1")), (1, 1))
-        width, height = (1024, round(1024 * ah / aw)) if aw >= ah else (round(1024 * aw / ah), 1024)
+    pixels = _pair(body.get("size"), "*")
+    if pixels is None:
+        aw, ah = _ratio(body, (1, 1))
+        pixels = (1024, round(1024 * ah / aw)) if aw >= ah else (round(1024 * aw / ah), 1024)
+    width, height = pixels
     scale = min(1.0, MAX_IMAGE_SIDE / max(width, height))
     return max(16, round(width * scale)), max(16, round(height * scale))
 
 
 def video_size(body: dict) -> tuple[int, int]:
-    aw, ah = ASPECT_RATIOS.get(str(body.get("aspect_ratio", "16:9")), (16, 9))
+    aw, ah = _ratio(body, (16, 9))
     if aw >= ah:
         width, height = VIDEO_SHORT_SIDE * aw / ah, VIDEO_SHORT_SIDE
     else:
@@ -152,31 +165,41 @@ def load_start_image(source: str | Path | None) -> Image.Image | None:
         return None
 
 
-def render_png(path: Path, body: dict, model: str) -> None:
+def render_png(path: Path, body: dict, model: str, index: int = 0, count: int = 1) -> None:
+    """One picture; ``index`` of ``count`` when a task makes several (each looks different)."""
     size = image_size(body)
     image = _background(size, str(body.get("prompt", "")), None)
-    # The marker's place follows the seed, so two seeds of one prompt look different.
-    seed_marker = hashlib.sha256(str(body.get("seed", -1)).encode()).digest()[0] / 256
-    _overlay(image, str(body.get("prompt", "")), f"{model} · seed {body.get('seed', -1)} · simulated", marker=seed_marker)
+    # The marker's place follows the seed (and the picture's place in a series), so two seeds
+    # of one prompt, or two pictures of one task, look different.
+    seed_marker = hashlib.sha256(f"{body.get('seed', -1)}/{index}".encode()).digest()[0] / 256
+    caption = f"{model} · seed {body.get('seed', -1)} · simulated"
+    if count > 1:
+        caption = f"{model} · image {index + 1} of {count} · seed {body.get('seed', -1)} · simulated"
+    _overlay(image, str(body.get("prompt", "")), caption, marker=seed_marker)
     image.save(path, format="PNG", compress_level=1)
 
 
 def render_mp4(path: Path, body: dict, model: str, start_image: Image.Image | None = None,
-               pad_to_bytes: int = 0) -> None:
-    """An H.264 clip of the requested duration; with audio, a quiet tone track too."""
+               pad_to_bytes: int = 0, seconds: float | None = None, audio_track: bool | None = None) -> None:
+    """An H.264 clip of the requested length (``seconds``, else the body's duration); with
+    audio (``audio_track``, else the body's generate_audio), a quiet tone track too."""
     size = video_size(body)
-    seconds = max(1, int(body.get("duration", 5)))
+    if seconds is None:
+        seconds = float(body.get("duration", 5))
+    seconds = max(1, round(seconds))
     frames = seconds * VIDEO_FPS
     prompt = str(body.get("prompt", ""))
     background = _background(size, prompt, start_image)
     caption = f"{model} · {body.get('resolution', '720p')} · {seconds}s · simulated"
+    if audio_track is None:
+        audio_track = bool(body.get("generate_audio", True))
     with av.open(str(path), mode="w", format="mp4") as container:
         video = container.add_stream("libx264", rate=VIDEO_FPS)
         video.width, video.height = size
         video.pix_fmt = "yuv420p"
         video.options = {"preset": "ultrafast", "tune": "stillimage"}
         audio = None
-        if body.get("generate_audio", True):
+        if audio_track:
             audio = container.add_stream("aac", rate=AUDIO_RATE)
             audio.layout = "mono"
         for index in range(frames):

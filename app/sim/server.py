@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import socket
@@ -14,6 +15,7 @@ import uuid
 from decimal import Decimal
 from email.parser import BytesParser
 from email.policy import default as default_email_policy
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -124,11 +126,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.query = parse_qs(url.query)
         self.entry: dict = {"request_id": self.request_id, "method": self.command, "path": self.route_path,
                             "authorization": "Authorization" in self.headers}
+        self.body_read = False
         started = time.perf_counter()
         try:
             self._maybe_slow()
             self._route()
+            if not self._drain_unread_body():
+                self.close_connection = True
         except HttpError as error:
+            # A refused request's body must still be read, or its bytes would be taken for the
+            # next request on this keep-alive connection.
+            if not self._drain_unread_body():
+                error.close = True
             self._send_error(error)
         except _Dropped:
             self.entry["status"] = "dropped"
@@ -151,12 +160,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.entry.setdefault("faults", []).append("slow")
             self.server.stopping.wait(plan.slow_seconds)
 
-    def _send_json(self, status: int, payload: object, *, close: bool = False) -> None:
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    def _send_json(self, status: int, payload: object, *, close: bool = False, headers: dict | None = None) -> None:
+        data = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.send_header("X-Request-ID", self.request_id)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         if close:
             self.send_header("Connection", "close")
             self.close_connection = True
@@ -223,6 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = self.rfile.read(length)
         if len(data) < length:
             raise _Dropped()
+        self.body_read = True
         return data
 
     def _discard(self, length: int) -> None:
@@ -232,6 +244,28 @@ class _Handler(BaseHTTPRequestHandler):
             if not chunk:
                 raise _Dropped()
             left -= len(chunk)
+        self.body_read = True
+
+    def _drain_unread_body(self) -> bool:
+        """Reads and drops a declared body no handler read. False: the connection cannot be kept."""
+        if self.body_read:
+            return True
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return False
+        raw_length = self.headers.get("Content-Length")
+        if raw_length is None:
+            return True
+        try:
+            length = int(raw_length)
+        except ValueError:
+            return False
+        if length < 0 or length > DRAIN_LIMIT:
+            return False
+        try:
+            self._discard(length)
+        except (_Dropped, OSError):
+            return False
+        return True
 
     def _json_body(self) -> dict:
         content_type = self.headers.get_content_type()
@@ -309,11 +343,41 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _schema(self) -> None:
         self.entry["kind"] = "schema"
+        if self.sim.schema_latency > 0:  # a static host far away, per document
+            self.server.stopping.wait(self.sim.schema_latency)
         model_id = self.route_path[len("/api/v1/models/schema/"):].removesuffix(".json")
         document = self.state.catalog.schema_document(model_id, self.sim.base_url)
         if document is None:
             raise HttpError(404, f"No schema for model {model_id}.")
-        self._send_json(200, document)
+        data = json.dumps(document, ensure_ascii=False).encode("utf-8")
+        validators = {"ETag": '"' + hashlib.sha256(data).hexdigest()[:32] + '"',
+                      "Last-Modified": self.sim.catalog_modified}
+        if self._not_modified(validators["ETag"]):
+            self.entry["not_modified"] = True
+            return self._send_not_modified(validators)
+        self._send_json(200, data, headers=validators)
+
+    def _not_modified(self, etag: str) -> bool:
+        """RFC 9110: If-None-Match decides when present; If-Modified-Since only without it."""
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+            return "*" in tags or etag in tags
+        if_modified_since = self.headers.get("If-Modified-Since")
+        if if_modified_since:
+            try:
+                return parsedate_to_datetime(if_modified_since) >= parsedate_to_datetime(self.sim.catalog_modified)
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def _send_not_modified(self, validators: dict) -> None:
+        self.send_response(304)
+        self.send_header("X-Request-ID", self.request_id)
+        for name, value in validators.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.entry["status"] = 304
 
     def _submit(self, endpoint_type: str) -> None:
         self.entry["kind"] = "submit"
@@ -364,7 +428,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Dropped()
         status, error, error_code = self.state.status(task)
         self.entry["task_status"] = status
-        outputs = [self._output_url(task)] if status == "completed" else []
+        outputs = [self._output_url(task, name) for name in task.output_names] if status == "completed" else []
         data = {"id": task.id, "model": task.model.model_id, "status": status, "outputs": outputs,
                 "urls": {"get": self._poll_url(task)}, "error": error, "error_code": error_code,
                 "created_at": task.created_iso, "has_nsfw_contents": [False] * len(outputs)}
@@ -465,13 +529,14 @@ class _Handler(BaseHTTPRequestHandler):
         task_id, _, name = self.route_path[len("/files/outputs/"):].partition("/")
         self.entry["task_id"] = task_id
         task = self.state.get_task(task_id)
-        if task is None or name != task.output_name or task.output_path is None:
+        path = task.output_file(name) if task is not None else None
+        if path is None:
             raise HttpError(404, "Not found.")
         if self.state.output_expired(task):
             raise HttpError(404, "The output URL has expired.")
         task.downloads += 1
         truncate = self._fault("truncate", task.id, task.downloads)
-        self._send_file(task.output_path, truncate=truncate)
+        self._send_file(path, truncate=truncate)
 
     def _upload_file(self) -> None:
         self.entry["kind"] = "download"
@@ -509,8 +574,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _poll_url(self, task: SimTask) -> str:
         return f"{self.sim.base_url}/api/v1/model/prediction/{task.id}"
 
-    def _output_url(self, task: SimTask) -> str:
-        return f"{self.sim.base_url}/files/outputs/{task.id}/{task.output_name}"
+    def _output_url(self, task: SimTask, name: str | None = None) -> str:
+        return f"{self.sim.base_url}/files/outputs/{task.id}/{name or task.output_name}"
 
 
 class _Limited:
@@ -530,6 +595,13 @@ def _inputs(body: dict) -> dict:
     return {key: value for key, value in body.items() if key not in STRIPPED_SUBMIT_FIELDS}
 
 
+def sized_catalog(extra_models: int, seed: int = 0) -> SimCatalog:
+    """The bundled catalog plus ``extra_models`` generated ones, for a catalog of real size."""
+    from app.sim.synthetic import synthetic_catalog
+
+    return SimCatalog(extra=synthetic_catalog(extra_models, seed=seed))
+
+
 class SimServer:
     """A running simulator on loopback. Use as a context manager, or start() and stop()."""
 
@@ -538,8 +610,13 @@ class SimServer:
                  clock=time.monotonic, balance: Decimal | str = DEFAULT_BALANCE,
                  output_ttl: float = DEFAULT_OUTPUT_TTL, keys: tuple[str, ...] = (DEMO_KEY,),
                  data_dir: Path | None = None, pad_video_bytes: int = 0, catalog: SimCatalog | None = None,
-                 persist: bool = False):
+                 persist: bool = False, extra_models: int = 0, schema_latency: float = 0.0):
         plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
+        if extra_models and catalog is None:
+            catalog = sized_catalog(extra_models, seed)
+        self.schema_latency = schema_latency  # seconds added to every schema document
+        # Schemas change when the catalog does: never while this simulator runs.
+        self.catalog_modified = formatdate(time.time(), usegmt=True)
         self._own_data_dir = data_dir is None
         self.data_dir = Path(tempfile.mkdtemp(prefix="atlas-sim-")) if data_dir is None else Path(data_dir)
         self.state = SimState(data_dir=self.data_dir, catalog=catalog, faults=plan, speed=speed, clock=clock,

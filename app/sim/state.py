@@ -46,15 +46,34 @@ VIDEO_SECONDS = {
 }
 RESOLUTION_FACTOR = {"480p": 0.8, "720p": 1.0, "1080p": 1.4, "4k": 2.5}
 QUEUE_FRACTION = 0.15
+# Each further picture of a multi-image task adds this share of the first one's time.
+EXTRA_IMAGE_FRACTION = 0.3
 
 
 def expected_seconds(model: SimModel, body: dict) -> float:
     """How long the real service takes for this body, before jitter and --speed."""
     if model.type == "Image":
-        return IMAGE_SECONDS.get(model.model_id, 6.0)
+        first = IMAGE_SECONDS.get(model.model_id, 6.0)
+        return first * (1 + EXTRA_IMAGE_FRACTION * (model.output_count(body) - 1))
     overhead, per_clip_second = VIDEO_SECONDS.get(billing.model_family(model.model_id), (20.0, 6.0))
     factor = RESOLUTION_FACTOR.get(str(body.get("resolution", "720p")), 1.0)
-    return (overhead + per_clip_second * int(body.get("duration", 5))) * factor
+    return (overhead + per_clip_second * model.clip_seconds(body)) * factor
+
+
+def output_names(model: SimModel, body: dict) -> list[str]:
+    """File names of a task's outputs: one clip, or one picture per image asked for."""
+    if model.type == "Video":
+        return ["output.mp4"]
+    count = model.output_count(body)
+    return ["output.png"] if count == 1 else [f"output-{index}.png" for index in range(1, count + 1)]
+
+
+def wants_audio(body: dict) -> bool:
+    """The catalog names the soundtrack switch generate_audio, sound or bgm."""
+    for name in ("generate_audio", "sound", "bgm"):
+        if name in body:
+            return bool(body[name])
+    return True
 
 
 def body_hash(body: dict) -> str:
@@ -64,6 +83,21 @@ def body_hash(body: dict) -> str:
 
 def utc_now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _catalog_quote(model: SimModel, body: dict) -> billing.Quote:
+    """A model the price list does not know (a synthetic one) costs its catalog price per run,
+    and a video scales with its length from the default one."""
+    price = model.row.get("price") or {}
+    origin = Decimal(str((price.get("origin") or {}).get("base_price") or "0.05"))
+    discount = Decimal(str(price.get("discount") or billing.DISCOUNT))
+    if discount > 1:  # some rows give a percentage ("70" for 70 %)
+        discount = discount / 100
+    if model.type == "Video":
+        default = model.input_schema.get("properties", {}).get("duration", {}).get("default")
+        reference = model.clip_seconds({"duration": default}) if default is not None else model.clip_seconds({})
+        origin = origin * Decimal(str(model.clip_seconds(body))) / Decimal(str(reference))
+    return billing.Quote(origin, discount)
 
 
 class InsufficientBalance(Exception):
@@ -86,7 +120,8 @@ class SimTask:
     run_s: float
     outcome: str  # "completed", "failed" or "moderation", decided at submit
     expire_at_completion: bool
-    output_path: Path | None = None
+    output_path: Path | None = None  # the first output (tasks made one before num_images)
+    output_paths: list[Path] = field(default_factory=list)
     media_ready_at: float | None = None
     media_error: str | None = None
     refunded: bool = False
@@ -98,8 +133,19 @@ class SimTask:
         return self.model.type == "Video"
 
     @property
+    def output_names(self) -> list[str]:
+        return output_names(self.model, self.body)
+
+    @property
     def output_name(self) -> str:
-        return "output.mp4" if self.is_video else "output.png"
+        return self.output_names[0]
+
+    def output_file(self, name: str) -> Path | None:
+        """The rendered file behind one output URL, or None when there is none by that name."""
+        for path in self.output_paths:
+            if path.name == name:
+                return path
+        return None
 
 
 class RequestLog:
@@ -217,7 +263,9 @@ class SimState:
             elif entry["type"] == "media" and entry["id"] in self._tasks:
                 task = self._tasks[entry["id"]]
                 task.media_ready_at, task.media_error = entry["ready_at"], entry.get("error")
-                task.output_path = None if task.media_error else self.data_dir / "outputs" / task.id / task.output_name
+                folder = self.data_dir / "outputs" / task.id
+                task.output_paths = [] if task.media_error else [folder / name for name in task.output_names]
+                task.output_path = task.output_paths[0] if task.output_paths else None
             elif entry["type"] == "refund" and entry["id"] in self._tasks:
                 task = self._tasks[entry["id"]]
                 if not task.refunded:
@@ -231,7 +279,16 @@ class SimState:
 
     # --- money -----------------------------------------------------------------------
     def quote(self, model: SimModel, body: dict) -> billing.Quote:
-        return billing.quote(model.model_id, model.with_defaults(body))
+        """The price of one task; a task making N pictures costs N times one."""
+        filled = model.with_defaults(body)
+        try:
+            one = billing.quote(model.model_id, filled)
+        except KeyError:
+            one = _catalog_quote(model, filled)
+        count = model.output_count(filled)
+        if count == 1:
+            return one
+        return billing.Quote(one.origin_price * count, one.discount)
 
     # --- tasks -----------------------------------------------------------------------
     def attempt_number(self, digest: str) -> int:
@@ -284,21 +341,25 @@ class SimState:
 
     def _render(self, task: SimTask) -> None:
         folder = self.data_dir / "outputs" / task.id
+        names = task.output_names
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            partial = folder / (task.output_name + ".part")
-            if task.is_video:
-                start = media.load_start_image(self.local_source(task.body.get("image")))
-                media.render_mp4(partial, task.body, task.model.model_id, start, self.pad_video_bytes)
-            else:
-                media.render_png(partial, task.body, task.model.model_id)
-            partial.replace(folder / task.output_name)
+            for index, name in enumerate(names):
+                partial = folder / (name + ".part")
+                if task.is_video:
+                    start = media.load_start_image(self.local_source(task.model.start_image(task.body)))
+                    media.render_mp4(partial, task.body, task.model.model_id, start, self.pad_video_bytes,
+                                     seconds=task.model.clip_seconds(task.body), audio_track=wants_audio(task.body))
+                else:
+                    media.render_png(partial, task.body, task.model.model_id, index=index, count=len(names))
+                partial.replace(folder / name)
             error = None
         except Exception as exc:  # a rendering bug must fail the task, not hang it forever
             error = f"simulator could not render the output: {exc}"
         with self._lock:
             task.media_error = error
-            task.output_path = None if error else folder / task.output_name
+            task.output_paths = [] if error else [folder / name for name in names]
+            task.output_path = task.output_paths[0] if task.output_paths else None
             task.media_ready_at = self.clock()
             if error:
                 heapq.heappush(self._pending_failures, (task.media_ready_at, task.id))

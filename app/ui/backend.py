@@ -7,11 +7,14 @@ import shutil
 import time
 from pathlib import Path
 
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
 from app.engine import appdirs, secrets
-from app.engine.catalog import Catalog
+from app.engine.catalog import Catalog, CatalogService
 from app.engine.client import DEFAULT_BASE_URL, AtlasClient
-from app.engine.timing import TimingModel
+from app.engine.timing import DEMO_SERVER, TimingModel
 from app.engine.ledger import SpendLedger
+from app.ui.tasks import Task
 
 
 # The demo simulator remembers its tasks (so a demo batch survives closing the app) for a week.
@@ -61,7 +64,8 @@ class Backend:
     """Owns the simulator in demo mode. Clients are made per use: requests sessions are not
     meant to be shared across the worker threads that poll, quote and download."""
 
-    def __init__(self, *, demo: bool, base_url: str = "", demo_speed: float = 10.0):
+    def __init__(self, *, demo: bool, base_url: str = "", demo_speed: float = 10.0,
+                 catalog_service: CatalogService | None = None):
         self.demo = demo
         self.demo_speed = demo_speed
         self._server = None
@@ -75,7 +79,10 @@ class Backend:
         else:
             self.base_url = (os.environ.get("ATLASCLOUD_BASE_URL") or base_url or DEFAULT_BASE_URL).rstrip("/")
             self._key, _ = secrets.api_key()
-        self.catalog = Catalog.snapshot() if demo else Catalog.load(appdirs.cache_dir())
+        # Demo mode keeps the simulator's catalog, which is the bundled snapshot.
+        self.catalog_service = None if demo else catalog_service or CatalogService(
+            self.client, appdirs.cache_dir(), base_url=self.base_url)
+        self.catalog = Catalog.snapshot().with_problem(None, "demo") if demo else self.catalog_service.load()
 
     @property
     def has_key(self) -> bool:
@@ -85,25 +92,110 @@ class Backend:
         return AtlasClient(self.base_url, self._key)
 
     def timing(self) -> TimingModel:
-        mode = "demo" if self.demo else "live"
-        return TimingModel(appdirs.data_dir() / f"timing-{mode}.json",
-                           scale=1.0 / self.demo_speed if self.demo else 1.0)
+        """What this server taught about generation times: the demo simulator (a new port each
+        launch) and every other base URL learn apart from the live service."""
+        return TimingModel.for_server(appdirs.data_dir(), DEMO_SERVER if self.demo else self.base_url,
+                                      scale=1.0 / self.demo_speed if self.demo else 1.0)
 
     def ledger(self) -> SpendLedger:
         """Today's spend across batches; demo money is counted apart from real money."""
         return SpendLedger(appdirs.data_dir() / f"spend-{'demo' if self.demo else 'live'}.json")
 
-    def refresh_catalog(self) -> Catalog:
-        """Network I/O: call from a worker thread."""
-        if self.demo:
+    def catalog_is_stale(self) -> bool:
+        """Whether the live model list is old enough to fetch again (reads only the cache file)."""
+        return self.catalog_service is not None and self.catalog_service.is_stale()
+
+    def refresh_catalog(self, force: bool = False) -> Catalog:
+        """Network I/O: call from a worker thread. Failing, gives the cache or the snapshot with
+        ``problem`` set; the caller swaps ``catalog`` on the GUI thread."""
+        if self.catalog_service is None:
             return self.catalog
-        client = self.client()
-        try:
-            return Catalog.refresh(client, appdirs.cache_dir())
-        finally:
-            client.close()
+        return self.catalog_service.refresh(force=force)
 
     def close(self) -> None:
         if self._server is not None:
             self._server.stop()
             self._server = None
+
+
+class CatalogUpdater(QObject):
+    """Keeps the window's catalog current without ever blocking it: the model list is refreshed
+    and schemas are loaded on this object's pool; the new catalog is swapped in on the GUI
+    thread (``changed``), so every view reads one catalog at a time."""
+
+    changed = Signal(object)  # the new Catalog, already in backend.catalog
+    problem_changed = Signal(str)  # why the last refresh failed, "" when it worked
+    busy_changed = Signal(bool)
+    schemas_loaded = Signal(object, object)  # the model ids asked for, {model_id: reason} for those that failed
+
+    def __init__(self, backend: Backend, parent=None):
+        super().__init__(parent)
+        self.backend = backend
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)  # a list refresh never waits behind a schema load
+        self.problem = ""
+        self.refreshing = False
+        self._loading: set[str] = set()
+
+    def refresh_if_stale(self) -> bool:
+        return self.backend.catalog_is_stale() and self.refresh()
+
+    def refresh(self, force: bool = False) -> bool:
+        """Starts a refresh unless one is running or the app runs on the simulator."""
+        if self.backend.catalog_service is None or self.refreshing:
+            return False
+        self.refreshing = True
+        self.busy_changed.emit(True)
+        backend = self.backend
+        task = Task(lambda: backend.refresh_catalog(force))
+        task.signals.done.connect(self._refreshed)
+        task.signals.failed.connect(self._refresh_failed)
+        self.pool.start(task)
+        return True
+
+    def _refreshed(self, catalog: Catalog) -> None:
+        self.refreshing = False
+        self.busy_changed.emit(False)
+        self.problem = catalog.problem or ""
+        if catalog is not self.backend.catalog:
+            self.backend.catalog = catalog
+            self.changed.emit(catalog)
+        self.problem_changed.emit(self.problem)
+
+    def _refresh_failed(self, reason: str) -> None:
+        # Only a bug gets here: the service turns network trouble into a catalog with a problem.
+        self.refreshing = False
+        self.busy_changed.emit(False)
+        self.problem = reason
+        self.problem_changed.emit(reason)
+
+    def ensure_schemas(self, model_ids) -> list[str]:
+        """Loads, on the pool, the schemas of these models not loaded yet; ``schemas_loaded``
+        follows. Returns the ids it started loading (those already on their way are not asked twice)."""
+        catalog = self.backend.catalog
+        wanted = [model_id for model_id in dict.fromkeys(model_ids)
+                  if (model := catalog.get(model_id)) is not None and not model.schema_loaded
+                  and model_id not in self._loading]
+        if not wanted:
+            return []
+        self._loading.update(wanted)
+        task = Task(lambda: (wanted, catalog.ensure_schemas(wanted)))
+        task.signals.done.connect(self._schemas_done)
+        task.signals.failed.connect(self._schemas_crashed)
+        self.pool.start(task)
+        return wanted
+
+    def is_loading(self, model_id: str) -> bool:
+        return model_id in self._loading
+
+    def _schemas_done(self, result) -> None:
+        model_ids, failures = result
+        self._loading.difference_update(model_ids)
+        self.schemas_loaded.emit(model_ids, failures)
+
+    def _schemas_crashed(self, reason: str) -> None:
+        model_ids, self._loading = list(self._loading), set()
+        self.schemas_loaded.emit(model_ids, {model_id: reason for model_id in model_ids})
+
+    def wait(self) -> None:
+        self.pool.waitForDone()

@@ -107,7 +107,7 @@ class RunController(QObject):
         for position, row in enumerate(rows):
             job = self.jobs.rows[row]
             job.reset_run_state()
-            job.state, job.output_path = "queued", None
+            job.state, job.output_path, job.output_paths = "queued", None, []
             job.batch_key = (out_dir, None, position)  # the store numbers the batch; filled in at the end
             self.jobs.changed(row)
         options = self._options(out_dir, concurrency, limits, max_spend)
@@ -152,8 +152,10 @@ class RunController(QObject):
                 job.retrying, job.message = False, ""
         self._launch(out_dir, build, concurrency)
 
-    def reopen(self, folder: Path, concurrency: int, limits: TimeLimits) -> int:
-        """Shows a folder's stored batch and starts it paused. Returns how many jobs it holds."""
+    def reopen(self, folder: Path, concurrency: int, limits: TimeLimits, *,
+               paused_reason: str | None = REOPENED_PAUSED, max_spend: Decimal | None = None) -> int:
+        """Shows a folder's stored batch and starts it paused (unpaused with ``paused_reason=None``:
+        the review's re-rolls run at once). Returns how many jobs it holds."""
         store = self._open_store(folder)
         stored = store.load()
         self.batch = stored[0].batch if stored else None
@@ -167,8 +169,9 @@ class RunController(QObject):
             view.progress = 1.0 if job.state == JobState.DONE else None
             if job.files:
                 view.output_path = str(folder / job.files[0].path)
+                view.output_paths = [str(folder / output.path) for output in job.files]
         if stored and any(not job.state.is_terminal for job in stored):
-            self.continue_batch(folder, concurrency, limits, None, paused_reason=REOPENED_PAUSED)
+            self.continue_batch(folder, concurrency, limits, max_spend, paused_reason=paused_reason)
         self.out_dir = folder
         return len(stored)
 
@@ -309,6 +312,11 @@ class RunController(QObject):
         self.jobs.apply_event(row, event)
         if event.state == "done" and event.output_path and self.out_dir is not None:
             self.jobs.rows[row].output_path = str(self.out_dir / event.output_path)
+            # The event names the first file; the runner's record has them all (written before "done").
+            runner = self.runner
+            record = next((r for r in runner.records if r.index == event.job_index), None) if runner else None
+            self.jobs.rows[row].output_paths = [str(self.out_dir / output.path) for output in record.files] \
+                if record is not None else []
             self.job_done.emit(row)
 
     def _on_crashed(self, error: str) -> None:

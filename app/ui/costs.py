@@ -22,6 +22,7 @@ QUOTE_DEBOUNCE_MS = 600
 class CostService(QObject):
     totals_changed = Signal(object)  # CostSummary
     quotes_unavailable = Signal(str)
+    schemas_needed = Signal(object)  # model ids whose schemas must load (off this thread) before pricing
 
     def __init__(self, jobs: JobList, backend: Backend, parent=None):
         super().__init__(parent)
@@ -36,6 +37,8 @@ class CostService(QObject):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(QUOTE_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._request_quotes)
+        self._needed: set[str] = set()
+        self.schema_failures: dict[str, str] = {}  # model id -> why its schema could not be had
 
     @property
     def catalog(self) -> Catalog:
@@ -47,14 +50,46 @@ class CostService(QObject):
         for row in rows:
             if 0 <= row < len(self.jobs):
                 self._price(row, names)
+        if self._needed:
+            needed, self._needed = sorted(self._needed), set()
+            self.schemas_needed.emit(needed)
         self._emit_totals()
         self._debounce.start()
 
     def refresh_all(self) -> None:
         self.refresh_rows(range(len(self.jobs)))
 
+    def schemas_arrived(self, model_ids, failures: dict) -> None:
+        """Prices again the rows that waited for these schemas; a failure becomes their problem."""
+        arrived = set(model_ids)
+        for model_id in arrived:
+            self.schema_failures.pop(model_id, None)
+        self.schema_failures.update(failures)
+        self.refresh_rows([row for row, job in enumerate(self.jobs.rows) if job.spec.model in arrived])
+
+    def _unloaded(self, job) -> bool:
+        """Validating a model whose schema is not loaded would fetch it here, on the GUI thread:
+        the row says why it waits, and ``schemas_needed`` asks for the schema instead."""
+        model = self.catalog.get(job.spec.model)
+        if model is None or model.schema_loaded:
+            return False
+        reason = self.schema_failures.get(model.model_id)
+        if reason is None:
+            self._needed.add(model.model_id)
+            job.problems = [translate("Validation", "loading the inputs of {model}…").format(model=model.model_id)]
+        else:
+            job.problems = [translate("Validation", "the inputs of {model} could not be loaded: {reason}").format(
+                model=model.model_id, reason=reason)]
+        if job.state in ("ready", "invalid"):
+            job.state = "invalid"
+        job.cost = None
+        return True
+
     def _price(self, row: int, names: set[str]) -> None:
         job = self.jobs.rows[row]
+        if self._unloaded(job):
+            self.jobs.changed(row)
+            return
         job.problems = [p.message for p in validate_job(job.spec, self.catalog)]
         if job.spec.image_from and job.spec.image_from not in names:
             job.problems.append(translate("Validation", 'image_from names "{parent}", but no job has that name{hint}')
@@ -65,7 +100,7 @@ class CostService(QObject):
         if model is None:
             job.cost = None
         else:
-            key = price_key(job.spec.request_body(model))
+            key = price_key(job.spec.quote_body(model))
             job.cost = self._quotes.get(key) or self.prices.estimate(model, job.spec.inputs)
         self.jobs.changed(row)
 
@@ -85,7 +120,7 @@ class CostService(QObject):
             model = self.catalog.get(job.spec.model)
             if model is None or job.problems:
                 continue
-            body = job.spec.request_body(model)
+            body = job.spec.quote_body(model)
             key = price_key(body)
             if key not in self._quotes and key not in keys:
                 bodies.append(body)
@@ -116,8 +151,8 @@ class CostService(QObject):
             self.quotes_unavailable.emit(problem)
         for row, job in enumerate(self.jobs.rows):
             model = self.catalog.get(job.spec.model)
-            if model is not None and job.cost is not None and not job.cost.is_quote:
-                quote = self._quotes.get(price_key(job.spec.request_body(model)))
+            if model is not None and model.schema_loaded and job.cost is not None and not job.cost.is_quote:
+                quote = self._quotes.get(price_key(job.spec.quote_body(model)))
                 if quote is not None:
                     job.cost = quote
                     self.jobs.changed(row)

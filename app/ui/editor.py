@@ -1,81 +1,21 @@
-"""The job editor: name, model (grouped by image/video, with search) and the inputs form.
+"""The job editor: name, model (the model browser) and the inputs form.
 
-With several rows selected it edits one field across all of them.
+With several rows selected it edits one field across all of them. A model's inputs form
+needs its schema; one not loaded yet is loaded on the catalog updater's pool while the
+editor says so, and the form is built when it arrives.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.engine.catalog import Catalog
 from app.engine.jobs import JobSpec
 from app.ui import theme
+from app.ui.backend import CatalogUpdater
+from app.ui.modelbrowser import ModelPicker
 from app.ui.schemaform import SchemaForm
-
-MODEL_ROLE = Qt.ItemDataRole.UserRole + 10
-
-
-class ModelPicker(QWidget):
-    """A search box over a combo box whose items are grouped under Images and Videos."""
-
-    model_chosen = Signal(str)
-
-    def __init__(self, catalog: Catalog, parent=None):
-        super().__init__(parent)
-        self.catalog = catalog
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Search models…"))
-        self.search.setClearButtonEnabled(True)
-        self.combo = QComboBox(self)
-        self.combo.setObjectName("model_picker")
-        layout.addWidget(self.search)
-        layout.addWidget(self.combo)
-        self.search.textChanged.connect(self._fill)
-        self.combo.activated.connect(self._chosen)
-        self._fill("")
-
-    def _fill(self, text: str) -> None:
-        current = self.current()
-        items = QStandardItemModel(self.combo)
-        needle = text.strip().lower()
-        for kind, title in (("Image", self.tr("Images")), ("Video", self.tr("Videos"))):
-            models = [m for m in self.catalog.of_type(kind)
-                      if not needle or needle in m.model_id.lower() or needle in m.display_name.lower()]
-            if not models:
-                continue
-            header = QStandardItem(title)
-            header.setFlags(Qt.ItemFlag.NoItemFlags)
-            font = QFont()
-            font.setBold(True)
-            header.setFont(font)
-            items.appendRow(header)
-            for model in models:
-                item = QStandardItem(f"    {model.display_name}")
-                item.setData(model.model_id, MODEL_ROLE)
-                item.setToolTip(model.model_id)
-                items.appendRow(item)
-        self.combo.blockSignals(True)
-        self.combo.setModel(items)
-        self.set_current(current)
-        self.combo.blockSignals(False)
-
-    def current(self) -> str | None:
-        return self.combo.currentData(MODEL_ROLE) if self.combo.count() else None
-
-    def set_current(self, model_id: str | None) -> None:
-        index = self.combo.findData(model_id, MODEL_ROLE) if model_id else -1
-        self.combo.blockSignals(True)
-        self.combo.setCurrentIndex(index)
-        self.combo.blockSignals(False)
-
-    def _chosen(self, index: int) -> None:
-        model_id = self.combo.itemData(index, MODEL_ROLE)
-        if model_id:
-            self.model_chosen.emit(model_id)
 
 
 class JobEditor(QWidget):
@@ -84,10 +24,17 @@ class JobEditor(QWidget):
     field_changed = Signal(str, object)
     subfolder_changed = Signal(str)
 
-    def __init__(self, catalog: Catalog, parent=None):
+    def __init__(self, catalog: Catalog, parent=None, schemas: CatalogUpdater | None = None):
         super().__init__(parent)
         self.catalog = catalog
+        self.schemas = schemas
         self.form: SchemaForm | None = None
+        self.schema_status: QLabel | None = None
+        self.retry: QPushButton | None = None
+        self._specs: list[JobSpec] = []
+        self._problems: list[str] = []
+        self._picked: str | None = None  # chosen in the browser, waiting for its schema
+        self._awaited: str | None = None  # the model whose schema the editor waits for, picked or shown
         layout = QVBoxLayout(self)
         self.heading = QLabel(self.tr("Select a job, or add one with the Add buttons."), self)
         self.heading.setWordWrap(True)
@@ -112,10 +59,19 @@ class JobEditor(QWidget):
         layout.addWidget(self.problems)
         self.name.textEdited.connect(self.name_changed)
         self.subfolder.textEdited.connect(self.subfolder_changed)
-        self.picker.model_chosen.connect(self.model_changed)
+        self.picker.model_chosen.connect(self._model_picked)
+        if schemas is not None:
+            schemas.schemas_loaded.connect(self._schemas_loaded)
         self.show_jobs([], [])
 
+    def set_catalog(self, catalog: Catalog, problem: str | None = None) -> None:
+        """A refreshed catalog; the window shows the selected jobs again after this."""
+        self.catalog = catalog
+        self.picker.set_catalog(catalog, problem)
+
     def show_jobs(self, specs: list[JobSpec], problems: list[str]) -> None:
+        self._specs, self._problems = list(specs), list(problems)
+        self._picked = None  # a pick still loading belonged to the jobs shown before
         enabled = bool(specs)
         for widget in (self.name, self.picker, self.subfolder, self.scroll):
             widget.setEnabled(enabled)
@@ -157,10 +113,85 @@ class JobEditor(QWidget):
             hint.setText(self.tr('From the output of "{parent}" when it finishes.').format(parent=parent))
             hint.show()
 
+    def _needs_schema(self, model_id: str) -> bool:
+        model = self.catalog.get(model_id)
+        return model is not None and not model.schema_loaded and self.schemas is not None
+
+    def _model_picked(self, model_id: str) -> None:
+        """The job changes model once the new model's inputs are known: changing it keeps only
+        the inputs the model understands."""
+        if not self._needs_schema(model_id):
+            self.model_changed.emit(model_id)
+            return
+        self._picked = model_id
+        self._await_schema(model_id)
+
+    def _await_schema(self, model_id: str) -> None:
+        self.form = None
+        self._awaited = model_id
+        box = QWidget(self)
+        layout = QVBoxLayout(box)
+        self.schema_status = QLabel(self._loading_text(model_id), box)
+        self.schema_status.setObjectName("schema_status")
+        self.schema_status.setWordWrap(True)
+        theme.accent(self.schema_status, "muted")
+        row = QHBoxLayout()
+        self.retry = QPushButton(self.tr("Retry"), box)
+        self.retry.setObjectName("schema_retry")
+        self.retry.hide()
+        self.retry.clicked.connect(self._retry_schema)
+        row.addWidget(self.retry)
+        row.addStretch(1)
+        layout.addWidget(self.schema_status)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.scroll.setWidget(box)
+        self._request(model_id)
+
+    def _loading_text(self, model_id: str) -> str:
+        model = self.catalog.get(model_id)
+        return self.tr("Loading the inputs of {model}…").format(model=model.display_name if model else model_id)
+
+    def _retry_schema(self) -> None:
+        # The same widgets: replacing them would delete the button whose click is being handled.
+        if self._awaited and self.schema_status is not None:
+            theme.accent(self.schema_status, "muted")
+            self.schema_status.setText(self._loading_text(self._awaited))
+            self.retry.hide()
+            self._request(self._awaited)
+
+    def _request(self, model_id: str) -> None:
+        if not self.schemas.ensure_schemas([model_id]) and not self.schemas.is_loading(model_id):
+            self._schemas_loaded([model_id], {})  # loaded meanwhile (or gone): nothing to wait for
+
+    def _schemas_loaded(self, model_ids, failures: dict) -> None:
+        model_id = self._awaited
+        if model_id is None or model_id not in model_ids:
+            return
+        if model_id in failures:
+            theme.accent(self.schema_status, "error")
+            self.schema_status.setText(self.tr("The inputs of {model} could not be loaded: {reason}").format(
+                model=model_id, reason=failures[model_id]))
+            self.retry.show()
+            return
+        if self._needs_schema(model_id):
+            self._request(model_id)  # the catalog was swapped meanwhile: load the new one's
+            return
+        self._awaited = None
+        if self._picked == model_id:
+            self._picked = None
+            self.model_changed.emit(model_id)  # the window shows the jobs again, with the form
+        else:
+            self.show_jobs(self._specs, self._problems)
+
     def _set_form(self, model_id: str | None, inputs: dict) -> None:
         model = self.catalog.get(model_id) if model_id else None
         if self.form is not None and model is not None and self.form.model is model:
             self.form.set_values(inputs)
+            return
+        self._awaited = None
+        if model is not None and self._needs_schema(model_id):
+            self._await_schema(model_id)
             return
         if model is None:
             self.form = None

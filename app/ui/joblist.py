@@ -41,7 +41,8 @@ class JobRow:
     problems: list[str] = field(default_factory=list)
     cost: Cost | None = None
     prediction_id: str | None = None
-    output_path: str | None = None  # absolute
+    output_path: str | None = None  # absolute; the first output
+    output_paths: list[str] = field(default_factory=list)  # absolute; every output (num_images, max_images)
     started_at: float | None = None
     finished_at: float | None = None
     # (folder, batch, position) of this job in an output folder's store, once it has run.

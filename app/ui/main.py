@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -27,7 +28,24 @@ def choose_mode(settings, parent=None) -> bool:
     return True
 
 
+NO_DISPLAY = ("Batch Studio cannot open its window because this session has no display (neither DISPLAY nor "
+              "WAYLAND_DISPLAY is set): run a batch without a window with `batch-studio run JOBSET --demo --out DIR`, "
+              "or start the app on a virtual display with `xvfb-run -a bash packaging/dev.sh app`.")
+
+
+def missing_display(environ=os.environ, platform: str = sys.platform) -> bool:
+    """True where Qt would abort for want of a display: a Unix desktop session without X11 or
+    Wayland, and no platform chosen explicitly (QT_QPA_PLATFORM=offscreen, vnc, ...)."""
+    if platform.startswith(("win", "darwin")) or environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY")
+
+
 def main(argv: list[str] | None = None) -> int:
+    if missing_display():
+        # Before Qt loads: its own message is a plugin abort that names no way forward.
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
     from PySide6.QtWidgets import QApplication
 
     from app.ui.backend import Backend

@@ -1,5 +1,6 @@
 """Preview of a finished job: the image scaled with its aspect kept, or the video playing
-with play/pause, a seek slider, loop and mute."""
+with play/pause, a seek slider, loop and mute. A job with several outputs (``num_images``,
+``max_images``) shows a strip of them and previous/next, so every output can be seen."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QStackedWidget,
-                               QStyle, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QListView, QListWidget,
+                               QListWidgetItem, QPushButton, QSizePolicy, QSlider, QStackedWidget, QStyle,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from app.ui.thumbcache import ThumbnailCache
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".webm"}
 
@@ -175,12 +179,87 @@ def _clock(ms: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+class OutputStrip(QWidget):
+    """Previous/next, "2 of 4" and a row of small pictures: one per output of the job."""
+
+    chosen = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.thumbnails = ThumbnailCache(self)
+        self.previous = QToolButton(self)
+        self.previous.setObjectName("previous_output")
+        self.previous.setArrowType(Qt.ArrowType.LeftArrow)
+        self.previous.setToolTip(self.tr("Previous output"))
+        self.next = QToolButton(self)
+        self.next.setObjectName("next_output")
+        self.next.setArrowType(Qt.ArrowType.RightArrow)
+        self.next.setToolTip(self.tr("Next output"))
+        self.position = QLabel(self)
+        self.position.setObjectName("output_position")
+        self.pictures = QListWidget(self)
+        self.pictures.setObjectName("output_strip")
+        self.pictures.setViewMode(QListView.ViewMode.IconMode)
+        self.pictures.setFlow(QListView.Flow.LeftToRight)
+        self.pictures.setWrapping(False)
+        self.pictures.setMovement(QListView.Movement.Static)
+        self.pictures.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.pictures.setIconSize(QSize(48, 48))
+        self.pictures.setFixedHeight(72)
+        self.pictures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.previous)
+        layout.addWidget(self.position)
+        layout.addWidget(self.next)
+        layout.addWidget(self.pictures, 1)
+        self._paths: list[str] = []
+        self._index = 0
+        self.previous.clicked.connect(lambda: self.chosen.emit(self._index - 1))
+        self.next.clicked.connect(lambda: self.chosen.emit(self._index + 1))
+        self.pictures.currentRowChanged.connect(lambda row: row >= 0 and row != self._index and self.chosen.emit(row))
+        self.thumbnails.ready.connect(self._thumbnail_ready)
+
+    def set_paths(self, paths: list[str]) -> None:
+        self._paths = list(paths)
+        self.pictures.blockSignals(True)
+        self.pictures.clear()
+        for number, path in enumerate(self._paths, 1):
+            item = QListWidgetItem(str(number))
+            item.setToolTip(Path(path).name)
+            self.pictures.addItem(item)
+            self._set_icon(number - 1)
+        self.pictures.blockSignals(False)
+        self.setVisible(len(self._paths) > 1)
+
+    def set_index(self, index: int) -> None:
+        self._index = index
+        self.position.setText(self.tr("{number} of {count}").format(number=index + 1, count=len(self._paths)))
+        self.previous.setEnabled(index > 0)
+        self.next.setEnabled(index < len(self._paths) - 1)
+        self.pictures.blockSignals(True)
+        self.pictures.setCurrentRow(index)
+        self.pictures.blockSignals(False)
+
+    def _set_icon(self, row: int) -> None:
+        pixmap = self.thumbnails.pixmap(self._paths[row])
+        if pixmap is not None:
+            self.pictures.item(row).setIcon(QIcon(pixmap))
+
+    def _thumbnail_ready(self, path: str) -> None:
+        for row, candidate in enumerate(self._paths):
+            if candidate == path:
+                self._set_icon(row)
+
+
 class PreviewPane(QWidget):
     open_requested = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.path: str | None = None
+        self.path: str | None = None  # the output on show
+        self.paths: list[str] = []  # every output of the job on show
+        self.index = 0
         self.stack = QStackedWidget(self)
         self.placeholder = QLabel(self.tr("Select a finished job to preview it."), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -189,6 +268,7 @@ class PreviewPane(QWidget):
         self.video = VideoView(self)
         for widget in (self.placeholder, self.image, self.video):
             self.stack.addWidget(widget)
+        self.outputs = OutputStrip(self)
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
         self.open_button = QPushButton(self.tr("Open"), self)
@@ -199,21 +279,46 @@ class PreviewPane(QWidget):
         buttons.addWidget(self.folder_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.outputs)
         layout.addLayout(buttons)
         self.open_button.clicked.connect(lambda: self.path and open_with_system(self.path))
         self.folder_button.clicked.connect(lambda: self.path and show_in_folder(self.path))
+        self.outputs.chosen.connect(self.show_output)
+        self._caption = ""
         self.show_file(None)
 
     def show_file(self, path: str | None, caption: str = "") -> None:
-        if path == self.path and path is not None:
+        self.show_files([path] if path else [], caption)
+
+    def show_files(self, paths: list[str], caption: str = "") -> None:
+        """Every output of one job; the first shows. The same outputs again change nothing
+        (the one on show stays, and a playing video is not restarted)."""
+        paths = [p for p in paths if p and Path(p).is_file()]
+        if paths and paths == self.paths:
+            self._caption = caption
+            self.caption.setText(caption)
             return
+        self.paths, self.index, self._caption = paths, 0, caption
+        self.outputs.set_paths(paths)
+        self._show_current()
+
+    def show_output(self, index: int) -> None:
+        if not self.paths or not 0 <= index < len(self.paths) or index == self.index:
+            return
+        self.index = index
+        self._show_current()
+
+    def _show_current(self) -> None:
+        # Through the video view's requests only: it decides when the player may be told (see VideoView).
         self.video.stop()
-        self.path = path if path and Path(path).is_file() else None
+        self.path = self.paths[self.index] if self.paths else None
+        if self.paths:
+            self.outputs.set_index(self.index)
         self.open_button.setEnabled(self.path is not None)
         self.folder_button.setEnabled(self.path is not None)
-        self.caption.setText(caption if self.path else "")
+        self.caption.setText(self._caption if self.path else "")
         if self.path is None:
-            self.placeholder.setText(caption or self.tr("Select a finished job to preview it."))
+            self.placeholder.setText(self._caption or self.tr("Select a finished job to preview it."))
             self.stack.setCurrentWidget(self.placeholder)
         elif Path(self.path).suffix.lower() in VIDEO_SUFFIXES:
             self.stack.setCurrentWidget(self.video)

@@ -40,7 +40,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineReason", '{model}: rate limited, now {limit} at a time'),
     QT_TRANSLATE_NOOP("EngineReason", 'its start image comes from "{name}", which ended as {state} ({reason}); '
                                       "nothing was charged"),
-    QT_TRANSLATE_NOOP("EngineReason", "the start image could not be uploaded: {error}; nothing was charged"),
+    QT_TRANSLATE_NOOP("EngineReason", "{field} ({file}) could not be uploaded: {error}"),
     QT_TRANSLATE_NOOP("EngineReason", "still not finished after {minutes} min (the limit for this model); the "
                                       "prediction {id} is kept so it can be checked again later"),
     QT_TRANSLATE_NOOP("EngineReason", "polling stopped because the key was rejected; the task was submitted as {id} "

@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDoubleSpinBox, 
                                QMessageBox, QSplitter, QSystemTrayIcon, QTableView)
 
 from app.engine import jobset
+from app.engine.catalog import SchemaUnavailable
 from app.engine.jobs import JobSpec, chain_stages
 from app.engine.pricing import format_money
 from app.engine.runner import TimeLimits
 from app.paths import resources_dir
 from app.ui import documents, reasons, theme
-from app.ui.backend import Backend
+from app.ui.backend import Backend, CatalogUpdater
 from app.ui.controller import RunController
 from app.ui.costs import CostService
 from app.ui.delegates import ProgressDelegate, warm_up
@@ -28,6 +29,7 @@ from app.ui.dialogs import SettingsDialog, folder_problem, show_problems
 from app.ui.editor import JobEditor
 from app.ui.joblist import JobList
 from app.ui.preview import PreviewPane, open_with_system, show_in_folder
+from app.ui.review.mode import ReviewMode
 from app.ui.settings import AppSettings
 from app.ui.tablemodel import PROGRESS, JobTableModel
 from app.ui.tasks import Task
@@ -38,6 +40,7 @@ DEFAULT_IMAGE_MODEL = "black-forest-labs/flux-2-pro/text-to-image"
 DEFAULT_VIDEO_MODEL = "bytedance/seedance-v1.5-pro-fast/text-to-video"
 DEFAULT_CHAIN_MODEL = "bytedance/seedance-v1.5-pro-fast/image-to-video"
 RUNNABLE_STATES = ("ready", "invalid", "queued", "cancelled")
+CATALOG_CHECK_MS = 15 * 60 * 1000  # a window left open all day still gets the new models
 # Standard keys some platforms leave unbound; every toolbar action must have a shortcut.
 FALLBACK_SHORTCUTS = {QKeySequence.StandardKey.Preferences: "Ctrl+,"}
 
@@ -57,6 +60,7 @@ class MainWindow(QMainWindow):
         self.jobs = JobList()
         self.model = JobTableModel(self.jobs, self, catalog=backend.catalog)
         self.costs = CostService(self.jobs, backend, self)
+        self.catalogs = CatalogUpdater(backend, self)
         self.controller = RunController(self.jobs, backend, self)
         self.thumbnails = ThumbnailLoader(self)
         self.document_path: Path | None = None
@@ -65,7 +69,8 @@ class MainWindow(QMainWindow):
         self.output_dir = settings.output_dir
         self.dirty = False
         self.balance_text = ""
-        self.pools = [self.controller.pool, self.costs.pool, self.thumbnails.pool]
+        self.pools = [self.controller.pool, self.costs.pool, self.thumbnails.pool, self.catalogs.pool]
+        self._load_waiting: tuple[Path, bool, list[str]] | None = None  # a job set that waits for schemas
         self.balance_pool = None
         self.setWindowIcon(app_icon())
         self.tray = QSystemTrayIcon(app_icon(), self) if QSystemTrayIcon.isSystemTrayAvailable() else None
@@ -80,6 +85,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_status_bar()
         self._connect()
+        self.review_mode = ReviewMode(self)  # the review shares the centre with the job list
         self.setAcceptDrops(True)
         self.resize(1280, 800)
         geometry = settings.window_geometry()
@@ -92,6 +98,12 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
         self.refresh_balance()
+        # The cached list shows at once; a stale one is replaced when the fetch comes back.
+        self.catalogs.refresh_if_stale()
+        self._catalog_check = QTimer(self)
+        self._catalog_check.setInterval(CATALOG_CHECK_MS)
+        self._catalog_check.timeout.connect(self.catalogs.refresh_if_stale)
+        self._catalog_check.start()
 
     # --- construction ----------------------------------------------------------------
     def _build_views(self) -> None:
@@ -115,7 +127,7 @@ class MainWindow(QMainWindow):
         self.table.setColumnWidth(4, 60)
         self.table.setColumnWidth(5, 130)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.editor = JobEditor(self.backend.catalog, self)
+        self.editor = JobEditor(self.backend.catalog, self, schemas=self.catalogs)
         self.preview = PreviewPane(self)
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self.editor)
@@ -197,6 +209,10 @@ class MainWindow(QMainWindow):
         self.act_budget = self._action(self.tr("Budget"), self._focus_budget, "Ctrl+B",
                                        self.tr("Set the most this batch may spend"))
         self.addAction(self.act_budget)  # not in a menu, but its shortcut works anywhere in the window
+        self.act_choose_model = self._action(self.tr("Choose model…"), self.choose_model, "Ctrl+Shift+M",
+                                             self.tr("Browse the catalog's models for the selected jobs"))
+        self.act_refresh_catalog = self._action(self.tr("Refresh catalog"), lambda: self.refresh_catalog(True),
+                                                "Ctrl+Alt+M", self.tr("Fetch the live model list from Atlas Cloud now"))
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
         for action in (self.act_new, self.act_open, self.act_save, self.act_save_as, None, self.act_import,
@@ -215,6 +231,9 @@ class MainWindow(QMainWindow):
         for action in (self.act_run, self.act_pause, self.act_cancel, self.act_retry, None, self.act_output,
                        self.act_open_output):
             run_menu.addSeparator() if action is None else run_menu.addAction(action)
+        models_menu = menus.addMenu(self.tr("&Models"))
+        models_menu.addAction(self.act_choose_model)
+        models_menu.addAction(self.act_refresh_catalog)
         menus.addMenu(self.tr("&Settings")).addAction(self.act_settings)
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main_toolbar")
@@ -293,6 +312,11 @@ class MainWindow(QMainWindow):
         self.model.on_move = self._drag_move
         self.undo_stack.indexChanged.connect(self._history_changed)
         self.controller.started.connect(self.undo_stack.clear)
+        self.catalogs.changed.connect(self._catalog_changed)
+        self.catalogs.problem_changed.connect(self._catalog_problem)
+        self.catalogs.busy_changed.connect(self._catalog_busy)
+        self.catalogs.schemas_loaded.connect(self._schemas_loaded)
+        self.costs.schemas_needed.connect(self.catalogs.ensure_schemas)
 
     # --- selection and editing ---------------------------------------------------------
     def selected_rows(self) -> list[int]:
@@ -315,7 +339,8 @@ class MainWindow(QMainWindow):
         self.editor.setEnabled(not self.controller.running)
         first = self.jobs.rows[rows[0]] if rows else None
         if first is not None and first.output_path:
-            self.preview.show_file(first.output_path, f"{first.spec.name} · {first.spec.model}")
+            self.preview.show_files(first.output_paths or [first.output_path],
+                                    f"{first.spec.name} · {first.spec.model}")
         else:
             self.preview.show_file(None, "" if first is None else
                                    self.tr("{name}: no output yet.").format(name=first.spec.name))
@@ -480,13 +505,42 @@ class MainWindow(QMainWindow):
         path = path or self._ask_open_path(self.tr("Import jobs"))
         return bool(path) and self._load(path, replace=False)
 
-    def _load(self, path: Path, replace: bool) -> bool:
+    def _schemas_before_reading(self, path: Path) -> list[str]:
+        """The models whose schemas reading this file needs (a CSV file's columns, a set's default
+        inputs, a template's estimate) and that are not loaded: they load on the pool first, never here.
+        Other files open at once; their rows say "loading" until their schemas arrive."""
+        catalog = self.backend.catalog
+        if all(model.schema_loaded for model in catalog.models.values()):
+            return []
+        try:
+            outline = jobset.load(path, None)
+            specs = outline.resolved_jobs(None)
+        except (jobset.JobSetError, OSError, ValueError):
+            return []  # the real reading reports it
+        if path.suffix.lower() != ".csv" and not outline.defaults.get("inputs") and not outline.template_count():
+            return []
+        return [model_id for model_id in dict.fromkeys(spec.model for spec in specs)
+                if (model := catalog.get(model_id)) is not None and not model.schema_loaded]
+
+    def _load(self, path: Path, replace: bool, schemas_ready: bool = False) -> bool:
+        waiting = [] if schemas_ready else self._schemas_before_reading(path)
+        if waiting:
+            self._load_waiting = (path, replace, waiting)
+            self.catalogs.ensure_schemas(waiting)
+            self.statusBar().showMessage(self.tr("Loading the inputs of %n model(s) used by {file}…", "",
+                                                 len(waiting)).format(file=path.name))
+            return True
         try:
             loaded = documents.read(path, self.backend.catalog)
         except jobset.JobSetError as exc:
             show_problems(self, self.tr("Cannot open job set"),
                           self.tr("{file} was not loaded; your list is unchanged.").format(file=path.name),
                           exc.messages)
+            return False
+        except SchemaUnavailable as exc:
+            show_problems(self, self.tr("Cannot open job set"),
+                          self.tr("{file} was not loaded; your list is unchanged.").format(file=path.name),
+                          [str(exc)])
             return False
         if loaded.template_count and not self._confirm_template(path, loaded):
             return False
@@ -516,7 +570,7 @@ class MainWindow(QMainWindow):
         estimate = Decimal(0)
         for spec in loaded.jobs:
             model = self.backend.catalog.get(spec.model)
-            if model is not None:
+            if model is not None and model.schema_loaded:
                 estimate += self.costs.prices.estimate(model, spec.inputs).amount
         answer = QMessageBox.question(self, self.tr("Expand the template"), self.tr(
             "{file} has a template that makes %n job(s) ({total} in all), about {amount} (estimate). Add them to "
@@ -608,6 +662,12 @@ class MainWindow(QMainWindow):
         if not rows:
             QMessageBox.information(self, self.tr("Nothing to run"), self.tr(
                 "Every job has already run. Add or duplicate jobs, or use Retry failed."))
+            return False
+        loading = [r for r in rows if (model := self.backend.catalog.get(self.jobs.rows[r].spec.model)) is not None
+                   and not model.schema_loaded and model.model_id not in self.costs.schema_failures]
+        if loading:
+            self.statusBar().showMessage(self.tr(
+                "The inputs of %n job(s) are still loading; press Run again in a moment.", "", len(loading)), 8000)
             return False
         # The cost service keeps each row's problems current as the user edits.
         located = self.tr('row {row} "{name}": {problem}')
@@ -792,6 +852,55 @@ class MainWindow(QMainWindow):
         self.settings.budget = value
         self._update_status()
 
+    # --- the catalog ---------------------------------------------------------------------
+    def choose_model(self) -> None:
+        if self.editor.picker.isEnabled():
+            self.editor.picker.open_browser()
+
+    def refresh_catalog(self, force: bool = True) -> bool:
+        started = self.catalogs.refresh(force)
+        if started:
+            self.statusBar().showMessage(self.tr("Fetching the model list…"))
+        elif self.backend.demo:
+            self.statusBar().showMessage(self.tr("Demo mode uses the simulator's models; there is nothing to "
+                                                 "refresh."), 8000)
+        return started
+
+    def _catalog_busy(self, busy: bool) -> None:
+        self.act_refresh_catalog.setEnabled(not busy)
+
+    def _catalog_changed(self, catalog) -> None:
+        """Every view moves to the new catalog together; a job whose model is gone becomes invalid."""
+        self.model.catalog = catalog
+        self.editor.set_catalog(catalog, catalog.problem)
+        self.costs.schema_failures.clear()
+        self.costs.refresh_all()
+        if self._load_waiting is not None:
+            self.catalogs.ensure_schemas(self._load_waiting[2])
+        self._selection_changed()
+
+    def _catalog_problem(self, problem: str) -> None:
+        catalog = self.backend.catalog
+        self.editor.picker.set_catalog(catalog, problem or None)
+        if problem:
+            self.statusBar().showMessage(problem[:1].upper() + problem[1:], 15000)
+        else:
+            self.statusBar().showMessage(self.tr("Model list: {source}.").format(source=catalog.describe()), 8000)
+
+    def _schemas_loaded(self, model_ids, failures: dict) -> None:
+        self.costs.schemas_arrived(model_ids, failures)
+        if self._load_waiting is not None:
+            path, replace, waiting = self._load_waiting
+            if not any(self.catalogs.is_loading(model_id) for model_id in waiting):
+                self._load_waiting = None
+                unavailable = [self.costs.schema_failures[m] for m in waiting if m in self.costs.schema_failures]
+                if unavailable:  # reading now would fetch them again, here on the GUI thread
+                    show_problems(self, self.tr("Cannot open job set"),
+                                  self.tr("{file} was not loaded; your list is unchanged.").format(file=path.name),
+                                  unavailable)
+                else:
+                    self._load(path, replace, schemas_ready=True)
+
     # --- settings and balance ----------------------------------------------------------
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
@@ -927,6 +1036,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.indexChanged.disconnect(self._history_changed)
         self.preview.show_file(None)
         self.preview.video.release()
+        self.preview.outputs.thumbnails.wait()
+        self.review_mode.release()
         self.controller.detach()
         for pool in self.pools:
             pool.waitForDone()

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>CompareDialog</name>
+    <message numerus="yes">
+        <source>Compare %n output(s)</source>
+        <translation>
+            <numerusform>Compare %n output</numerusform>
+            <numerusform>Compare %n outputs</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>JobEditor</name>
     <message numerus="yes">
         <source>Editing %n jobs: a change applies to all of them.</source>
@@ -14,10 +24,24 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
+        <source>Loading the inputs of %n model(s) used by {file}…</source>
+        <translation>
+            <numerusform>Loading the inputs of %n model used by {file}…</numerusform>
+            <numerusform>Loading the inputs of %n models used by {file}…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>{file} has a template that makes %n job(s) ({total} in all), about {amount} (estimate). Add them to the list?</source>
         <translation>
             <numerusform>{file} has a template that makes %n job ({total} in all), about {amount} (estimate). Add it to the list?</numerusform>
             <numerusform>{file} has a template that makes %n jobs ({total} in all), about {amount} (estimate). Add them to the list?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The inputs of %n job(s) are still loading; press Run again in a moment.</source>
+        <translation>
+            <numerusform>The inputs of %n job are still loading; press Run again in a moment.</numerusform>
+            <numerusform>The inputs of %n jobs are still loading; press Run again in a moment.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -46,6 +70,30 @@
         <translation>
             <numerusform>%n job</numerusform>
             <numerusform>%n jobs</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReviewView</name>
+    <message numerus="yes">
+        <source>Pricing %n re-roll(s)…</source>
+        <translation>
+            <numerusform>Pricing %n re-roll…</numerusform>
+            <numerusform>Pricing %n re-rolls…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queue %n re-roll(s) for {total}? They join the batch next to their originals and run now.</source>
+        <translation>
+            <numerusform>Queue %n re-roll for {total}? It joins the batch next to its original and runs now.</numerusform>
+            <numerusform>Queue %n re-rolls for {total}? They join the batch next to their originals and run now.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n re-roll(s) queued beside their originals.</source>
+        <translation>
+            <numerusform>%n re-roll queued beside its original.</numerusform>
+            <numerusform>%n re-rolls queued beside their originals.</numerusform>
         </translation>
     </message>
 </context>

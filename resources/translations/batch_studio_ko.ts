@@ -2,6 +2,86 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko" sourcelanguage="en">
 <context>
+    <name>Catalog</name>
+    <message>
+        <source>the input schema of {model} is not available (the catalog gives no way to fetch it)</source>
+        <translation>{model}의 입력 스키마를 가져올 수 없습니다(카탈로그에 가져올 방법이 없습니다)</translation>
+    </message>
+    <message>
+        <source>{model} is not in the catalog</source>
+        <translation>{model}은(는) 카탈로그에 없습니다</translation>
+    </message>
+    <message>
+        <source>at an unknown time</source>
+        <translation>알 수 없는 시각에</translation>
+    </message>
+    <message>
+        <source>live catalog, {count} models, fetched {when}</source>
+        <translation>실시간 카탈로그, 모델 {count}개, {when} 가져옴</translation>
+    </message>
+    <message>
+        <source>cached catalog, {count} models, fetched {when}</source>
+        <translation>캐시된 카탈로그, 모델 {count}개, {when} 가져옴</translation>
+    </message>
+    <message>
+        <source>demo simulator catalog, {count} models</source>
+        <translation>데모 시뮬레이터 카탈로그, 모델 {count}개</translation>
+    </message>
+    <message>
+        <source>bundled snapshot, {count} models</source>
+        <translation>내장 스냅숏, 모델 {count}개</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>방금</translation>
+    </message>
+    <message>
+        <source>{count} min ago</source>
+        <translation>{count}분 전</translation>
+    </message>
+    <message>
+        <source>{count} h ago</source>
+        <translation>{count}시간 전</translation>
+    </message>
+    <message>
+        <source>{count} days ago</source>
+        <translation>{count}일 전</translation>
+    </message>
+    <message>
+        <source>the live catalog lists no usable image or video models</source>
+        <translation>실시간 카탈로그에 사용할 수 있는 이미지 또는 동영상 모델이 없습니다</translation>
+    </message>
+    <message>
+        <source>the live model list could not be fetched ({reason}); showing the catalog cached {when}</source>
+        <translation>실시간 모델 목록을 가져오지 못했습니다({reason}). {when} 캐시한 카탈로그를 표시합니다</translation>
+    </message>
+    <message>
+        <source>the live model list could not be fetched ({reason}); showing the bundled snapshot</source>
+        <translation>실시간 모델 목록을 가져오지 못했습니다({reason}). 내장 스냅숏을 표시합니다</translation>
+    </message>
+    <message>
+        <source>the catalog gives no schema URL</source>
+        <translation>카탈로그에 스키마 URL이 없습니다</translation>
+    </message>
+    <message>
+        <source>the input schema of {model} is not available ({reason})</source>
+        <translation>{model}의 입력 스키마를 가져올 수 없습니다({reason})</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message numerus="yes">
+        <source>Compare %n output(s)</source>
+        <translation>
+            <numerusform>결과물 %n개 비교</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Wheel: zoom every picture · drag: move them together · Space: play or pause</source>
+        <translation>휠: 모든 그림 확대/축소 · 드래그: 함께 이동 · Space: 재생 또는 일시 정지</translation>
+    </message>
+</context>
+<context>
     <name>Cost</name>
     <message>
         <source>{amount} (quote)</source>
@@ -79,8 +159,8 @@
         <translation>시작 이미지를 만드는 &quot;{name}&quot; 작업이 {state} 상태로 끝났습니다({reason}). 과금되지 않았습니다</translation>
     </message>
     <message>
-        <source>the start image could not be uploaded: {error}; nothing was charged</source>
-        <translation>시작 이미지를 업로드하지 못했습니다: {error}. 과금되지 않았습니다</translation>
+        <source>{field} ({file}) could not be uploaded: {error}</source>
+        <translation>{field}({file})을(를) 업로드하지 못했습니다: {error}</translation>
     </message>
     <message>
         <source>still not finished after {minutes} min (the limit for this model); the prediction {id} is kept so it can be checked again later</source>
@@ -252,6 +332,17 @@
     </message>
 </context>
 <context>
+    <name>EnumBox</name>
+    <message>
+        <source>(not set)</source>
+        <translation>(지정 안 함)</translation>
+    </message>
+    <message>
+        <source>{value} (not allowed here)</source>
+        <translation>{value} (여기서는 허용되지 않음)</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
         <source>Welcome to Batch Studio</source>
@@ -276,6 +367,21 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>Enter an API key…</source>
         <translation>API 키 입력…</translation>
+    </message>
+</context>
+<context>
+    <name>Fleet</name>
+    <message>
+        <source>its worker stopped answering; another worker takes it over</source>
+        <translation>담당 워커가 응답하지 않아 다른 워커가 이어받습니다</translation>
+    </message>
+    <message>
+        <source>the worker submitting this job stopped answering before Atlas Cloud&apos;s reply was saved: the job may have been created (and billed). Check the dashboard, then resubmit or drop it.</source>
+        <translation>이 작업을 제출하던 워커가 Atlas Cloud의 응답을 저장하기 전에 응답을 멈췄습니다. 작업이 만들어지고 과금되었을 수 있습니다. 대시보드를 확인한 뒤 다시 제출하거나 버리세요.</translation>
+    </message>
+    <message>
+        <source>another worker began submitting this job and stopped answering: Atlas Cloud may have created (and billed) it. Check the dashboard, then resubmit or drop it.</source>
+        <translation>다른 워커가 이 작업을 제출하기 시작한 뒤 응답을 멈췄습니다. Atlas Cloud가 작업을 만들고 과금했을 수 있습니다. 대시보드를 확인한 뒤 다시 제출하거나 버리세요.</translation>
     </message>
 </context>
 <context>
@@ -313,6 +419,18 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>From the output of &quot;{parent}&quot; when it finishes.</source>
         <translation>&quot;{parent}&quot; 작업이 끝나면 그 결과물을 사용합니다.</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>다시 시도</translation>
+    </message>
+    <message>
+        <source>Loading the inputs of {model}…</source>
+        <translation>{model}의 입력을 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>The inputs of {model} could not be loaded: {reason}</source>
+        <translation>{model}의 입력을 불러오지 못했습니다: {reason}</translation>
     </message>
     <message>
         <source>Choose a model to edit its inputs.</source>
@@ -370,6 +488,10 @@ Or enter your API key to generate for real.</source>
         <translation>{source}: 작업 세트에 작업이 없습니다</translation>
     </message>
     <message>
+        <source>{source}: {where}the file is nested too deeply (over {limit} levels); a job set needs only a few</source>
+        <translation>{source}: {where}파일이 너무 깊게 중첩되어 있습니다({limit}단계 초과). 작업 세트에는 몇 단계면 충분합니다</translation>
+    </message>
+    <message>
         <source>{source}: line {lineno}, column {colno}: {msg}</source>
         <translation>{source}: {lineno}행 {colno}열: {msg}</translation>
     </message>
@@ -388,6 +510,22 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>{source}: not valid YAML ({exc})</source>
         <translation>{source}: 올바른 YAML이 아닙니다({exc})</translation>
+    </message>
+    <message>
+        <source>inputs must be a mapping of field names to values</source>
+        <translation>inputs는 필드 이름과 값의 매핑이어야 합니다</translation>
+    </message>
+    <message>
+        <source>; did you mean {name}?</source>
+        <translation>; {name}을(를) 말씀하신 건가요?</translation>
+    </message>
+    <message>
+        <source>unknown key {key} (known: {names}){hint}</source>
+        <translation>알 수 없는 키 {key} (사용 가능: {names}){hint}</translation>
+    </message>
+    <message>
+        <source>{key} is given twice, beside name and under inputs, with different values</source>
+        <translation>{key}이(가) name 옆과 inputs 아래에 서로 다른 값으로 두 번 지정되었습니다</translation>
     </message>
     <message>
         <source>{source}: unknown top-level key {key} (known: {names})</source>
@@ -422,20 +560,12 @@ Or enter your API key to generate for real.</source>
         <translation>{where}은(는) name, model, inputs가 있는 매핑이어야 합니다</translation>
     </message>
     <message>
-        <source>{where}: unknown key {key} (known: {names})</source>
-        <translation>{where}: 알 수 없는 키 {key} (사용 가능: {names})</translation>
-    </message>
-    <message>
         <source>{where}: name is required</source>
         <translation>{where}: name은 필수입니다</translation>
     </message>
     <message>
         <source>{where} &quot;{name}&quot;: model is required (a model id such as google/imagen4)</source>
         <translation>{where} &quot;{name}&quot;: model은 필수입니다(google/imagen4 같은 모델 ID)</translation>
-    </message>
-    <message>
-        <source>{where} &quot;{name}&quot;: inputs must be a mapping of field names to values</source>
-        <translation>{where} &quot;{name}&quot;: inputs는 필드 이름과 값의 매핑이어야 합니다</translation>
     </message>
     <message>
         <source>{where} &quot;{name}&quot;: output_subfolder must be a folder name</source>
@@ -630,6 +760,24 @@ Or enter your API key to generate for real.</source>
     </message>
 </context>
 <context>
+    <name>JsonEditor</name>
+    <message>
+        <source>JSON, for example {example}</source>
+        <translation>JSON, 예: {example}</translation>
+    </message>
+    <message>
+        <source>Not valid JSON (line {line}, column {column}): text goes in double quotes.</source>
+        <translation>올바른 JSON이 아닙니다({line}행 {column}열). 텍스트는 큰따옴표로 감싸야 합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>LargePreview</name>
+    <message>
+        <source>Preview</source>
+        <translation>미리 보기</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Batch Studio</source>
@@ -800,6 +948,22 @@ Or enter your API key to generate for real.</source>
         <translation>이 배치에서 쓸 수 있는 최대 금액을 정합니다</translation>
     </message>
     <message>
+        <source>Choose model…</source>
+        <translation>모델 고르기…</translation>
+    </message>
+    <message>
+        <source>Browse the catalog&apos;s models for the selected jobs</source>
+        <translation>선택한 작업에 쓸 모델을 카탈로그에서 찾아봅니다</translation>
+    </message>
+    <message>
+        <source>Refresh catalog</source>
+        <translation>카탈로그 새로 고침</translation>
+    </message>
+    <message>
+        <source>Fetch the live model list from Atlas Cloud now</source>
+        <translation>지금 Atlas Cloud에서 실시간 모델 목록을 가져옵니다</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -814,6 +978,10 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>&amp;Run</source>
         <translation>실행(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Models</source>
+        <translation>모델(&amp;M)</translation>
     </message>
     <message>
         <source>&amp;Settings</source>
@@ -919,6 +1087,12 @@ Or enter your API key to generate for real.</source>
         <source>Import jobs</source>
         <translation>작업 가져오기</translation>
     </message>
+    <message numerus="yes">
+        <source>Loading the inputs of %n model(s) used by {file}…</source>
+        <translation>
+            <numerusform>{file}에서 쓰는 모델 %n개의 입력을 불러오는 중…</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Cannot open job set</source>
         <translation>작업 세트를 열 수 없습니다</translation>
@@ -980,6 +1154,12 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>Every job has already run. Add or duplicate jobs, or use Retry failed.</source>
         <translation>모든 작업이 이미 실행되었습니다. 작업을 추가하거나 복제하거나, 실패한 작업 다시 시도를 사용하세요.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The inputs of %n job(s) are still loading; press Run again in a moment.</source>
+        <translation>
+            <numerusform>작업 %n개의 입력을 아직 불러오는 중입니다. 잠시 후 다시 실행을 누르세요.</numerusform>
+        </translation>
     </message>
     <message>
         <source>row {row} &quot;{name}&quot;: {problem}</source>
@@ -1096,6 +1276,18 @@ Or enter your API key to generate for real.</source>
         <translation>결과물과 manifest.json은 {folder}에 있습니다.</translation>
     </message>
     <message>
+        <source>Fetching the model list…</source>
+        <translation>모델 목록을 가져오는 중…</translation>
+    </message>
+    <message>
+        <source>Demo mode uses the simulator&apos;s models; there is nothing to refresh.</source>
+        <translation>데모 모드는 시뮬레이터의 모델을 사용하므로 새로 고칠 것이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Model list: {source}.</source>
+        <translation>모델 목록: {source}.</translation>
+    </message>
+    <message>
         <source>Settings saved</source>
         <translation>설정을 저장했습니다</translation>
     </message>
@@ -1183,18 +1375,188 @@ Or enter your API key to generate for real.</source>
     </message>
 </context>
 <context>
+    <name>MediaListEditor</name>
+    <message>
+        <source>https://… then Add URL</source>
+        <translation>https://… 입력 후 URL 추가</translation>
+    </message>
+    <message>
+        <source>Add URL</source>
+        <translation>URL 추가</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>파일 추가…</translation>
+    </message>
+    <message>
+        <source>Up</source>
+        <translation>위로</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>아래로</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <source>Choose files</source>
+        <translation>파일 고르기</translation>
+    </message>
+    <message>
+        <source>This input takes at most {count}.</source>
+        <translation>이 입력은 최대 {count}개까지 받습니다.</translation>
+    </message>
+    <message>
+        <source>{count} not added: this input takes at most {limit}.</source>
+        <translation>{count}개를 추가하지 않았습니다. 이 입력은 최대 {limit}개까지 받습니다.</translation>
+    </message>
+    <message>
+        <source>Needs at least {minimum} (now {count}).</source>
+        <translation>최소 {minimum}개가 필요합니다(현재 {count}개).</translation>
+    </message>
+</context>
+<context>
+    <name>MediaPicker</name>
+    <message>
+        <source>Choose a file</source>
+        <translation>파일 고르기</translation>
+    </message>
+</context>
+<context>
+    <name>ModelBrowser</name>
+    <message>
+        <source>Text to image</source>
+        <translation>텍스트-이미지</translation>
+    </message>
+    <message>
+        <source>Image editing</source>
+        <translation>이미지 편집</translation>
+    </message>
+    <message>
+        <source>Image to image</source>
+        <translation>이미지-이미지</translation>
+    </message>
+    <message>
+        <source>Text to video</source>
+        <translation>텍스트-동영상</translation>
+    </message>
+    <message>
+        <source>Image to video</source>
+        <translation>이미지-동영상</translation>
+    </message>
+    <message>
+        <source>Reference to video</source>
+        <translation>참조-동영상</translation>
+    </message>
+    <message>
+        <source>Video to video</source>
+        <translation>동영상-동영상</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>기타</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>모델 고르기</translation>
+    </message>
+    <message>
+        <source>Search by name, id, provider or category…</source>
+        <translation>이름, ID, 제공자, 카테고리로 검색…</translation>
+    </message>
+    <message>
+        <source>All providers</source>
+        <translation>모든 제공자</translation>
+    </message>
+</context>
+<context>
+    <name>ModelItems</name>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Catalog price</source>
+        <translation>카탈로그 가격</translation>
+    </message>
+    <message>
+        <source>The price the catalog lists for the model; its unit differs between models. The jobs table shows each job&apos;s estimate or quote.</source>
+        <translation>카탈로그에 나온 모델 가격입니다. 단위는 모델마다 다릅니다. 작업 표에는 작업마다 추정치나 견적이 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>Recently used</source>
+        <translation>최근 사용</translation>
+    </message>
+</context>
+<context>
     <name>ModelPicker</name>
     <message>
-        <source>Search models…</source>
-        <translation>모델 검색…</translation>
+        <source>{name}  ·  {id}</source>
+        <translation>{name}  ·  {id}</translation>
     </message>
     <message>
-        <source>Images</source>
-        <translation>이미지</translation>
+        <source>{id} (not in the catalog)</source>
+        <translation>{id} (카탈로그에 없음)</translation>
     </message>
     <message>
-        <source>Videos</source>
-        <translation>동영상</translation>
+        <source>Choose a model…</source>
+        <translation>모델 고르기…</translation>
+    </message>
+    <message>
+        <source>Choose among {count} models ({source})</source>
+        <translation>모델 {count}개 중에서 고릅니다({source})</translation>
+    </message>
+</context>
+<context>
+    <name>ObjectTableEditor</name>
+    <message>
+        <source>Add row</source>
+        <translation>행 추가</translation>
+    </message>
+    <message>
+        <source>Remove row</source>
+        <translation>행 제거</translation>
+    </message>
+    <message>
+        <source>a whole number</source>
+        <translation>정수</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>숫자</translation>
+    </message>
+    <message>
+        <source>row {row}, {name}: {text} is not {wanted}</source>
+        <translation>{row}행, {name}: {text}은(는) {wanted}이(가) 아닙니다</translation>
+    </message>
+    <message>
+        <source>Kept as written, which a table cannot show: {value}. Adding a row replaces it.</source>
+        <translation>표로 보여 줄 수 없어 적힌 그대로 둡니다: {value}. 행을 추가하면 이 값을 대체합니다.</translation>
+    </message>
+    <message>
+        <source>Needs at least {minimum} rows (now {count}).</source>
+        <translation>최소 {minimum}행이 필요합니다(현재 {count}행).</translation>
+    </message>
+</context>
+<context>
+    <name>OutputStrip</name>
+    <message>
+        <source>Previous output</source>
+        <translation>이전 결과물</translation>
+    </message>
+    <message>
+        <source>Next output</source>
+        <translation>다음 결과물</translation>
+    </message>
+    <message>
+        <source>{number} of {count}</source>
+        <translation>{number} / {count}</translation>
     </message>
 </context>
 <context>
@@ -1210,6 +1572,432 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>Show in folder</source>
         <translation>폴더에서 보기</translation>
+    </message>
+</context>
+<context>
+    <name>Review</name>
+    <message>
+        <source>{count} pick(s) in {dest}: {linked} hard-linked, {copied} copied, {kept} already there</source>
+        <translation>{dest}에 채택본 {count}개: 하드 링크 {linked}개, 복사 {copied}개, 이미 있던 것 {kept}개</translation>
+    </message>
+    <message>
+        <source>; {count} picked file(s) no longer exist and were left out</source>
+        <translation>; 채택한 파일 {count}개는 더 이상 없어서 뺐습니다</translation>
+    </message>
+    <message>
+        <source>{path} was not written by Batch Studio; choose another folder so it is not replaced</source>
+        <translation>{path}은(는) Batch Studio가 쓴 파일이 아닙니다. 덮어쓰지 않도록 다른 폴더를 고르세요</translation>
+    </message>
+    <message>
+        <source>{path} cannot be read ({reason})</source>
+        <translation>{path}을(를) 읽을 수 없습니다({reason})</translation>
+    </message>
+    <message>
+        <source>nothing is picked in {folder}; pick outputs in the review first</source>
+        <translation>{folder}에 채택한 결과물이 없습니다. 먼저 검토에서 결과물을 채택하세요</translation>
+    </message>
+    <message>
+        <source>none of the {count} picked file(s) exist any more in {folder}</source>
+        <translation>채택한 파일 {count}개가 {folder}에 하나도 남아 있지 않습니다</translation>
+    </message>
+    <message>
+        <source>cannot create {dest}: {reason}</source>
+        <translation>{dest}을(를) 만들 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>export the picks to another folder than the batch folder itself</source>
+        <translation>채택본은 배치 폴더가 아닌 다른 폴더로 내보내세요</translation>
+    </message>
+    <message>
+        <source>cannot write to {dest}: {reason}</source>
+        <translation>{dest}에 쓸 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>{title} · {count} pick(s) · {date}</source>
+        <translation>{title} · 채택 {count}개 · {date}</translation>
+    </message>
+    <message>
+        <source>no preview</source>
+        <translation>미리 보기 없음</translation>
+    </message>
+    <message>
+        <source>{count} new job(s) cost {cost}; with {spent} already spent, this batch would cross its spend cap of {cap}. Nothing was queued.</source>
+        <translation>새 작업 {count}개의 비용은 {cost}입니다. 이미 {spent}을(를) 써서 이 배치의 지출 한도 {cap}을(를) 넘게 됩니다. 아무것도 대기열에 넣지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>{count} new job(s) cost {cost}; with {today} spent today, this would cross the daily cap of {cap}. Nothing was queued.</source>
+        <translation>새 작업 {count}개의 비용은 {cost}입니다. 오늘 이미 {today}을(를) 써서 하루 한도 {cap}을(를) 넘게 됩니다. 아무것도 대기열에 넣지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>re-roll</source>
+        <translation>재생성</translation>
+    </message>
+    <message>
+        <source>variation</source>
+        <translation>변형</translation>
+    </message>
+    <message>
+        <source>live prices are unavailable ({reason}); these are estimates</source>
+        <translation>실시간 가격을 가져올 수 없어({reason}) 추정치를 표시합니다</translation>
+    </message>
+    <message>
+        <source>nothing to add: no job was chosen</source>
+        <translation>추가할 것이 없습니다: 고른 작업이 없습니다</translation>
+    </message>
+    <message>
+        <source>{folder} has only a manifest and no job store, so new jobs cannot join its batch; run them as a new job set</source>
+        <translation>{folder}에는 매니페스트만 있고 작업 저장소가 없어 새 작업을 배치에 넣을 수 없습니다. 새 작업 세트로 실행하세요</translation>
+    </message>
+    <message>
+        <source>new jobs can only join the folder&apos;s latest batch ({latest}); this is batch {batch}</source>
+        <translation>새 작업은 폴더의 최신 배치({latest})에만 넣을 수 있습니다. 이것은 배치 {batch}입니다</translation>
+    </message>
+    <message>
+        <source>&quot;{name}&quot; starts from the image of &quot;{parent}&quot;, which is not in this batch</source>
+        <translation>&quot;{name}&quot;은(는) 이 배치에 없는 &quot;{parent}&quot;의 이미지에서 시작합니다</translation>
+    </message>
+    <message>
+        <source>the batch already has a job named &quot;{name}&quot;</source>
+        <translation>배치에 이미 &quot;{name}&quot; 작업이 있습니다</translation>
+    </message>
+    <message>
+        <source>&quot;{name}&quot; uses {model}, which the catalog no longer lists</source>
+        <translation>&quot;{name}&quot;이(가) 쓰는 {model}은(는) 더 이상 카탈로그에 없습니다</translation>
+    </message>
+    <message>
+        <source>{folder} is not a folder</source>
+        <translation>{folder}은(는) 폴더가 아닙니다</translation>
+    </message>
+    <message>
+        <source>the job store of {folder} cannot be opened ({reason})</source>
+        <translation>{folder}의 작업 저장소를 열 수 없습니다({reason})</translation>
+    </message>
+    <message>
+        <source>{folder} has no batch {batch}</source>
+        <translation>{folder}에 배치 {batch}이(가) 없습니다</translation>
+    </message>
+    <message>
+        <source>{folder} is not a batch folder: it has neither manifest.json nor a job store</source>
+        <translation>{folder}은(는) 배치 폴더가 아닙니다: manifest.json도 작업 저장소도 없습니다</translation>
+    </message>
+    <message>
+        <source>{path} lists no results</source>
+        <translation>{path}에 결과가 없습니다</translation>
+    </message>
+    <message>
+        <source>{picked} picked, {rejected} rejected, {unrated} unrated</source>
+        <translation>채택 {picked}, 제외 {rejected}, 미평가 {unrated}</translation>
+    </message>
+    <message>
+        <source>{file} has no video stream</source>
+        <translation>{file}에 동영상 스트림이 없습니다</translation>
+    </message>
+    <message>
+        <source>{file} cannot be read as a video ({reason})</source>
+        <translation>{file}을(를) 동영상으로 읽을 수 없습니다({reason})</translation>
+    </message>
+    <message>
+        <source>{file} has no frame that can be decoded</source>
+        <translation>{file}에 디코딩할 수 있는 프레임이 없습니다</translation>
+    </message>
+    <message>
+        <source>{file} cannot be read as an image ({reason})</source>
+        <translation>{file}을(를) 이미지로 읽을 수 없습니다({reason})</translation>
+    </message>
+    <message>
+        <source>{file} cannot be read ({reason})</source>
+        <translation>{file}을(를) 읽을 수 없습니다({reason})</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewGrid</name>
+    <message>
+        <source>loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <source>no picture</source>
+        <translation>그림 없음</translation>
+    </message>
+    <message>
+        <source>no output ({status})</source>
+        <translation>결과물 없음({status})</translation>
+    </message>
+    <message>
+        <source>video</source>
+        <translation>동영상</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewMode</name>
+    <message>
+        <source>Review</source>
+        <translation>검토</translation>
+    </message>
+    <message>
+        <source>Switch between the job list and the review of the output folder</source>
+        <translation>작업 목록과 출력 폴더 검토 화면을 전환합니다</translation>
+    </message>
+    <message>
+        <source>Review a batch folder…</source>
+        <translation>배치 폴더 검토…</translation>
+    </message>
+    <message>
+        <source>Pick, compare, re-roll and export the outputs of any batch folder</source>
+        <translation>어느 배치 폴더든 결과물을 채택, 비교, 재생성하고 내보냅니다</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Review a batch folder</source>
+        <translation>배치 폴더 검토</translation>
+    </message>
+    <message>
+        <source>Re-roll</source>
+        <translation>재생성</translation>
+    </message>
+    <message>
+        <source>A batch is running. Re-roll when it has finished.</source>
+        <translation>배치가 실행 중입니다. 끝난 뒤에 재생성하세요.</translation>
+    </message>
+    <message>
+        <source>Vary</source>
+        <translation>변형</translation>
+    </message>
+    <message>
+        <source>A batch is running. Vary when it has finished.</source>
+        <translation>배치가 실행 중입니다. 끝난 뒤에 변형하세요.</translation>
+    </message>
+    <message>
+        <source>Vary {name}</source>
+        <translation>{name} 변형</translation>
+    </message>
+    <message>
+        <source>Edit the copy of {name}, then Run.</source>
+        <translation>{name}의 사본을 편집한 뒤 실행하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewView</name>
+    <message>
+        <source>Any verdict</source>
+        <translation>모든 판정</translation>
+    </message>
+    <message>
+        <source>Picked</source>
+        <translation>채택됨</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>제외됨</translation>
+    </message>
+    <message>
+        <source>Unrated</source>
+        <translation>미평가</translation>
+    </message>
+    <message>
+        <source>Search prompts…</source>
+        <translation>프롬프트 검색…</translation>
+    </message>
+    <message>
+        <source>Batch order</source>
+        <translation>배치 순서</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>비용</translation>
+    </message>
+    <message>
+        <source>Finish time</source>
+        <translation>완료 시각</translation>
+    </message>
+    <message>
+        <source>Descending</source>
+        <translation>내림차순</translation>
+    </message>
+    <message>
+        <source>Tile size</source>
+        <translation>타일 크기</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>판정</translation>
+    </message>
+    <message>
+        <source>Sort</source>
+        <translation>정렬</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>비교</translation>
+    </message>
+    <message>
+        <source>Two to four selected outputs side by side (C)</source>
+        <translation>선택한 결과물 2~4개를 나란히 봅니다 (C)</translation>
+    </message>
+    <message>
+        <source>Re-roll…</source>
+        <translation>재생성…</translation>
+    </message>
+    <message>
+        <source>The same inputs again with a new seed; shows the cost first</source>
+        <translation>같은 입력을 새 시드로 다시 생성합니다. 먼저 비용을 보여 줍니다</translation>
+    </message>
+    <message>
+        <source>Vary…</source>
+        <translation>변형…</translation>
+    </message>
+    <message>
+        <source>Edit a copy of the selected job in the job list</source>
+        <translation>선택한 작업의 사본을 작업 목록에서 편집합니다</translation>
+    </message>
+    <message>
+        <source>Export picks…</source>
+        <translation>채택본 내보내기…</translation>
+    </message>
+    <message>
+        <source>Copy the picked outputs to a folder with picks.csv and a contact sheet</source>
+        <translation>채택한 결과물을 picks.csv, 모아 보기 이미지와 함께 폴더에 복사합니다</translation>
+    </message>
+    <message>
+        <source>Arrows move · Space: large preview · P pick · X reject · U unmark · 1–5 rate · 0 no rating · C compare</source>
+        <translation>화살표 이동 · Space: 크게 보기 · P 채택 · X 제외 · U 표시 해제 · 1–5 별점 · 0 별점 없음 · C 비교</translation>
+    </message>
+    <message>
+        <source>Run a batch, or choose File › Review a batch folder…</source>
+        <translation>배치를 실행하거나 파일 › 배치 폴더 검토…를 고르세요</translation>
+    </message>
+    <message>
+        <source>The review could not be written to manifest.json: {reason}</source>
+        <translation>검토 결과를 manifest.json에 쓰지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Reviewing {folder} ({source})</source>
+        <translation>{folder} 검토 중 ({source})</translation>
+    </message>
+    <message>
+        <source>batch {batch}</source>
+        <translation>배치 {batch}</translation>
+    </message>
+    <message>
+        <source>manifest.json only</source>
+        <translation>manifest.json만 있음</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>모든 상태</translation>
+    </message>
+    <message>
+        <source>Any model</source>
+        <translation>모든 모델</translation>
+    </message>
+    <message>
+        <source>{picked} picked · {rejected} rejected · {unrated} unrated</source>
+        <translation>채택 {picked} · 제외 {rejected} · 미평가 {unrated}</translation>
+    </message>
+    <message>
+        <source>showing {shown} of {total}</source>
+        <translation>{total}개 중 {shown}개 표시</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>저장하지 못했습니다</translation>
+    </message>
+    <message>
+        <source>The verdict could not be saved: {reason}</source>
+        <translation>판정을 저장하지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>picked</source>
+        <translation>채택됨</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>제외됨</translation>
+    </message>
+    <message>
+        <source>unrated</source>
+        <translation>미평가</translation>
+    </message>
+    <message>
+        <source>{name}: no output ({status}).</source>
+        <translation>{name}: 결과물 없음({status}).</translation>
+    </message>
+    <message>
+        <source>Select two to four outputs to compare them.</source>
+        <translation>비교하려면 결과물을 2~4개 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Re-roll</source>
+        <translation>재생성</translation>
+    </message>
+    <message>
+        <source>{folder} has only a manifest.json and no job store, so new jobs cannot join its batch.</source>
+        <translation>{folder}에는 manifest.json만 있고 작업 저장소가 없어 새 작업을 배치에 넣을 수 없습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pricing %n re-roll(s)…</source>
+        <translation>
+            <numerusform>재생성 %n개의 가격을 확인하는 중…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Over budget</source>
+        <translation>예산 초과</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queue %n re-roll(s) for {total}? They join the batch next to their originals and run now.</source>
+        <translation>
+            <numerusform>재생성 %n개를 {total}에 대기열에 넣을까요? 배치에서 원본 옆에 들어가 바로 실행됩니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n re-roll(s) queued beside their originals.</source>
+        <translation>
+            <numerusform>재생성 %n개를 원본 옆에 대기열로 넣었습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export picks</source>
+        <translation>채택본 내보내기</translation>
+    </message>
+    <message>
+        <source>Nothing is picked yet: select outputs and press P.</source>
+        <translation>아직 채택한 결과물이 없습니다. 결과물을 선택하고 P를 누르세요.</translation>
+    </message>
+    <message>
+        <source>Export picks to</source>
+        <translation>채택본을 내보낼 폴더</translation>
+    </message>
+    <message>
+        <source>Exporting the picks to {dest}…</source>
+        <translation>채택본을 {dest}(으)로 내보내는 중…</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>검토</translation>
+    </message>
+    <message>
+        <source>Also written: {files}.</source>
+        <translation>함께 만든 파일: {files}.</translation>
+    </message>
+    <message>
+        <source>Picks exported</source>
+        <translation>채택본을 내보냈습니다</translation>
     </message>
 </context>
 <context>
@@ -1263,16 +2051,52 @@ Or enter your API key to generate for real.</source>
         <translation>1080p 또는 4k는 길이가 8초여야 합니다</translation>
     </message>
     <message>
+        <source>Videos (*.mp4 *.mov *.webm *.mkv *.avi)</source>
+        <translation>동영상 (*.mp4 *.mov *.webm *.mkv *.avi)</translation>
+    </message>
+    <message>
+        <source>Audio (*.mp3 *.wav *.m4a *.aac *.ogg *.flac)</source>
+        <translation>오디오 (*.mp3 *.wav *.m4a *.aac *.ogg *.flac)</translation>
+    </message>
+    <message>
+        <source>https://… or a local video file</source>
+        <translation>https://… 또는 로컬 동영상 파일</translation>
+    </message>
+    <message>
+        <source>https://… or a local audio file</source>
+        <translation>https://… 또는 로컬 오디오 파일</translation>
+    </message>
+    <message>
         <source>https://… or a local image file</source>
         <translation>https://… 또는 로컬 이미지 파일</translation>
+    </message>
+    <message>
+        <source>true/false</source>
+        <translation>true/false</translation>
+    </message>
+    <message>
+        <source>number</source>
+        <translation>숫자</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>텍스트</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
     </message>
     <message>
         <source>Browse…</source>
         <translation>찾아보기…</translation>
     </message>
     <message>
-        <source>Choose a start image</source>
-        <translation>시작 이미지 고르기</translation>
+        <source>Not accepted at {where}: {reason}</source>
+        <translation>{where}에서 받아들일 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Not accepted: {reason}</source>
+        <translation>받아들일 수 없습니다: {reason}</translation>
     </message>
     <message>
         <source>Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)</source>
@@ -1431,6 +2255,17 @@ Or enter your API key to generate for real.</source>
     </message>
 </context>
 <context>
+    <name>Unsettable</name>
+    <message>
+        <source>set</source>
+        <translation>지정</translation>
+    </message>
+    <message>
+        <source>Ticked: this value is sent. Unticked: the input is left out and the model uses its own choice.</source>
+        <translation>체크하면 이 값을 보냅니다. 체크하지 않으면 이 입력을 빼고 모델이 스스로 정합니다.</translation>
+    </message>
+</context>
+<context>
     <name>Validation</name>
     <message>
         <source> for {model}</source>
@@ -1477,8 +2312,84 @@ Or enter your API key to generate for real.</source>
         <translation>텍스트</translation>
     </message>
     <message>
+        <source>numbers</source>
+        <translation>숫자</translation>
+    </message>
+    <message>
         <source>true or false</source>
         <translation>true 또는 false</translation>
+    </message>
+    <message>
+        <source>{choices} ({kind})</source>
+        <translation>{choices} ({kind})</translation>
+    </message>
+    <message>
+        <source>{name} {value} could mean any of {choices}; write the one you mean in quotes for {model}</source>
+        <translation>{name} {value}은(는) {choices} 중 어느 것으로도 읽힐 수 있습니다. {model}에는 원하는 값을 따옴표로 감싸 쓰세요</translation>
+    </message>
+    <message>
+        <source> from {low} to {high}</source>
+        <translation>({low}~{high})</translation>
+    </message>
+    <message>
+        <source>at least {low}</source>
+        <translation>{low} 이상</translation>
+    </message>
+    <message>
+        <source>above {low}</source>
+        <translation>{low} 초과</translation>
+    </message>
+    <message>
+        <source>at most {high}</source>
+        <translation>{high} 이하</translation>
+    </message>
+    <message>
+        <source>below {high}</source>
+        <translation>{high} 미만</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>{name} {value} must be above {limit}{suffix}</source>
+        <translation>{name} {value}은(는) {limit}보다 커야 합니다{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} {value} must be below {limit}{suffix}</source>
+        <translation>{name} {value}은(는) {limit}보다 작아야 합니다{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} {value} must be a multiple of {step}{suffix}</source>
+        <translation>{name} {value}은(는) {step}의 배수여야 합니다{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} has 1 item</source>
+        <translation>{name}의 항목이 1개입니다</translation>
+    </message>
+    <message>
+        <source>{name} has {count} items</source>
+        <translation>{name}의 항목이 {count}개입니다</translation>
+    </message>
+    <message>
+        <source>at least {limit}</source>
+        <translation>최소 {limit}개여야 합니다</translation>
+    </message>
+    <message>
+        <source>at most {limit}</source>
+        <translation>최대 {limit}개까지입니다</translation>
+    </message>
+    <message>
+        <source>{count}; {limit}{suffix}</source>
+        <translation>{count}. {limit}{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} lists the same item more than once{suffix}</source>
+        <translation>{name}에 같은 항목이 두 번 이상 있습니다{suffix}</translation>
+    </message>
+    <message>
+        <source>{name} has an unknown key {key} (known: {names}){suffix}</source>
+        <translation>{name}에 알 수 없는 키 {key}이(가) 있습니다(사용 가능: {names}){suffix}</translation>
     </message>
     <message>
         <source>a list</source>
@@ -1521,8 +2432,24 @@ Or enter your API key to generate for real.</source>
         <translation>{value}은(는) http(s) URL도, data:image URI도, 있는 이미지 파일도 아닙니다</translation>
     </message>
     <message>
+        <source>{value} is neither an http(s) URL, a data:video URI nor an existing video file</source>
+        <translation>{value}은(는) http(s) URL도, data:video URI도, 있는 동영상 파일도 아닙니다</translation>
+    </message>
+    <message>
+        <source>{value} is neither an http(s) URL, a data:audio URI nor an existing audio file</source>
+        <translation>{value}은(는) http(s) URL도, data:audio URI도, 있는 오디오 파일도 아닙니다</translation>
+    </message>
+    <message>
         <source>{file} is not an image ({suffixes})</source>
         <translation>{file}은(는) 이미지가 아닙니다({suffixes})</translation>
+    </message>
+    <message>
+        <source>{file} is not a video ({suffixes})</source>
+        <translation>{file}은(는) 동영상이 아닙니다({suffixes})</translation>
+    </message>
+    <message>
+        <source>{file} is not an audio file ({suffixes})</source>
+        <translation>{file}은(는) 오디오 파일이 아닙니다({suffixes})</translation>
     </message>
     <message>
         <source>{file} is {size} MB; uploads are limited to {limit} MB</source>
@@ -1599,6 +2526,25 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>cannot write to the output folder {folder}: {reason}</source>
         <translation>출력 폴더 {folder}에 쓸 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>loading the inputs of {model}…</source>
+        <translation>{model}의 입력을 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>the inputs of {model} could not be loaded: {reason}</source>
+        <translation>{model}의 입력을 불러오지 못했습니다: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>VideoSync</name>
+    <message>
+        <source>Pause all</source>
+        <translation>모두 일시 정지</translation>
+    </message>
+    <message>
+        <source>Play all</source>
+        <translation>모두 재생</translation>
     </message>
 </context>
 <context>

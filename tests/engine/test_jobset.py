@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,8 @@ EXPECTED_BROKEN = {
     "job-not-mapping.yaml": "jobs[0] must be a mapping",
     "missing-model.yaml": "model is required",
     "concurrency-too-high.yaml": "concurrency must be a whole number from 1 to 64",
-    "unknown-job-key.yaml": "unknown key 'colour'",
+    "unknown-job-key.yaml": "unknown key 'output_subfoler' (known: name, model, inputs, output_subfolder, "
+                            "image_from); did you mean output_subfolder?",
     "trailing-comma.json": "line 2, column 16",
     "version-not-number.yaml": "schema_version must be a positive whole number",
     "retired-sora.yaml": "retired",
@@ -156,3 +158,128 @@ def test_tutorial_type_must_match_the_model(catalog):
 def test_a_bare_list_of_jobs_is_accepted():
     loaded = jobset.loads("- {name: a, model: google/imagen4, inputs: {prompt: x}}\n")
     assert loaded.jobs == [JobSpec("a", "google/imagen4", {"prompt": "x"})]
+
+
+# --- inputs beside name and model ------------------------------------------------------
+
+@pytest.mark.parametrize("version_line", ["schema_version: 1\n", ""])
+def test_inputs_beside_name_and_model_are_inputs_whatever_the_version_line(catalog, version_line):
+    loaded = jobset.loads(version_line + "jobs:\n- name: a\n  model: google/imagen4\n  prompt: a lake\n"
+                                         "  aspect_ratio: 16:9\n  seed: 3\n", catalog=catalog)
+    [job] = loaded.jobs
+    assert job.inputs == {"prompt": "a lake", "aspect_ratio": "16:9", "seed": 3}
+    saved = jobset.loads(jobset.dumps(loaded))
+    assert saved.to_document()["jobs"] == [{"name": "a", "model": "google/imagen4",
+                                           "inputs": {"prompt": "a lake", "aspect_ratio": "16:9", "seed": 3}}]
+    assert validate_jobs(loaded.resolved_jobs(catalog), catalog) == []
+
+
+def test_inputs_beside_and_under_inputs_join_and_other_job_keys_stay_job_keys():
+    loaded = jobset.loads("schema_version: 1\njobs:\n"
+                          "- {name: a, model: google/imagen4, inputs: {prompt: x}, seed: 4}\n"
+                          "- {name: b, model: google/veo3.1/image-to-video, prompt: y, image_from: a,"
+                          " output_subfolder: clips, duration: 8}\n")
+    first, second = loaded.jobs
+    assert first.inputs == {"prompt": "x", "seed": 4}
+    assert second == JobSpec("b", "google/veo3.1/image-to-video", {"prompt": "y", "duration": 8}, "clips", "a")
+
+
+def test_an_unknown_key_beside_name_reaches_validation_as_an_unknown_input(catalog):
+    loaded = jobset.loads("schema_version: 1\njobs:\n- {name: a, model: google/imagen4, inputs: {prompt: x},"
+                          " colour: red}\n")
+    [problem] = validate_jobs(loaded.resolved_jobs(catalog), catalog)
+    assert "unknown input colour for google/imagen4" in str(problem)
+
+
+def test_one_input_given_twice_with_different_values_is_refused():
+    with pytest.raises(jobset.JobSetError, match='"a": seed is given twice, beside name and under inputs'):
+        jobset.loads("schema_version: 1\njobs:\n- {name: a, model: google/imagen4, inputs: {prompt: x, seed: 1},"
+                     " seed: 2}\n")
+
+
+def test_a_template_with_inputs_beside_its_name_keeps_them():
+    loaded = jobset.loads("schema_version: 1\nmatrix: {ratio: ['1:1', '9:16']}\ntemplate:\n  name: 'shot {ratio}'\n"
+                          "  model: google/imagen4\n  prompt: a lamp\n  aspect_ratio: '{ratio}'\n")
+    assert [job.inputs for job in loaded.expanded_jobs()] == [{"prompt": "a lamp", "aspect_ratio": "1:1"},
+                                                              {"prompt": "a lamp", "aspect_ratio": "9:16"}]
+    assert jobset.loads(jobset.dumps(loaded)).to_document()["template"]["inputs"] == {
+        "prompt": "a lamp", "aspect_ratio": "{ratio}"}
+
+
+# --- nesting ---------------------------------------------------------------------------
+
+DEEP = 100_000
+DEEP_FILES = {
+    "list.json": "[" * DEEP + "]" * DEEP,
+    "jobs.json": '{"schema_version": 1, "jobs": [{"name": "a", "model": "m", "inputs": {"x": ' + "[" * DEEP
+                 + "]" * DEEP + "}}]}",
+    "flow.yaml": "[" * DEEP + "]" * DEEP,
+    "block.yaml": "jobs:\n" + "- " * DEEP + "x\n",
+    "shallow-but-too-deep.json": "[" * 200 + "]" * 200,
+    "alias.yaml": "jobs: &loop [*loop]\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_FILES))
+def test_a_deeply_nested_file_is_one_sentence(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(DEEP_FILES[name])
+    with pytest.raises(jobset.JobSetError) as caught:
+        jobset.load(path)
+    [message] = caught.value.messages
+    assert f"is nested too deeply (over {jobset.MAX_NESTING} levels)" in message and "\n" not in message
+    assert message.startswith(name)
+
+
+def test_a_deeply_nested_file_in_the_app_reader(tmp_path):
+    from app.ui import documents
+
+    path = tmp_path / "deep.yaml"
+    path.write_text("[" * DEEP + "]" * DEEP)
+    with pytest.raises(jobset.JobSetError, match="nested too deeply"):
+        documents.read(path, Catalog.snapshot())
+
+
+def test_a_deeply_nested_file_in_the_cli(tmp_path):
+    from tests.engine.test_cli import cli
+
+    path = tmp_path / "deep.json"
+    path.write_text("[" * DEEP + "]" * DEEP)
+    result = cli("run", path, "--demo", "--out", tmp_path / "out")
+    assert result.returncode == 2, result.stderr
+    assert "nested too deeply" in result.stderr and "Traceback" not in result.stderr
+    assert "RecursionError" not in result.stderr
+
+
+def test_an_ordinary_nesting_of_lists_and_objects_is_fine():
+    inputs = {"prompt": "x", "subjects": [{"name": "a", "images": ["https://cdn/1.png"], "meta": {"k": [1, [2]]}}]}
+    loaded = jobset.loads(json.dumps({"schema_version": 1, "jobs": [{"name": "a", "model": "m", "inputs": inputs}]}),
+                          fmt="json")
+    assert loaded.jobs[0].inputs == inputs
+
+
+# --- exact round trips -----------------------------------------------------------------
+
+SHAPED_INPUTS = {
+    "prompt": "x", "images": ["https://cdn/1.png", "./refs/2.png"], "aspect_ratio": "16:9", "size": "1024*1024",
+    "duration": "5", "seed": 5, "guidance_scale": 5.0, "camera_fixed": False, "negative_prompt": "",
+    "loras": [{"path": "https://l/style.safetensors", "scale": 0.8}],
+    "optimize_prompt_options": {"mode": "standard"}, "subjects": [{"images": ["a.png"]}, {"images": []}],
+    "empty": {}, "nothing": None,
+}
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_lists_objects_and_text_survive_a_round_trip_exactly(tmp_path, suffix):
+    shared = ["https://cdn/shared.png"]  # one list object in two jobs: written twice, no anchors
+    original = jobset.JobSet(jobs=[JobSpec("a", "m", SHAPED_INPUTS),
+                                   JobSpec("b", "m", {"prompt": "y", "images": shared}),
+                                   JobSpec("c", "m", {"prompt": "z", "images": shared})])
+    path = tmp_path / f"set{suffix}"
+    jobset.save(original, path)
+    assert "&id" not in path.read_text() and "*id" not in path.read_text()
+    again = jobset.load(path)
+    assert again.jobs == original.jobs
+    first = again.jobs[0].inputs
+    assert [type(first[k]) for k in SHAPED_INPUTS] == [type(v) for v in SHAPED_INPUTS.values()]
+    assert first is not SHAPED_INPUTS and jobset.dumps(again) == jobset.dumps(original)

@@ -89,3 +89,21 @@ def test_a_missing_keyring_package_means_no_stored_key(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_keyring)
     assert secrets.key_from_keyring() is None and secrets.webhook_secret() is None
     assert secrets.api_key() == (None, "none")
+
+
+def test_an_estimate_counts_every_image_a_job_asks_for(catalog, prices):
+    model = catalog.get("bytedance/seedream-v4.5/sequential")
+    one = prices.estimate(model, {"prompt": "x", "max_images": 1}).amount
+    assert prices.estimate(model, {"prompt": "x", "max_images": 4}).amount == one * 4
+
+
+def test_string_float_and_missing_durations_are_priced_by_their_length(catalog, prices):
+    kling = catalog.get("kwaivgi/kling-v2.1-t2v-master")
+    assert prices.estimate(kling, {"prompt": "x", "duration": "10"}).amount == \
+        2 * prices.estimate(kling, {"prompt": "x", "duration": "5"}).amount
+    vidu = catalog.get("vidu/q2-pro-fast/reference-to-video")
+    assert prices.estimate(vidu, {"prompt": "x", "duration": 2.5}).amount == \
+        prices.estimate(vidu, {"prompt": "x", "duration": 5}).amount / 2
+    hailuo = catalog.get("minimax/hailuo-2.3/t2v-pro")
+    assert "duration" not in hailuo.properties
+    assert prices.estimate(hailuo, {"prompt": "x"}).amount > 0

@@ -85,3 +85,15 @@ def test_subfolders_cannot_leave_the_output_folder(catalog, subfolder):
 
 def test_an_empty_job_list(catalog):
     assert messages(catalog) == ["the job set has no jobs"]
+
+
+def test_text_given_for_a_number_enum_shows_both_types(catalog):
+    assert messages(catalog, JobSpec("v", VEO, {"prompt": "x", "duration": "8"})) == [
+        'jobs[0] "v": duration "8" is not one of 4, 6, 8 (numbers) for google/veo3.1/text-to-video']
+
+
+def test_a_number_field_given_text_states_its_range(catalog):
+    found = messages(catalog, JobSpec("s", "bytedance/seedance-v1.5-pro/text-to-video",
+                                      {"prompt": "x", "duration": "five"}))
+    assert found == ['jobs[0] "s": duration five must be a whole number from 4 to 12 for '
+                     'bytedance/seedance-v1.5-pro/text-to-video']

@@ -167,6 +167,8 @@ def run_the_app_once(qtbot, out: Path) -> None:
     window.set_output_dir(out)
     window.jobs.insert([JobSpec("app shot", "google/imagen4", {"prompt": "from the app"})])
     window.costs.refresh_all()
+    # The model's schema loads in the background (never on the GUI thread); the row is valid after.
+    qtbot.waitUntil(lambda: not window.jobs.rows[0].problems, timeout=30000)
     window.costs.wait()
     from PySide6.QtWidgets import QMessageBox
 

@@ -114,7 +114,7 @@ def _literal_words(node: ast.AST) -> str:
 
 def test_no_interface_text_bypasses_translation():
     unwrapped = []
-    for path in sorted((ROOT / "app" / "ui").glob("*.py")):
+    for path in sorted((ROOT / "app" / "ui").rglob("*.py")):
         if path.name == "screenshot.py":  # a developer's command-line tool
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -123,7 +123,7 @@ def test_no_interface_text_bypasses_translation():
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             for position in _SHOWN.get(name, ()):
                 if position < len(node.args) and _literal_words(node.args[position]):
-                    unwrapped.append(f"{path.name}:{node.lineno} {name}")
+                    unwrapped.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
     assert not unwrapped, "wrap these in tr()/translate():\n" + "\n".join(unwrapped)
 
 

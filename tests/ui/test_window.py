@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtTest import QTest
 
 from app.engine.pricing import format_money
 from app.ui.backend import Backend
-from app.ui.editor import MODEL_ROLE
 from app.ui.settings import AppSettings
 from app.ui.window import MainWindow
 
@@ -21,10 +22,9 @@ def type_prompt(window, text):
 
 
 def choose_model(window, model_id):
-    combo = window.editor.picker.combo
-    index = combo.findData(model_id, MODEL_ROLE)
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
+    browser = window.editor.picker.open_browser()
+    browser.search.setText(model_id)
+    QTest.keyClick(browser.search, Qt.Key.Key_Return)
 
 
 def build_three_jobs(window):
