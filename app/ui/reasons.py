@@ -92,6 +92,14 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineReason", "{error}; downloading again"),
     QT_TRANSLATE_NOOP("EngineReason", "{reason} (refunded automatically)"),
     QT_TRANSLATE_NOOP("EngineReason", "{error} (request id {id})"),
+    # Celery workers store these without a translator; the app translates them when shown.
+    QT_TRANSLATE_NOOP("EngineReason", "the worker submitting this job stopped answering before Atlas Cloud's reply "
+                                      "was saved: the job may have been created (and billed). Check the dashboard, "
+                                      "then resubmit or drop it."),
+    QT_TRANSLATE_NOOP("EngineReason", "another worker began submitting this job and stopped answering: Atlas Cloud "
+                                      "may have created (and billed) it. Check the dashboard, then resubmit or drop "
+                                      "it."),
+    QT_TRANSLATE_NOOP("EngineReason", "its worker stopped answering; another worker takes it over"),
 )
 
 

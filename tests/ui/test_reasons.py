@@ -25,9 +25,10 @@ def _shape(text: str) -> str:
 
 
 def _engine_sentences() -> set[str]:
-    """Every string literal of the engine and the run controller, values as {}."""
+    """Every string literal of the engine, the fleet and the run controller, values as {}."""
     found = set()
-    for path in [*(ROOT / "app" / "engine").glob("*.py"), ROOT / "app" / "ui" / "controller.py"]:
+    for path in [*(ROOT / "app" / "engine").glob("*.py"), *(ROOT / "app" / "distributed").glob("*.py"),
+                 ROOT / "app" / "ui" / "controller.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 found.add(node.value)
