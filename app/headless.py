@@ -20,7 +20,8 @@ from app.engine.jobs import chain_stages, validate_jobs
 from app.engine.outputs import folder_problem
 from app.engine.pricing import ESTIMATE, Cost, PriceTable, format_cost, format_money, quote_bodies, summarize
 from app.engine.records import JobState, RunEvent
-from app.engine.runner import BatchRunner, TimeLimits
+from app.engine.planning import plan_batch, plan_resume
+from app.engine.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.timing import DEMO_SERVER, TimingModel
 from app.engine.store import JobStore, StoreError
 from app.engine.ledger import SpendLedger
@@ -131,9 +132,8 @@ def run_command(args) -> int:
         webhook_url = args.webhook or loaded.webhook_url
         webhook = WebhookSender(webhook_url, secret_from_environment()) if webhook_url else None
         handlers = [reporter.handle, logs.log_event] + ([webhook.on_event] if webhook else [])
-        options = dict(client=client, out_dir=out_dir, on_event=fan_out(handlers), concurrency=concurrency,
-                       prices=prices, timing=timing, limits=TimeLimits(), max_spend=args.max_spend, mode=mode,
-                       daily_cap=args.daily_cap, ledger=SpendLedger(appdirs.data_dir() / f"spend-{mode}.json"))
+        limits = Limits(concurrency=concurrency, max_spend=args.max_spend, daily_cap=args.daily_cap)
+        on_event = fan_out(handlers)
         if args.executor == "celery":
             from app.distributed import config as fleet_config
             from app.distributed.coordination import broker_problem
@@ -158,10 +158,10 @@ def run_command(args) -> int:
                                     sorted(failures.values()))
                     store.close()
                     return EXIT_INVALID
-                runner = BatchRunner.from_store(store, catalog=catalog, retry_failed=args.retry_failed, **options)
-                reporter.total = len(runner.records)
-                waiting = sum(1 for r in runner.records if not r.state.is_terminal)
-                print(f"Resuming {len(runner.records)} job(s) in {out_dir}: {waiting} not finished; submitted jobs "
+                records = plan_resume(store, catalog, out_dir, retry_failed=args.retry_failed)
+                reporter.total = len(records)
+                waiting = sum(1 for r in records if not r.state.is_terminal)
+                print(f"Resuming {len(records)} job(s) in {out_dir}: {waiting} not finished; submitted jobs "
                       "are followed, never submitted again.", file=err)
             else:
                 unfinished = store.unfinished()
@@ -170,16 +170,21 @@ def run_command(args) -> int:
                           "with --resume (nothing is submitted twice), or choose another --out.", file=err)
                     return EXIT_INVALID
                 archive_previous_manifest(out_dir, store.latest_batch())
-                runner = BatchRunner(jobs, catalog=catalog, quotes=quotes, store=store, **options)
+                # Validated above, before the costs were shown.
+                records = plan_batch(jobs, catalog, prices=prices, quotes=quotes, validated=True)
+                store.new_batch(records)
         except StoreError as exc:
             print(f"error: {exc}", file=err)
             return EXIT_INVALID
+        runner = BatchRunner(BatchPlan(records, out_dir, mode), limits, io=Connections(
+            client=client, store=store, ledger=SpendLedger(appdirs.data_dir() / f"spend-{mode}.json"),
+            on_event=on_event, timing=timing))
         try:
             if args.executor == "celery":
                 from app.distributed.coordinator import run_distributed
 
                 result = run_distributed(runner, store=store, catalog=catalog, base_url=client.base_url,
-                                         on_event=options["on_event"], demo=demo,
+                                         on_event=on_event, demo=demo,
                                          time_scale=1.0 / args.demo_speed if demo else 1.0)
             else:
                 result = _run_interruptibly(runner, err)

@@ -19,7 +19,8 @@ from app.engine.catalog import Catalog
 from app.engine.client import AtlasClient
 from app.engine.jobs import JobSpec, validate_jobs
 from app.engine.pricing import PriceTable, summarize
-from app.engine.runner import BatchRunner
+from app.engine.planning import plan_batch
+from app.engine.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.timing import TimingModel
 from app.sim import DEMO_KEY, FaultPlan, SimServer
 
@@ -99,8 +100,9 @@ def run_batch(sim: SimServer, jobs: list[JobSpec], timing: TimingModel, concurre
     with tempfile.TemporaryDirectory() as out:
         client = AtlasClient(sim.base_url, DEMO_KEY)
         try:
-            runner = BatchRunner(jobs, client=client, catalog=Catalog.snapshot(), out_dir=Path(out),
-                                 on_event=on_event, concurrency=concurrency, timing=timing, mode="demo")
+            plan = BatchPlan(plan_batch(jobs, Catalog.snapshot()), Path(out), "demo")
+            runner = BatchRunner(plan, Limits(concurrency=concurrency),
+                                 io=Connections(client=client, on_event=on_event, timing=timing))
             started = time.monotonic()
             result = runner.run()
             wall = time.monotonic() - started
@@ -200,8 +202,8 @@ def big_download(megabytes: int) -> None:
         sampler.start()
         with tempfile.TemporaryDirectory() as out:
             started = time.monotonic()
-            result = BatchRunner([job], client=client, catalog=Catalog.snapshot(), out_dir=Path(out),
-                                 timing=TimingModel(None, scale=0.01), mode="demo").run()
+            plan = BatchPlan(plan_batch([job], Catalog.snapshot()), Path(out), "demo")
+            result = BatchRunner(plan, io=Connections(client=client, timing=TimingModel(None, scale=0.01))).run()
             elapsed = time.monotonic() - started
             size = result.records[0].files[0].bytes if result.records[0].files else 0
         stop.set()

@@ -17,7 +17,8 @@ from app.engine import manifest
 from app.engine.catalog import Catalog
 from app.engine.i18n import translate
 from app.engine.records import JobRecord, JobState, RunEvent
-from app.engine.runner import BatchResult, BatchRunner, record_from_stored, remove_partial_downloads
+from app.engine.planning import record_from_stored, remove_partial_downloads
+from app.engine.runner import BatchResult, BatchRunner
 from app.engine.store import JobStore
 
 # kombu's Redis transport serves priority 0 first: a job taken back from a dead worker goes
@@ -135,4 +136,4 @@ def _withdraw(broker) -> None:
 def _document(records: list[JobRecord], runner: BatchRunner, batch_id: str, status: str = "running") -> dict:
     return manifest.build(records, batch={"status": status, "executor": "celery", "batch_id": batch_id,
                                           "concurrency": runner.concurrency},
-                          mode=runner.mode, base_url=runner.client.base_url)
+                          mode=runner.plan.mode, base_url=runner.io.client.base_url)

@@ -23,7 +23,8 @@ from app.engine.catalog import Catalog, CatalogService
 from app.engine.client import DEFAULT_BASE_URL, AtlasClient
 from app.engine.i18n import translate
 from app.engine.records import JobState, RunEvent
-from app.engine.runner import BatchRunner, resume_record
+from app.engine.planning import resume_record
+from app.engine.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.store import JobStore
 from app.engine.timing import DEMO_SERVER, TimingModel
 from app.sim.state import DEMO_KEY
@@ -123,10 +124,11 @@ def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: 
             if event.kind == "job" or event.state in ("stopped", "paused"):
                 publish(redis_client, batch_id, event)
 
-        runner = BatchRunner([], records=[record], store=FencedStore(store, lease, stand_down), client=client,
-                             catalog=catalog, out_dir=Path(folder), concurrency=1, gate=gate, mode="distributed",
-                             timing=TimingModel.for_server(appdirs.data_dir(), DEMO_SERVER if demo else client.base_url,
-                                                           scale=time_scale), write_manifest=False, on_event=report)
+        # The coordinator writes the manifest; the fleet's limits are the gate's.
+        runner = BatchRunner(BatchPlan([record], Path(folder), "distributed"), Limits(concurrency=1), io=Connections(
+            client=client, store=FencedStore(store, lease, stand_down), gate=gate, on_event=report,
+            timing=TimingModel.for_server(appdirs.data_dir(), DEMO_SERVER if demo else client.base_url,
+                                          scale=time_scale), write_manifest=False))
         stand_down.bind(runner)
         runner.run()
         if gate.refused is SubmitClaim.TAKEN:

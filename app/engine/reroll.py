@@ -4,7 +4,7 @@ before anything is queued, then added to the folder's batch beside their origina
 A re-roll keeps every input and draws a new seed (a model without a seed input gets the same
 body again); a variation is an editable copy. Each new job carries a link to its original,
 kept in the store and the manifest, so a grid can show them as one group. Run the added jobs
-by resuming the batch: ``BatchRunner.from_store(store, ...)`` follows only what is unfinished,
+by resuming the batch: ``planning.plan_resume(store, ...)`` continues only what is unfinished,
 so the finished originals stay exactly as they are.
 """
 

@@ -1,8 +1,16 @@
-"""Runs a batch: bounded concurrency, submit once, poll on a schedule, download at once.
+"""Runs a planned batch: bounded concurrency, submit once, poll on a schedule, download at once.
 
 A failure stays inside its job and the batch goes on. A rejected key (401) stops the
 batch; insufficient balance (402) or the spend cap pauses it: in-flight jobs finish,
-nothing new is submitted. Clock and sleep are injected, so tests run instantly.
+nothing new is submitted.
+
+What a batch depends on, in three parts (planning.py makes the records):
+- ``BatchPlan``, what to run: the records (new or resumed), the output folder, the mode.
+- ``Limits``, limits and budgets: jobs at a time, time per job, the spend cap, the daily cap.
+- ``Connections``, connections and clocks: the API client, the job store, the spend ledger,
+  the fleet's gate, the event callback, clock and sleep (injected, so tests run instantly),
+  the thread spawner, the retry backoff, the timing model and whether to write the manifest.
+The runner never validates, prices or creates store rows: planning did, before.
 """
 
 from __future__ import annotations
@@ -16,30 +24,21 @@ from pathlib import Path
 from typing import Callable
 
 from app.engine import manifest
-from app.engine.catalog import Catalog
 from app.engine.client import AtlasClient, Backoff
 from app.engine.errors import (AtlasError, AuthError, DownloadError, FatalError, InsufficientBalanceError,
                                NotFoundError, OutputExpiredError, RateLimitedError, RetryableError,
                                UnknownOutcomeError)
-from app.engine.jobs import JobSpec, Problem, validate_jobs
 from app.engine.outputs import OutputPlanner
-from app.engine.pricing import Cost, PriceTable
 from app.engine.records import JobRecord, JobState, OutputFile, RunEvent
 from app.engine.timing import TimingModel
 from app.engine.uploads import UploadCache, UploadFailed
-from app.engine.store import JobStore, StoreError
+from app.engine.store import JobStore
 from app.engine.ledger import SpendLedger
 
 NOT_VISIBLE_GRACE = 30.0
 FRESH_FOLLOW_SECONDS = 10.0
 FOLLOW_STATES = frozenset({JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING})
 DOWNLOAD_ATTEMPTS = 4
-
-
-class InvalidJobsError(ValueError):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,50 @@ class TimeLimits:
 
     def for_model(self, model_id: str, is_video: bool) -> float:
         return float(self.per_model.get(model_id, self.video if is_video else self.image))
+
+
+MODES = ("live", "demo", "distributed")
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What to run: records from planning.plan_batch or plan_resume (kept in the store by the
+    planner when there is one), the folder their outputs go to, and where they run."""
+    records: list[JobRecord]
+    out_dir: Path
+    mode: str = "live"  # one of MODES; the manifest records it
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits and budgets: nothing is submitted that would cross ``max_spend`` (this batch) or
+    ``daily_cap`` (today, by the ledger); ``concurrency`` is the most jobs in flight."""
+    concurrency: int = 4
+    time: TimeLimits = TimeLimits()
+    max_spend: Decimal | None = None
+    daily_cap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Connections:
+    """Connections and clocks: everything outside the runner that it talks to or waits on."""
+    client: AtlasClient
+    store: JobStore | None = None  # every change of a record is saved here before it is reported
+    ledger: SpendLedger | None = None  # today's spend across batches, for the daily cap
+    # Shared limits across processes (the Celery executor): acquire(model) before a submit,
+    # rate_limited(model) on a 429, release() when the job's work ends.
+    gate: object | None = None
+    on_event: Callable[[RunEvent], None] = lambda event: None
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] | None = None  # None: waits end early when a job is cancelled
+    spawn: Callable[[Callable[[], None]], None] | None = None  # None: the runner's own thread pool
+    backoff: Backoff = field(default_factory=Backoff)
+    timing: TimingModel = field(default_factory=TimingModel)
+    write_manifest: bool = True  # off on a fleet worker: the coordinator writes it for the whole batch
 
 
 @dataclass
@@ -107,55 +150,23 @@ class ModelLimiter:
 
 
 class BatchRunner:
-    def __init__(self, jobs: list[JobSpec], *, client: AtlasClient, catalog: Catalog, out_dir: Path,
-                 on_event: Callable[[RunEvent], None] = lambda event: None, concurrency: int = 4,
-                 prices: PriceTable | None = None, quotes: dict[int, Cost] | None = None,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] | None = None,
-                 limits: TimeLimits = TimeLimits(), timing: TimingModel | None = None,
-                 max_spend: Decimal | None = None, mode: str = "live",
-                 spawn: Callable[[Callable[[], None]], None] | None = None, backoff: Backoff | None = None,
-                 store: JobStore | None = None, records: list[JobRecord] | None = None,
-                 daily_cap: Decimal | None = None, ledger: SpendLedger | None = None, gate=None,
-                 write_manifest: bool = True):
-        if records is None:
-            problems = validate_jobs(jobs, catalog)
-            if problems:
-                raise InvalidJobsError(problems)
-            prices = prices or PriceTable.load()
-            quotes = quotes or {}
-            records = [JobRecord(i, job, catalog.get(job.model),
-                                 prices.estimate(catalog.get(job.model), job.inputs), quotes.get(i))
-                       for i, job in enumerate(jobs)]
-            for record in records:
-                record.timestamps["queued_at"] = time.time()
-            if store is not None:
-                store.new_batch(records)
-        self.records = records
-        self.store = store
-        names = {record.spec.name: record.index for record in records}
-        self._parent = {r.index: names[r.spec.image_from] for r in records
+    """One planned batch, run once by ``run()``; the control methods may be called from any
+    thread meanwhile. ``records``, ``out_dir``, ``client`` and ``store`` are shortcuts into the
+    plan and the connections."""
+
+    def __init__(self, plan: BatchPlan, limits: Limits = Limits(), *, io: Connections):
+        self.plan, self.limits, self.io = plan, limits, io
+        self.records = plan.records
+        self.out_dir = plan.out_dir
+        self.client = io.client
+        self.store = io.store
+        self.concurrency = max(1, limits.concurrency)
+        names = {record.spec.name: record.index for record in self.records}
+        self._parent = {r.index: names[r.spec.image_from] for r in self.records
                         if r.spec.image_from and r.spec.image_from in names}
-        self.daily_cap = daily_cap
-        self.ledger = ledger
-        # Shared limits across processes (the Celery executor): acquire(model) before a submit,
-        # rate_limited(model) on a 429, release() when the job's work ends.
-        self.gate = gate
-        self.client = client
-        self.out_dir = out_dir
-        self.on_event = on_event
-        self.concurrency = max(1, concurrency)
-        self.clock = clock
-        self._injected_sleep = sleep
-        self.limits = limits
-        self.timing = timing or TimingModel()
-        self.max_spend = max_spend
-        self.mode = mode
-        self._spawn = spawn
-        self.backoff = backoff or Backoff()
-        self.planner = OutputPlanner(out_dir)
-        self.uploads = UploadCache(client, self.backoff)
-        self.manifest = manifest.ManifestWriter(out_dir)
-        self._manifest_enabled = write_manifest
+        self.planner = OutputPlanner(self.out_dir)
+        self.uploads = UploadCache(self.client, io.backoff)
+        self.manifest = manifest.ManifestWriter(self.out_dir)
         self._cond = threading.Condition()
         self._detached = threading.Event()
         self._in_flight: set[int] = set()
@@ -163,20 +174,6 @@ class BatchRunner:
         self._halt: tuple[str, str] | None = None  # ("paused" | "stopped", reason)
         self._started_wall = None
         self._batch_status = "not started"
-
-    @classmethod
-    def from_store(cls, store: JobStore, *, catalog: Catalog, retry_failed: bool = False, **options) -> "BatchRunner":
-        """The latest batch of a folder's store, after a crash, a kill or a closed window.
-
-        Submitted jobs are followed (polled, downloaded), never submitted again; a job caught
-        mid-submit needs a decision; queued jobs stay queued; with ``retry_failed`` the failed
-        ones are queued again (a failed task was refunded, so this is a new charge).
-        """
-        records = [resume_record(stored, catalog, retry_failed) for stored in store.load()]
-        for record in records:
-            store.save(record)
-        remove_partial_downloads(options["out_dir"])
-        return cls([], catalog=catalog, store=store, records=records, **options)
 
     # --- control (any thread) ----------------------------------------------------------
     def cancel(self, index: int | None = None) -> None:
@@ -240,11 +237,11 @@ class BatchRunner:
     # --- the batch -------------------------------------------------------------------
     def run(self) -> BatchResult:
         """Blocks until nothing is in flight and nothing more may be submitted."""
-        started = self.clock()
+        started = self.io.clock()
         self._started_wall = time.time()
         self.out_dir.mkdir(parents=True, exist_ok=True)
         own_pool = None
-        spawn = self._spawn
+        spawn = self.io.spawn
         if spawn is None:
             own_pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="batch-job")
             spawn = own_pool.submit
@@ -266,7 +263,7 @@ class BatchRunner:
         self._batch_status = status
         self._write_manifest(force=True)
         self._emit_batch(status, reason)
-        return BatchResult(status, reason, self.records, self.clock() - started)
+        return BatchResult(status, reason, self.records, self.io.clock() - started)
 
     def _dispatch(self, spawn) -> None:
         while True:
@@ -336,13 +333,13 @@ class BatchRunner:
 
     def _budget_problem(self, record: JobRecord) -> str | None:
         cost = record.best_cost.amount
-        if self.max_spend is not None and self.spent + cost > self.max_spend:
-            return (f'the spend cap of ${self.max_spend} would be crossed by "{record.spec.name}" '
+        if self.limits.max_spend is not None and self.spent + cost > self.limits.max_spend:
+            return (f'the spend cap of ${self.limits.max_spend} would be crossed by "{record.spec.name}" '
                     f"({record.best_cost.label()}); spent so far ${self.spent:.2f}")
-        if self.daily_cap is not None and self.ledger is not None:
-            today = self.ledger.today()
-            if today + cost > self.daily_cap:
-                return (f'the daily cap of ${self.daily_cap} would be crossed by "{record.spec.name}" '
+        if self.limits.daily_cap is not None and self.io.ledger is not None:
+            today = self.io.ledger.today()
+            if today + cost > self.limits.daily_cap:
+                return (f'the daily cap of ${self.limits.daily_cap} would be crossed by "{record.spec.name}" '
                         f"({record.best_cost.label()}); spent today ${today:.2f}")
         return None
 
@@ -362,8 +359,8 @@ class BatchRunner:
             state = JobState.NEEDS_ATTENTION if record.prediction_id else JobState.FAILED
             self._finish(record, state, f"internal error: {type(exc).__name__}: {exc}")
         finally:
-            if self.gate is not None:
-                self.gate.release()
+            if self.io.gate is not None:
+                self.io.gate.release()
             with self._cond:
                 self._in_flight.discard(record.index)
                 self.limiter.finished(record.spec.model)
@@ -387,8 +384,8 @@ class BatchRunner:
         attempt = 0
         while True:
             self._check_cancel(record)
-            if self.gate is not None:
-                self.gate.acquire(record.spec.model, lambda: self._check_cancel(record))
+            if self.io.gate is not None:
+                self.io.gate.acquire(record.spec.model, lambda: self._check_cancel(record))
             self._transition(record, JobState.SUBMITTING)
             record.submit_attempts += 1
             try:
@@ -397,13 +394,13 @@ class BatchRunner:
                 # Nothing was created (429, or the connection never opened): safe to wait and retry.
                 record.note_request(exc.request_id)
                 if isinstance(exc, RateLimitedError):
-                    if self.gate is not None:
-                        self.gate.rate_limited(record.spec.model)
+                    if self.io.gate is not None:
+                        self.io.gate.rate_limited(record.spec.model)
                     with self._cond:
                         limit = self.limiter.rate_limited(record.spec.model)
                     self._emit_batch("throttled", f"{record.spec.model}: rate limited, now {limit} at a time")
                 self._transition(record, JobState.QUEUED)
-                delay = self.backoff.delay(attempt)
+                delay = self.io.backoff.delay(attempt)
                 self._emit(record, message=f"{exc}; retrying in {delay:.0f} s", retrying=True)
                 self._sleep(record, delay)
                 attempt += 1
@@ -432,8 +429,8 @@ class BatchRunner:
         record.note_request(submission.request_id)
         with self._cond:
             self.limiter.succeeded(record.spec.model)
-        if self.ledger is not None:
-            self.ledger.add(record.best_cost.amount)
+        if self.io.ledger is not None:
+            self.io.ledger.add(record.best_cost.amount)
         self._transition(record, JobState.SUBMITTED, prediction_id=submission.prediction_id,
                          request_id=submission.request_id)
         # The id is the only proof of what was paid for: on disk before anything else.
@@ -442,24 +439,24 @@ class BatchRunner:
 
     # --- poll and download -----------------------------------------------------------
     def _follow(self, record: JobRecord) -> None:
-        started = self.clock()
-        schedule = self.timing.schedule(record.model, record.spec.inputs)
+        started = self.io.clock()
+        schedule = self.io.timing.schedule(record.model, record.spec.inputs)
         expected = schedule.current().centre
         # Only a job followed from its submit tells how long generations take; a resumed one
         # was submitted before this follow's clock started.
         fresh = time.time() - record.timestamps.get("submitted_at", 0.0) < FRESH_FOLLOW_SECONDS
         last_running_at = 0.0 if fresh else None
-        limit = self.limits.for_model(record.model.model_id, record.model.is_video)
+        limit = self.limits.time.for_model(record.model.model_id, record.model.is_video)
         failures = 0
         last_progress = -1.0
         while True:
-            elapsed = self.clock() - started
+            elapsed = self.io.clock() - started
             if failures:
-                delay = self.backoff.delay(min(failures, 5))
+                delay = self.io.backoff.delay(min(failures, 5))
             else:
                 delay = schedule.next_delay(elapsed)
             self._sleep(record, delay)
-            elapsed = self.clock() - started
+            elapsed = self.io.clock() - started
             if elapsed > limit:
                 self._finish(record, JobState.NEEDS_ATTENTION,
                              f"still not finished after {limit / 60:.0f} min (the limit for this model); the "
@@ -489,8 +486,8 @@ class BatchRunner:
             record.note_request(prediction.request_id)
             if prediction.is_failed:
                 record.refunded = True
-                if self.ledger is not None:
-                    self.ledger.add(-record.best_cost.amount)
+                if self.io.ledger is not None:
+                    self.io.ledger.add(-record.best_cost.amount)
                 reason = prediction.error or f"the task ended as {prediction.status}"
                 if prediction.is_moderated:
                     reason = f"rejected by content moderation: {reason}"
@@ -502,7 +499,7 @@ class BatchRunner:
                     return
                 record.output_urls = list(prediction.outputs) or record.output_urls
                 if last_running_at is not None:
-                    self.timing.observe(record.model, record.spec.inputs, last_running_at, elapsed)
+                    self.io.timing.observe(record.model, record.spec.inputs, last_running_at, elapsed)
                 self._download(record)
                 return
             if last_running_at is not None:
@@ -538,7 +535,7 @@ class BatchRunner:
                     return
                 except (DownloadError, RetryableError) as exc:
                     self._emit(record, message=f"{exc}; downloading again", retrying=True)
-                    self._sleep(record, self.backoff.delay(attempt))
+                    self._sleep(record, self.io.backoff.delay(attempt))
             else:
                 self.planner.release(path)
                 self._finish(record, JobState.NEEDS_ATTENTION,
@@ -551,9 +548,9 @@ class BatchRunner:
 
     # --- helpers ---------------------------------------------------------------------
     def _sleep(self, record: JobRecord, seconds: float) -> None:
-        if self._injected_sleep is not None:
+        if self.io.sleep is not None:
             self._check_cancel(record)
-            self._injected_sleep(seconds)
+            self.io.sleep(seconds)
         else:
             record.cancel_event.wait(seconds)
         self._check_cancel(record)
@@ -589,61 +586,18 @@ class BatchRunner:
         details.setdefault("prediction_id", record.prediction_id)
         details.setdefault("request_id", record.request_ids[-1] if record.request_ids else None)
         details.setdefault("cost", record.best_cost)
-        self.on_event(RunEvent(kind="job", state=record.state.value, job_index=record.index,
+        self.io.on_event(RunEvent(kind="job", state=record.state.value, job_index=record.index,
                                job_name=record.spec.name, model=record.spec.model, **details))
 
     def _emit_batch(self, state: str, message: str) -> None:
-        self.on_event(RunEvent(kind="batch", state=state, message=message))
+        self.io.on_event(RunEvent(kind="batch", state=state, message=message))
 
     def _write_manifest(self, force: bool = False) -> None:
-        if self._manifest_enabled:
+        if self.io.write_manifest:
             self.manifest.write(self._manifest_document, force=force)
 
     def _manifest_document(self) -> dict:
         batch = {"status": self._batch_status, "message": self._halt[1] if self._halt else None,
                  "started_at": manifest._iso(self._started_wall), "concurrency": self.concurrency,
-                 "max_spend": float(self.max_spend) if self.max_spend is not None else None}
-        return manifest.build(self.records, batch=batch, mode=self.mode, base_url=self.client.base_url)
-
-
-
-def remove_partial_downloads(folder: Path) -> int:
-    """Half-written downloads and manifest writes a killed process left behind; the files
-    they were meant to become are never partial, so these are safe to delete."""
-    removed = 0
-    if folder.is_dir():
-        for partial in [*folder.rglob(".*.part"), *folder.glob(".manifest.json.*.tmp")]:
-            partial.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def resume_record(stored, catalog: Catalog, retry_failed: bool = False) -> JobRecord:
-    """A stored job as a record to continue: a job caught mid-submit needs a decision (it may
-    have been created and billed); with ``retry_failed`` a failed job is queued again."""
-    record = record_from_stored(stored, catalog)
-    if record.state == JobState.SUBMITTING:
-        record.state = JobState.NEEDS_ATTENTION
-        record.error = ("the batch stopped while this job was being submitted: Atlas Cloud may have created "
-                        "(and billed) it. Check the dashboard, then resubmit or drop it.")
-    elif record.state in FOLLOW_STATES and not record.prediction_id:
-        record.state = JobState.QUEUED  # cannot happen by construction; a queued job is the safe reading
-    elif retry_failed and record.state == JobState.FAILED:
-        record.state, record.error, record.prediction_id, record.refunded = JobState.QUEUED, None, None, False
-        record.output_urls, record.files, record.planned_paths = [], [], []
-    return record
-
-
-def record_from_stored(stored, catalog: Catalog) -> JobRecord:
-    """A stored job as it stands (for reports; resume_record for continuing one)."""
-    model = catalog.get(stored.spec.model)
-    if model is None:
-        raise StoreError(f'job "{stored.spec.name}" uses {stored.spec.model}, which the catalog no longer '
-                         "lists; it cannot be resumed")
-    record = JobRecord(stored.position, stored.spec, model, stored.estimate, stored.quote,
-                       state=stored.state, prediction_id=stored.prediction_id,
-                       output_urls=stored.output_urls, files=stored.files, request_ids=stored.request_ids,
-                       error=stored.error, submit_attempts=stored.submit_attempts, refunded=stored.refunded,
-                       timestamps=stored.timestamps, queue_order=stored.queue_order, paused=stored.paused,
-                       batch=stored.batch, planned_paths=stored.planned_paths)
-    return record
+                 "max_spend": float(self.limits.max_spend) if self.limits.max_spend is not None else None}
+        return manifest.build(self.records, batch=batch, mode=self.plan.mode, base_url=self.client.base_url)

@@ -16,12 +16,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from app.engine import logs
-from app.engine.jobs import JobSpec
+from app.engine.jobs import JobSpec, validate_job
 from app.engine.pricing import QUOTE
 from app.engine.secrets import webhook_secret
 from app.engine.webhooks import WebhookSender
 from app.engine.records import JobState, RunEvent
-from app.engine.runner import BatchResult, BatchRunner, TimeLimits
+from app.engine.planning import InvalidJobsError, plan_batch, plan_resume
+from app.engine.runner import BatchPlan, BatchResult, BatchRunner, Connections, Limits, TimeLimits
 from app.engine.store import JobStore
 from app.ui.backend import Backend
 from app.ui.joblist import HELD_MESSAGE, JobList
@@ -98,9 +99,12 @@ class RunController(QObject):
     # --- starting ----------------------------------------------------------------------
     def start(self, rows: list[int], out_dir: Path, concurrency: int, limits: TimeLimits,
               max_spend: Decimal | None) -> None:
-        """A new batch of these rows. Starts at once; the runner is built (and the jobs validated
-        again) on a pool thread, so a big batch never blocks the window."""
+        """A new batch of these rows. Starts at once; the batch is planned from the rows as the
+        cost service already checked and priced them (only how they chain is checked again),
+        and its store rows are written on a pool thread, so a big batch never blocks the window."""
         specs = [self._standalone(self.jobs.rows[r].spec, rows) for r in rows]
+        # These now name their parent's file instead: the cost service has not seen them so.
+        rewritten = [i for i, r in enumerate(rows) if specs[i] is not self.jobs.rows[r].spec]
         quotes = {i: self.jobs.rows[r].cost for i, r in enumerate(rows)
                   if self.jobs.rows[r].cost is not None and self.jobs.rows[r].cost.basis == QUOTE}
         held = [position for position, row in enumerate(rows) if self.jobs.rows[row].paused]
@@ -110,13 +114,17 @@ class RunController(QObject):
             job.state, job.output_path, job.output_paths = "queued", None, []
             job.batch_key = (out_dir, None, position)  # the store numbers the batch; filled in at the end
             self.jobs.changed(row)
-        options = self._options(out_dir, concurrency, limits, max_spend)
+        catalog, mode = self.backend.catalog, self._mode()
+        budgets, connections = self._limits(concurrency, limits, max_spend), self._connections()
 
         def build() -> BatchRunner:
+            if problems := [p for i in rewritten for p in validate_job(specs[i], catalog, i)]:
+                raise InvalidJobsError(problems)
+            records = plan_batch(specs, catalog, quotes=quotes, validated=True)
             # Creating the store and the batch's rows means fsyncs: never on the GUI thread.
             store = self._open_store(out_dir)
-            runner = BatchRunner(specs, quotes=quotes, store=store, **options)
-            self.batch = runner.records[0].batch
+            self.batch = store.new_batch(records)
+            runner = BatchRunner(BatchPlan(records, out_dir, mode), budgets, io=replace(connections, store=store))
             for position in held:
                 runner.pause_job(position, True)
             return runner
@@ -139,10 +147,12 @@ class RunController(QObject):
         """Continues the folder's stored batch: submitted jobs are followed, never resubmitted."""
         store = self._open_store(out_dir)
         self._sync_queue_to_store()
-        options = self._options(out_dir, concurrency, limits, max_spend)
+        catalog, mode = self.backend.catalog, self._mode()
+        budgets, connections = self._limits(concurrency, limits, max_spend), self._connections()
 
         def build() -> BatchRunner:
-            runner = BatchRunner.from_store(store, **options)
+            records = plan_resume(store, catalog, out_dir)
+            runner = BatchRunner(BatchPlan(records, out_dir, mode), budgets, io=replace(connections, store=store))
             if paused_reason:
                 runner.pause(paused_reason)
             return runner
@@ -175,7 +185,15 @@ class RunController(QObject):
         self.out_dir = folder
         return len(stored)
 
-    def _options(self, out_dir: Path, concurrency: int, limits: TimeLimits, max_spend: Decimal | None) -> dict:
+    def _mode(self) -> str:
+        return "demo" if self.backend.demo else "live"
+
+    def _limits(self, concurrency: int, limits: TimeLimits, max_spend: Decimal | None) -> Limits:
+        return Limits(concurrency=concurrency, time=limits, max_spend=max_spend, daily_cap=self.daily_cap)
+
+    def _connections(self) -> Connections:
+        """For the batch about to start, without its store (opened off the GUI thread); the
+        client and the webhook live until the batch finishes."""
         self._client = self.backend.client()
         self._webhook = WebhookSender(self.webhook_url, webhook_secret()) if self.webhook_url else None
         handlers = [self._bridge.event.emit, logs.log_event] + ([self._webhook.on_event] if self._webhook else [])
@@ -186,11 +204,8 @@ class RunController(QObject):
                 handler(event)
 
         self._event_handler = on_event
-        return dict(client=self._client, catalog=self.backend.catalog, out_dir=out_dir,
-                    on_event=on_event, concurrency=concurrency, limits=limits,
-                    timing=self.backend.timing(), max_spend=max_spend,
-                    mode="demo" if self.backend.demo else "live", spawn=self._spawn,
-                    daily_cap=self.daily_cap, ledger=self.backend.ledger())
+        return Connections(client=self._client, ledger=self.backend.ledger(), on_event=on_event,
+                           spawn=self._spawn, timing=self.backend.timing())
 
     def _launch(self, out_dir: Path, build, concurrency: int, row_of: dict[int, int] | None = None) -> None:
         runner_catalog = self.backend.catalog
@@ -208,8 +223,8 @@ class RunController(QObject):
             if executor == "celery":
                 from app.distributed.coordinator import run_distributed
 
-                return run_distributed(runner, store=runner.store, catalog=runner_catalog,
-                                       base_url=runner.client.base_url, on_event=on_event, demo=self.backend.demo,
+                return run_distributed(runner, store=runner.io.store, catalog=runner_catalog,
+                                       base_url=runner.io.client.base_url, on_event=on_event, demo=self.backend.demo,
                                        time_scale=1.0 / self.backend.demo_speed if self.backend.demo else 1.0)
             with self._lock:
                 self.runner = runner

@@ -12,12 +12,11 @@ import redis
 from app.distributed.leases import JobKey, JobLease, SubmitClaim, held_key, reclaim_orphans
 from app.distributed.tasks import run_job
 from app.engine.catalog import Catalog
-from app.engine.client import AtlasClient
 from app.engine.jobs import JobSpec
 from app.engine.records import JobState
-from app.engine.runner import BatchRunner
+from app.engine.planning import plan_batch
 from app.engine.store import JobStore
-from app.sim import DEMO_KEY, SimServer
+from app.sim import SimServer
 
 BATCH_ID = "run-under-test"
 VANISHED = "gone-host:4242:0123456789ab"
@@ -40,11 +39,9 @@ def sim():
 
 def stored_batch(folder, sim, model="google/imagen4-fast", count=1):
     store = JobStore(folder)
-    client = AtlasClient(sim.base_url, DEMO_KEY)
-    runner = BatchRunner([JobSpec(f"job {i}", model, {"prompt": f"leases {i}"}) for i in range(count)],
-                         client=client, catalog=Catalog.snapshot(), out_dir=folder, store=store)
-    client.close()
-    return store, runner.records[0].batch
+    records = plan_batch([JobSpec(f"job {i}", model, {"prompt": f"leases {i}"}) for i in range(count)],
+                         Catalog.snapshot())
+    return store, store.new_batch(records)
 
 
 def work_on(folder, batch, sim, position=0, time_scale=1 / 20) -> str:

@@ -8,9 +8,10 @@ from app.engine import jobset
 from app.engine.catalog import Catalog
 from app.engine.jobs import JobSpec, chain_stages, validate_jobs
 from app.engine.records import JobState
-from app.engine.runner import BatchRunner
+from app.engine.runner import Limits
 from tests.fakes.atlas import FakeAtlas
 from tests.fakes.clock import ManualClock
+from tests.fakes.runs import new_runner
 
 I2V = "bytedance/seedance-v1.5-pro-fast/image-to-video"
 
@@ -26,10 +27,10 @@ def chain():
             JobSpec("zoom", "google/veo3.1/image-to-video", {"prompt": "zoom", "duration": 4}, image_from="still")]
 
 
-def run(catalog, specs, fake, tmp_path, **options):
+def run(catalog, specs, fake, tmp_path, limits=Limits()):
     clock = ManualClock()
-    return BatchRunner(specs, client=fake, catalog=catalog, out_dir=tmp_path / "out", clock=clock,
-                       sleep=clock.sleep, **options).run()
+    return new_runner(specs, catalog, tmp_path / "out", limits=limits, client=fake, clock=clock,
+                      sleep=clock.sleep).run()
 
 
 def test_a_chain_validates_and_has_stages(catalog):
@@ -55,7 +56,7 @@ def test_chain_problems_are_explained(catalog, specs, fragment):
 
 def test_children_wait_and_get_the_parents_image(catalog, tmp_path):
     fake = FakeAtlas()
-    result = run(catalog, chain(), fake, tmp_path, concurrency=4)
+    result = run(catalog, chain(), fake, tmp_path, Limits(concurrency=4))
     assert [r.state for r in result.records] == [JobState.DONE] * 3
     first, *children = fake.submitted
     assert first["prompt"] == "a shoe"

@@ -12,9 +12,10 @@ from app.engine.catalog import Catalog
 from app.engine.client import AtlasClient, Backoff
 from app.engine.jobs import JobSpec
 from app.engine.records import JobState
-from app.engine.runner import BatchRunner
+from app.engine.runner import Limits
 from app.sim import DEMO_KEY, SimServer
 from tests.fakes.clock import ManualClock
+from tests.fakes.runs import new_runner
 
 
 @pytest.fixture
@@ -36,9 +37,8 @@ def run_batch(clock, tmp_path):
 
         client = AtlasClient(server.base_url, DEMO_KEY, sleep=sleep, backoff=Backoff(base=0.5, cap=4))
         clients.append(client)
-        runner = BatchRunner(jobs, client=client, catalog=Catalog.snapshot(), out_dir=tmp_path / "out",
-                             concurrency=concurrency, clock=clock, sleep=sleep, backoff=Backoff(base=0.5, cap=4),
-                             mode="demo")
+        runner = new_runner(jobs, Catalog.snapshot(), tmp_path / "out", limits=Limits(concurrency=concurrency),
+                            mode="demo", client=client, clock=clock, sleep=sleep, backoff=Backoff(base=0.5, cap=4))
         return runner.run(), server
 
     yield run
@@ -101,8 +101,8 @@ def test_failures_are_refunded_and_reported(run_batch):
 def test_a_bad_key_stops_the_batch(clock, tmp_path):
     with SimServer(port=0, clock=clock) as server:
         client = AtlasClient(server.base_url, "apikey-not-valid", sleep=clock.sleep)
-        runner = BatchRunner(mixed_jobs(3), client=client, catalog=Catalog.snapshot(), out_dir=tmp_path / "o",
-                             clock=clock, sleep=clock.sleep, concurrency=1)
+        runner = new_runner(mixed_jobs(3), Catalog.snapshot(), tmp_path / "o", limits=Limits(concurrency=1),
+                            client=client, clock=clock, sleep=clock.sleep)
         result = runner.run()
         client.close()
         assert result.status == "stopped" and "401" in result.reason

@@ -24,10 +24,11 @@ from app.engine.records import JobState
 from app.engine.reroll import (BudgetExceeded, RerollError, append_to_batch, plan_reroll, plan_vary,
                                price_plan)
 from app.engine.review import JobKey, Pick, ReviewError, ReviewQuery
-from app.engine.runner import BatchRunner
+from app.engine.runner import Limits
 from app.engine.store import STORE_PATH, JobStore
 from app.sim import DEMO_KEY, SimServer
 from tests.fakes.clock import ManualClock
+from tests.fakes.runs import new_runner, resumed_runner
 
 SEQUENTIAL = "bytedance/seedream-v4.5/sequential"  # several pictures, and no seed input
 
@@ -57,21 +58,22 @@ class SimBatch:
         self.clock.advance(seconds)
         self.server.state.wait_media_idle()
 
-    def options(self, **extra) -> dict:
-        return dict(client=self.client, out_dir=self.folder, clock=self.clock, sleep=self.sleep,
-                    backoff=Backoff(base=0.5, cap=4), mode="demo", **extra)
+    def connections(self) -> dict:
+        return dict(client=self.client, clock=self.clock, sleep=self.sleep, backoff=Backoff(base=0.5, cap=4))
 
-    def run(self, jobs: list[JobSpec], **extra):
+    def run(self, jobs: list[JobSpec], limits: Limits = Limits()):
         store = JobStore(self.folder)
         try:
-            return BatchRunner(jobs, catalog=self.catalog, store=store, **self.options(**extra)).run()
+            return new_runner(jobs, self.catalog, self.folder, limits=limits, mode="demo", store=store,
+                              **self.connections()).run()
         finally:
             store.close()
 
-    def resume(self, **extra):
+    def resume(self, limits: Limits = Limits()):
         store = JobStore(self.folder)
         try:
-            return BatchRunner.from_store(store, catalog=self.catalog, **self.options(**extra)).run()
+            return resumed_runner(store, self.catalog, self.folder, limits=limits, mode="demo",
+                                  **self.connections()).run()
         finally:
             store.close()
 
@@ -385,7 +387,7 @@ def test_rerolls_join_a_finished_batch_and_run_beside_untouched_originals(sim, f
                                                      "series (re-roll 1)", "clip"]
     session.close()
 
-    result = sim.resume(max_spend=Decimal("5"))
+    result = sim.resume(Limits(max_spend=Decimal("5")))
     assert result.status == "finished" and [r.state for r in result.records] == [JobState.DONE] * 6
     submitted = [entry for entry in sim.server.log_entries() if entry.get("kind") == "submit"]
     assert len(submitted) == 4 + 2  # the originals were not submitted again

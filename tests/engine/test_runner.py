@@ -12,9 +12,11 @@ from app.engine import errors
 from app.engine.catalog import Catalog
 from app.engine.jobs import JobSpec
 from app.engine.records import JobState, RunEvent
-from app.engine.runner import BatchRunner, InvalidJobsError, TimeLimits
+from app.engine.planning import InvalidJobsError, plan_batch
+from app.engine.runner import Limits, TimeLimits
 from tests.fakes.atlas import FakeAtlas
 from tests.fakes.clock import ManualClock
+from tests.fakes.runs import new_runner
 
 IMAGE = "google/imagen4"
 VEO = "google/veo3.1/text-to-video"
@@ -44,10 +46,9 @@ def make_runner(catalog, fake, events, tmp_path):
         with lock:
             events.append(event)
 
-    def make(jobs, **options):
-        options.setdefault("concurrency", 2)
-        return BatchRunner(jobs, client=fake, catalog=catalog, out_dir=tmp_path / "out", on_event=record,
-                           clock=clock, sleep=clock.sleep, **options)
+    def make(jobs, **limits):
+        return new_runner(jobs, catalog, tmp_path / "out", limits=Limits(**{"concurrency": 2, **limits}),
+                          client=fake, on_event=record, clock=clock, sleep=clock.sleep)
 
     return make
 
@@ -72,11 +73,20 @@ def test_a_job_walks_the_whole_state_machine(make_runner, events, tmp_path):
         events[0].state = "x"  # frozen: worker threads cannot change what the UI holds
 
 
-def test_invalid_jobs_submit_nothing(make_runner, fake):
+def test_invalid_jobs_are_never_planned(catalog):
     with pytest.raises(InvalidJobsError) as caught:
-        make_runner([image("fine"), JobSpec("bad", VEO, {"prompt": "x", "duration": 5})])
+        plan_batch([image("fine"), JobSpec("bad", VEO, {"prompt": "x", "duration": 5})], catalog)
     assert 'jobs[1] "bad": duration 5 is not one of 4, 6, 8' in str(caught.value)
-    assert fake.submitted == []
+
+
+def test_jobs_validated_one_by_one_are_still_checked_as_a_chain(catalog):
+    # The app checks each row as it is edited; which rows chain together is known only at Run.
+    looped = [JobSpec("a", IMAGE, {"prompt": "a"}, image_from="b"), JobSpec("b", IMAGE, {"prompt": "b"}, image_from="a")]
+    with pytest.raises(InvalidJobsError, match="loop"):
+        plan_batch(looped, catalog, validated=True)
+    # What each job holds is not checked again: the caller did.
+    [record] = plan_batch([JobSpec("bad", VEO, {"prompt": "x", "duration": 5})], catalog, validated=True)
+    assert record.spec.name == "bad" and record.estimate.amount > 0 and "queued_at" in record.timestamps
 
 
 def test_a_failure_stays_in_its_job(make_runner, fake):
@@ -146,7 +156,7 @@ def test_a_404_long_after_submit_fails_the_job(make_runner, fake):
 
 def test_a_job_past_its_time_limit_needs_attention(make_runner, fake):
     fake.poll_plan["stuck"] = ["processing"]
-    record = make_runner([image("stuck")], limits=TimeLimits(image=60)).run().records[0]
+    record = make_runner([image("stuck")], time=TimeLimits(image=60)).run().records[0]
     assert record.state == JobState.NEEDS_ATTENTION and record.prediction_id in record.error
 
 
@@ -179,7 +189,7 @@ def test_concurrency_is_bounded(make_runner, events):
 
 def test_cancel_a_queued_job_and_then_everything(make_runner, fake):
     fake.poll_plan["slow"] = ["processing"]
-    runner = make_runner([image("slow"), image("queued")], concurrency=1, limits=TimeLimits(image=10**9))
+    runner = make_runner([image("slow"), image("queued")], concurrency=1, time=TimeLimits(image=10**9))
     runner.cancel(1)
     original_poll = fake.poll
 

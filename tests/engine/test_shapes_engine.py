@@ -18,13 +18,14 @@ from app.engine.client import AtlasClient, Backoff
 from app.engine.errors import FatalError, RateLimitedError
 from app.engine.jobs import JobSpec, validate_jobs
 from app.engine.records import JobState
-from app.engine.runner import BatchRunner
+from app.engine.runner import Limits
 from app.engine.shapes import media_values
 from app.engine.store import JobStore
 from app.engine.uploads import UploadCache, UploadFailed
 from app.sim import DEMO_KEY, SimServer
 from tests.fakes.atlas import FakeAtlas
 from tests.fakes.clock import ManualClock
+from tests.fakes.runs import new_runner, resumed_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 URI_IMAGE = {"type": "string", "format": "uri", "x-input-kind": "image"}
@@ -310,8 +311,8 @@ class MultiOutputAtlas(FakeAtlas):
 
 def run_fake(jobs, fake, catalog, out, store=None):
     clock = ManualClock()
-    return BatchRunner(jobs, client=fake, catalog=catalog, out_dir=out, clock=clock, sleep=clock.sleep,
-                       concurrency=2, store=store)
+    return new_runner(jobs, catalog, out, limits=Limits(concurrency=2), store=store, client=fake, clock=clock,
+                      sleep=clock.sleep)
 
 
 def test_local_images_of_every_job_go_up_once_and_every_output_comes_down(catalog, tmp_path):
@@ -355,8 +356,7 @@ def test_a_resumed_multi_output_job_keeps_its_names_and_every_file(catalog, tmp_
         (out / "images" / name).unlink()
     store.close()
     store = JobStore(out)
-    resumed = BatchRunner.from_store(store, catalog=catalog, client=fake, out_dir=out, clock=ManualClock(),
-                                     sleep=lambda s: None).run()
+    resumed = resumed_runner(store, catalog, out, client=fake, clock=ManualClock(), sleep=lambda s: None).run()
     [again] = resumed.records
     assert again.state == JobState.DONE and len(fake.submitted) == 1
     assert [f.path for f in again.files] == ["images/set-1.png", "images/set-2.png", "images/set-3.png"]
@@ -396,8 +396,8 @@ def sim_runner(tmp_path):
     client = AtlasClient(server.base_url, DEMO_KEY, sleep=sleep, backoff=Backoff(base=0.5, cap=4))
 
     def run(jobs, catalog):
-        runner = BatchRunner(jobs, client=client, catalog=catalog, out_dir=tmp_path / "out", concurrency=2,
-                             clock=clock, sleep=sleep, backoff=Backoff(base=0.5, cap=4), mode="demo")
+        runner = new_runner(jobs, catalog, tmp_path / "out", limits=Limits(concurrency=2), mode="demo", client=client,
+                            clock=clock, sleep=sleep, backoff=Backoff(base=0.5, cap=4))
         return runner.run(), server
 
     yield run

@@ -17,10 +17,11 @@ from app.engine.catalog import Catalog
 from app.engine.fileio import NewerVersionError
 from app.engine.jobs import JobSpec
 from app.engine.records import JobState
-from app.engine.runner import BatchRunner, ModelLimiter
+from app.engine.runner import Limits, ModelLimiter
 from app.engine.store import JobStore
 from tests.fakes.atlas import FakeAtlas
 from tests.fakes.clock import ManualClock
+from tests.fakes.runs import new_runner, resumed_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,11 +40,10 @@ def jobs(count, model="google/imagen4"):
     return [JobSpec(f"job {i}", model, {"prompt": f"prompt {i}"}) for i in range(count)]
 
 
-def runner_for(specs, fake, catalog, out, store, **options):
+def runner_for(specs, fake, catalog, out, store, *, limits=Limits(concurrency=2), **connections):
     clock = ManualClock()
-    options.setdefault("concurrency", 2)
-    return BatchRunner(specs, client=fake, catalog=catalog, out_dir=out, clock=clock, sleep=clock.sleep,
-                       store=store, **options)
+    return new_runner(specs, catalog, out, limits=limits, store=store, client=fake, clock=clock, sleep=clock.sleep,
+                      **connections)
 
 
 def test_every_change_is_in_the_store_and_the_id_before_submitted_is_said(catalog, out):
@@ -86,7 +86,7 @@ def test_resume_follows_submitted_jobs_and_never_submits_them_again(catalog, out
     fake = FakeAtlas()
     fake.poll_plan["prompt 0"] = ["processing"] * 3 + ["completed"]
     store = JobStore(out)
-    runner = runner_for(jobs(3), fake, catalog, out, store, concurrency=1)
+    runner = runner_for(jobs(3), fake, catalog, out, store, limits=Limits(concurrency=1))
     # Stop after the first job was submitted: the later jobs are still queued.
     records = runner.records
     runner.pause()
@@ -105,8 +105,8 @@ def test_resume_follows_submitted_jobs_and_never_submits_them_again(catalog, out
 
     fake.poll = original_poll
     store = JobStore(out)
-    resumed = BatchRunner.from_store(store, catalog=catalog, client=fake, out_dir=out, clock=ManualClock(),
-                                     sleep=lambda s: None, concurrency=2)
+    resumed = resumed_runner(store, catalog, out, limits=Limits(concurrency=2), client=fake, clock=ManualClock(),
+                             sleep=lambda s: None)
     result = resumed.run()
     assert [r.state for r in result.records] == [JobState.DONE] * 3
     assert fake.submits_of("prompt 0") == 1 and len(fake.submitted) == 3
@@ -122,8 +122,7 @@ def test_a_job_caught_mid_submit_needs_a_decision(catalog, out):
     store.close()
     fake = FakeAtlas()
     store = JobStore(out)
-    resumed = BatchRunner.from_store(store, catalog=catalog, client=fake, out_dir=out, clock=ManualClock(),
-                                     sleep=lambda s: None)
+    resumed = resumed_runner(store, catalog, out, client=fake, clock=ManualClock(), sleep=lambda s: None)
     result = resumed.run()
     assert result.records[0].state == JobState.NEEDS_ATTENTION and "resubmit or drop" in result.records[0].error
     assert result.records[1].state == JobState.DONE and fake.submits_of("prompt 0") == 0
@@ -138,8 +137,8 @@ def test_retry_failed_requeues_only_the_failed(catalog, out):
     store.close()
     fake.poll_plan.pop("prompt 1")
     store = JobStore(out)
-    again = BatchRunner.from_store(store, catalog=catalog, client=fake, out_dir=out, clock=ManualClock(),
-                                   sleep=lambda s: None, retry_failed=True)
+    again = resumed_runner(store, catalog, out, retry_failed=True, client=fake, clock=ManualClock(),
+                           sleep=lambda s: None)
     result = again.run()
     assert [r.state for r in result.records] == [JobState.DONE] * 3
     assert fake.submits_of("prompt 0") == 1 and fake.submits_of("prompt 1") == 2
@@ -162,8 +161,7 @@ def test_a_resumed_download_reuses_its_name_and_leaves_no_partial_file(catalog, 
     store.close()
     store = JobStore(out)
     assert store.load()[0].planned_paths == ["images/job 0.png"]
-    result = BatchRunner.from_store(store, catalog=catalog, client=fake, out_dir=out, clock=ManualClock(),
-                                    sleep=lambda s: None).run()
+    result = resumed_runner(store, catalog, out, client=fake, clock=ManualClock(), sleep=lambda s: None).run()
     assert result.records[0].state == JobState.DONE
     assert sorted(p.name for p in (out / "images").iterdir()) == ["job 0.png"]
     assert not list(out.glob(".manifest.json.*.tmp"))
@@ -173,7 +171,7 @@ def test_a_resumed_download_reuses_its_name_and_leaves_no_partial_file(catalog, 
 
 def test_queue_order_and_held_jobs(catalog, out):
     fake = FakeAtlas()
-    runner = runner_for(jobs(4), fake, catalog, out, None, concurrency=1)
+    runner = runner_for(jobs(4), fake, catalog, out, None, limits=Limits(concurrency=1))
     runner.move(3, "top")
     runner.pause_job(1)
     result = runner.run()
@@ -199,7 +197,7 @@ def test_the_runner_reports_throttling(catalog, out):
     fake = FakeAtlas()
     fake.submit_plan["prompt 0"] = [errors.RateLimitedError("429", status=429)]
     events = []
-    runner_for(jobs(2), fake, catalog, out, None, on_event=events.append, concurrency=4).run()
+    runner_for(jobs(2), fake, catalog, out, None, limits=Limits(concurrency=4), on_event=events.append).run()
     assert any(e.kind == "batch" and e.state == "throttled" and "2 at a time" in e.message for e in events)
 
 
@@ -259,8 +257,8 @@ def test_the_daily_cap_counts_every_batch_and_refunds(catalog, out, tmp_path):
     ledger.add(Decimal("9.00"))  # spent earlier today by another batch
     fake = FakeAtlas()
     fake.poll_plan["prompt 0"] = [("failed", "boom", None)]
-    result = runner_for(jobs(4, "google/veo3.1/text-to-video"), fake, catalog, out, None, concurrency=1,
-                        daily_cap=Decimal("12.50"), ledger=ledger).run()
+    result = runner_for(jobs(4, "google/veo3.1/text-to-video"), fake, catalog, out, None,
+                        limits=Limits(concurrency=1, daily_cap=Decimal("12.50")), ledger=ledger).run()
     # $3.20 a clip: the first fails (refunded), the second fits, the third would pass $12.50.
     assert [r.state for r in result.records][:2] == [JobState.FAILED, JobState.DONE]
     assert result.status == "paused" and "daily cap" in result.reason

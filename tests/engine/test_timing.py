@@ -11,11 +11,12 @@ import pytest
 from app.engine.catalog import Catalog
 from app.engine.client import Prediction
 from app.engine.jobs import JobSpec
-from app.engine.runner import BatchRunner
+from app.engine.runner import Limits
 from app.engine.timing import (DEMO_SERVER, Expectation, Observation, PollSchedule, Spread, TimingModel,
                                history_path, server_identity, shape_of)
 from tests.fakes.atlas import FakeAtlas
 from tests.fakes.clock import ManualClock
+from tests.fakes.runs import new_runner
 
 FLUX = "black-forest-labs/flux-2-pro/text-to-image"
 SEEDANCE_FAST = "bytedance/seedance-v1.5-pro-fast/text-to-video"
@@ -254,8 +255,8 @@ def test_the_runner_polls_near_the_finish_and_learns_from_it(catalog, tmp_path):
     def run(prompts):
         jobs = [JobSpec(p, FLUX, {"prompt": p, "size": "1024*1024"}) for p in prompts]
         with lock:
-            return BatchRunner(jobs, client=fake, catalog=catalog, out_dir=tmp_path / "out", concurrency=1,
-                               clock=clock, sleep=clock.sleep, timing=timing).run()
+            return new_runner(jobs, catalog, tmp_path / "out", limits=Limits(concurrency=1), client=fake, clock=clock,
+                              sleep=clock.sleep, timing=timing).run()
 
     cold = run([f"cold {i}" for i in range(4)])
     assert all(r.state.value == "done" for r in cold.records)

@@ -19,11 +19,11 @@ from app.engine.client import AtlasClient, Backoff
 from app.engine.jobs import JobSpec
 from app.engine.records import JobState
 from app.engine.review import Pick, ReviewQuery
-from app.engine.runner import BatchRunner
 from app.engine.store import JobStore
 from app.sim import DEMO_KEY, SimServer
 from app.ui.review.model import LINKED_ROLE
 from tests.fakes.clock import ManualClock
+from tests.fakes.runs import new_runner
 
 FLUX = "black-forest-labs/flux-2-pro/text-to-image"
 SEQUENTIAL = "bytedance/seedream-v4.5/sequential"
@@ -53,8 +53,8 @@ def made_folder(tmp_path_factory):
     client = AtlasClient(server.base_url, DEMO_KEY, sleep=sleep, backoff=Backoff(base=0.5, cap=4))
     store = JobStore(folder)
     try:
-        result = BatchRunner(cli_jobs(), catalog=Catalog.snapshot(), store=store, client=client, out_dir=folder,
-                             clock=clock, sleep=sleep, backoff=Backoff(base=0.5, cap=4), mode="demo").run()
+        result = new_runner(cli_jobs(), Catalog.snapshot(), folder, mode="demo", store=store, client=client,
+                            clock=clock, sleep=sleep, backoff=Backoff(base=0.5, cap=4)).run()
     finally:
         store.close()
         client.close()
