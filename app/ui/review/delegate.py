@@ -84,20 +84,23 @@ class TileDelegate(QStyledItemDelegate):
         painter.drawText(QRect(picture.x(), top, self.tile, line), Qt.AlignmentFlag.AlignLeft,
                          self._elided(metrics, model.title(output), Qt.TextElideMode.ElideRight))
         painter.setFont(option.font)
+        model_name, cost = model.caption(output)
+        cost_width = min(self.tile, metrics.horizontalAdvance(cost))
         painter.drawText(QRect(picture.x(), top + line, self.tile, line), Qt.AlignmentFlag.AlignLeft,
-                         self._elided(metrics, model.caption(output), Qt.TextElideMode.ElideMiddle))
+                         self._elided(metrics, model_name, Qt.TextElideMode.ElideRight, self.tile - cost_width) + cost)
         if option.state & QStyle.StateFlag.State_HasFocus:
             painter.setPen(QPen(palette.highlight().color(), 2))
             painter.drawRect(rect.adjusted(1, 1, -1, -1))
         painter.restore()
 
-    def _elided(self, metrics: QFontMetrics, text: str, mode) -> str:
-        key = (text, self.tile, mode)
+    def _elided(self, metrics: QFontMetrics, text: str, mode, width: int | None = None) -> str:
+        width = self.tile if width is None else width
+        key = (text, width, mode)
         elided = self._elisions.get(key)
         if elided is None:
             if len(self._elisions) > 5000:
                 self._elisions.clear()
-            elided = self._elisions[key] = metrics.elidedText(text, mode, self.tile)
+            elided = self._elisions[key] = metrics.elidedText(text, mode, width)
         return elided
 
     @staticmethod

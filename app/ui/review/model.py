@@ -60,11 +60,12 @@ class ReviewGridModel(QAbstractListModel):
         item = output.item
         return item.name if len(item.outputs) == 1 else f"{item.name} · {output.part + 1}/{len(item.outputs)}"
 
-    def caption(self, output: ReviewOutput) -> str:
+    def caption(self, output: ReviewOutput) -> tuple[str, str]:
+        """The model and the cost; the cost is never the part cut short."""
         item = output.item
         caption = self._captions.get(id(item))
         if caption is None:
-            caption = f"{short_model(item.model)} · {format_cost(item.cost.amount, item.cost.basis)}"
+            caption = (short_model(item.model), f" · {format_cost(item.cost.amount, item.cost.basis)}")
             self._captions[id(item)] = caption
         return caption
 
@@ -85,7 +86,7 @@ class ReviewGridModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.title(output)
         if role == CAPTION_ROLE:
-            return self.caption(output)
+            return "".join(self.caption(output))
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [item.name, item.model, format_cost(item.cost.amount, item.cost.basis)]
             if item.prompt:
