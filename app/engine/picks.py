@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import errno
-import hashlib
 import io
 import math
 import os
@@ -26,7 +25,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from app.engine import thumbcache
-from app.engine.fileio import atomic_write_bytes
+from app.engine.fileio import atomic_write_bytes, file_sha256
 from app.engine.i18n import translate
 from app.engine.outputs import safe_stem
 from app.engine.review import ReviewOutput, ReviewSession
@@ -101,14 +100,6 @@ def export_name(number: int, width: int, output: ReviewOutput) -> str:
     return safe_stem(stem) + Path(output.path).suffix.lower()
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class _Destination:
     """The destination's files, indexed by length, to recognise one already exported."""
 
@@ -129,8 +120,8 @@ class _Destination:
         for candidate in candidates:
             if os.path.samefile(candidate, source):
                 return candidate
-            source_hash = source_hash or _sha256(source)
-            if _sha256(candidate) == source_hash:
+            source_hash = source_hash or file_sha256(source)
+            if file_sha256(candidate) == source_hash:
                 return candidate
         return None
 

@@ -7,20 +7,12 @@ even when many jobs, or many fields of one job, refer to it.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from pathlib import Path
 
+from app.engine.fileio import file_sha256
 from app.engine.errors import AtlasError, RetryableError, UnknownOutcomeError
 from app.engine.shapes import MediaValue, is_remote_media, media_values, replaced_at
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class UploadFailed(Exception):
