@@ -19,7 +19,7 @@ from app.engine import csvjobs, templates
 from app.engine.i18n import translate
 from app.engine.catalog import Catalog
 from app.engine.fileio import NewerVersionError, atomic_write_text, check_version
-from app.engine.jobs import JobSpec
+from app.engine.jobs import MEDIA_SUFFIXES, JobSpec
 
 JOBSET_VERSION = 1
 TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "webhook_url", "defaults", "variables", "csv",
@@ -82,6 +82,9 @@ class JobSet:
     matrix: dict = field(default_factory=dict)
     template: dict | None = None
     csv_rows: list = field(default_factory=list, repr=False)
+    # Where the file lives: "./ref.png" in a job means the file beside the job set, wherever
+    # the command runs from (as output_dir and csv do).
+    folder: Path | None = field(default=None, repr=False, compare=False)
 
     def template_count(self) -> int:
         """How many jobs the template makes, known before expanding it."""
@@ -104,7 +107,10 @@ class JobSet:
             model_id = job.model or self.defaults.get("model", "")
             model = catalog.get(model_id) if catalog is not None else None
             inherited = {k: v for k, v in default_inputs.items() if model is None or k in model.properties}
-            resolved.append(JobSpec(name=job.name, model=model_id, inputs={**inherited, **job.inputs},
+            inputs = {**inherited, **job.inputs}
+            if self.folder is not None:
+                inputs = _beside(inputs, self.folder)
+            resolved.append(JobSpec(name=job.name, model=model_id, inputs=inputs,
                                     output_subfolder=job.output_subfolder or self.defaults.get("output_subfolder"),
                                     image_from=job.image_from))
         return resolved
@@ -179,6 +185,25 @@ def load(path: Path, catalog: Catalog | None = None) -> JobSet:
                  folder=path.parent)
 
 
+MEDIA_FILE_SUFFIXES = frozenset(suffix for suffixes in MEDIA_SUFFIXES.values() for suffix in suffixes)
+
+
+def _beside(value, folder: Path):
+    """Relative paths of media files that exist beside the job set, made absolute. Read
+    without the schema (opening a file must not wait for one): only a short string naming
+    an existing media file next to the job set qualifies, so prompts are never touched."""
+    if isinstance(value, dict):
+        return {key: _beside(item, folder) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_beside(item, folder) for item in value]
+    if (isinstance(value, str) and value and len(value) < 1024 and "\n" not in value and "://" not in value
+            and not value.startswith("data:") and Path(value).suffix.lower() in MEDIA_FILE_SUFFIXES):
+        path = Path(value).expanduser()
+        if not path.is_absolute() and (folder / path).is_file():
+            return str((folder / path).resolve())
+    return value
+
+
 def loads(text: str, source: str = "job set", fmt: str = "yaml", catalog: Catalog | None = None,
           folder: Path | None = None) -> JobSet:
     document = _parse(text, source, fmt)
@@ -203,6 +228,7 @@ def loads(text: str, source: str = "job set", fmt: str = "yaml", catalog: Catalo
 
         return translate_tutorial(document, source, catalog or Catalog.snapshot())
     jobset = _native(document, source)
+    jobset.folder = folder
     if jobset.template:
         try:
             if jobset.csv:

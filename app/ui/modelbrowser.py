@@ -182,12 +182,6 @@ class ModelBrowser(QDialog):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setAllColumnsShowFocus(True)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(MODEL_ID, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(PRICE, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setColumnWidth(MODEL_ID, 300)
         layout.addWidget(self.tree, 1)
         self.source = QLabel(self)
         self.source.setObjectName("catalog_source")
@@ -210,6 +204,13 @@ class ModelBrowser(QDialog):
             return
         self.items = items
         self.filter.setSourceModel(items)
+        # Set once the columns exist: modes given to a header without sections are lost.
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(MODEL_ID, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(PRICE, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setColumnWidth(MODEL_ID, 300)
         self.provider.blockSignals(True)
         self.provider.clear()
         self.provider.addItem(self.tr("All providers"), "")
@@ -241,6 +242,7 @@ class ModelBrowser(QDialog):
         first = next(self._model_indexes(), None)
         if first is not None:
             self._make_current(first)
+        self.tree.scrollToTop()  # the first heading stays in sight above the first model
 
     def _model_indexes(self):
         """The visible model rows, top to bottom (headings skipped)."""
@@ -361,6 +363,12 @@ class ModelPicker(QWidget):
         browser = self._prepare_browser()
         browser.reset(self._current)
         below = self.button.mapToGlobal(self.button.rect().bottomLeft())
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            # Under the button, but never partly off the screen (the button sits at the right edge).
+            browser.resize(min(browser.width(), screen.width()), min(browser.height(), screen.height()))
+            below.setX(max(screen.left(), min(below.x(), screen.right() - browser.width())))
+            below.setY(max(screen.top(), min(below.y(), screen.bottom() - browser.height())))
         browser.move(below)
         browser.show()
         browser.search.setFocus()

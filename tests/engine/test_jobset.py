@@ -283,3 +283,19 @@ def test_lists_objects_and_text_survive_a_round_trip_exactly(tmp_path, suffix):
     first = again.jobs[0].inputs
     assert [type(first[k]) for k in SHAPED_INPUTS] == [type(v) for v in SHAPED_INPUTS.values()]
     assert first is not SHAPED_INPUTS and jobset.dumps(again) == jobset.dumps(original)
+
+
+def test_media_files_named_relative_to_the_job_set_are_found_from_anywhere(tmp_path, monkeypatch):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    (folder / "ref1.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "jobs.yaml").write_text(
+        "schema_version: 1\njobs:\n  - name: edit\n    model: google/imagen4\n"
+        "    inputs: {prompt: ref1.png is a file name in a prompt, images: [./ref1.png, missing.png, "
+        "https://cdn.test/a.png]}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    loaded = jobset.load(folder / "jobs.yaml")
+    images = loaded.resolved_jobs()[0].inputs["images"]
+    assert images == [str((folder / "ref1.png").resolve()), "missing.png", "https://cdn.test/a.png"]
+    assert loaded.resolved_jobs()[0].inputs["prompt"] == "ref1.png is a file name in a prompt"
+    assert loaded.jobs[0].inputs["images"][0] == "./ref1.png"  # what the file says is kept for saving
