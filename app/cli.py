@@ -89,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.ui.selfcheck import main as self_check
 
         return self_check(argv[1:])
+    if argv[:1] == ["batch-child"]:  # the window runs each local batch in this process (app/batchproc.py)
+        from app.batchproc import main as batch_child_main
+
+        return batch_child_main(argv[1:])
     if argv[:1] == ["sim"]:
         from app.sim.__main__ import main as sim_main
 

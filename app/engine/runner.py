@@ -245,8 +245,8 @@ class BatchRunner:
         if spawn is None:
             own_pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="batch-job")
             spawn = own_pool.submit
-        with self._cond:
-            self._halt = None
+        # A pause or cancel asked for before the run stands (a reopened batch starts paused:
+        # it follows what was submitted and submits nothing new); resume() lifts a pause.
         self._batch_status = "running"
         self._emit_batch("started", f"{len(self.records)} jobs, up to {self.concurrency} at a time")
         self._write_manifest(force=True)

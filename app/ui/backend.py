@@ -91,6 +91,15 @@ class Backend:
     def client(self) -> AtlasClient:
         return AtlasClient(self.base_url, self._key)
 
+    def process_environment(self) -> dict[str, str]:
+        """The environment of a child process that talks to this server for the app (a batch):
+        the app's key goes there only, never on a command line or into a file."""
+        env = {name: value for name, value in os.environ.items()
+               if name not in ("ATLASCLOUD_API_KEY", "ATLAS_CLOUD_API_KEY")}
+        if self._key:
+            env["ATLASCLOUD_API_KEY"] = self._key
+        return env
+
     def timing(self) -> TimingModel:
         """What this server taught about generation times: the demo simulator (a new port each
         launch) and every other base URL learn apart from the live service."""

@@ -1,4 +1,11 @@
-"""Runs batches for the window: the engine's BatchRunner on the app's own QThreadPool.
+"""Runs batches for the window: planned here, run by the engine's BatchRunner in a child
+process (batchchild.ChildRunner), or on the Celery fleet.
+
+The child process keeps the engine's threads away from the window's: in one process they
+compete with the table's repaints for the interpreter lock and the window stutters.
+Planning and the store's new rows stay here (on a pool thread), so the rows get their batch
+number at once; the child runs the stored batch. BATCH_STUDIO_INPROCESS=1 (or
+``in_process=True``) runs the batch on this process's pool instead.
 
 Every batch lives in its output folder's job store, so closing the window, a crash or a
 kill loses nothing: reopening the folder follows what was submitted instead of paying for
@@ -8,6 +15,7 @@ signal, and are applied to the job list in one place (``_on_event``).
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import replace
 from decimal import Decimal
@@ -15,6 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from app.batchproc import ChildConfig, model_document
 from app.engine import logs
 from app.engine.jobs import JobSpec, validate_job
 from app.engine.pricing import QUOTE
@@ -25,12 +34,16 @@ from app.engine.planning import InvalidJobsError, plan_batch, plan_resume
 from app.engine.runner import BatchPlan, BatchResult, BatchRunner, Connections, Limits, TimeLimits
 from app.engine.store import JobStore
 from app.ui.backend import Backend
+from app.ui.batchchild import ChildRunner
 from app.ui.joblist import HELD_MESSAGE, JobList
 from app.ui.tasks import Call, Task
 
 # Kept in manifests like the engine's own reasons: English on disk, translated when shown.
 REOPENED_PAUSED = ("a reopened batch starts paused: jobs that were already submitted are being checked and "
                    "downloaded, nothing new is submitted. Press Run to continue the queue")
+# {}: the exit status and the child's last words (its log is .batch-studio/batch-child.log).
+BATCH_PROCESS_LOST = "the batch process ended unexpectedly ({}); what it did is kept: reopen the folder to continue"
+IN_PROCESS_VARIABLE = "BATCH_STUDIO_INPROCESS"
 
 class _Bridge(QObject):
     event = Signal(object)
@@ -43,14 +56,16 @@ class RunController(QObject):
     job_done = Signal(int)  # a row finished with an output
     throttled = Signal(str)
 
-    def __init__(self, jobs: JobList, backend: Backend, parent=None):
+    def __init__(self, jobs: JobList, backend: Backend, parent=None, *, in_process: bool | None = None):
         super().__init__(parent)
+        # A fallback kept selectable: the batch's engine threads in this process.
+        self.in_process = os.environ.get(IN_PROCESS_VARIABLE) == "1" if in_process is None else in_process
         self.jobs = jobs
         self.backend = backend
         self.pool = QThreadPool(self)
         self._bridge = _Bridge(self)
         self._bridge.event.connect(self._on_event)
-        self.runner: BatchRunner | None = None
+        self.runner: BatchRunner | ChildRunner | None = None
         self._active = False
         self._cancel_requested = False
         self._lock = threading.Lock()
@@ -63,6 +78,7 @@ class RunController(QObject):
         self.webhook_url: str | None = None
         self.executor = "local"  # or "celery": the jobs run on the fleet, events come back here
         self._webhook: WebhookSender | None = None
+        self._event_handler = None
 
     @property
     def running(self) -> bool:
@@ -115,21 +131,29 @@ class RunController(QObject):
             job.batch_key = (out_dir, None, position)  # the store numbers the batch; filled in at the end
             self.jobs.changed(row)
         catalog, mode = self.backend.catalog, self._mode()
-        budgets, connections = self._limits(concurrency, limits, max_spend), self._connections()
+        in_child = self._runs_in_child()
+        on_event = self._prepare_events()
+        budgets, connections = self._limits(concurrency, limits, max_spend), None if in_child else self._connections()
 
-        def build() -> BatchRunner:
+        def build() -> BatchRunner | ChildRunner:
             if problems := [p for i in rewritten for p in validate_job(specs[i], catalog, i)]:
                 raise InvalidJobsError(problems)
             records = plan_batch(specs, catalog, quotes=quotes, validated=True)
+            for position in held:
+                records[position].paused = True
             # Creating the store and the batch's rows means fsyncs: never on the GUI thread.
             store = self._open_store(out_dir)
             self.batch = store.new_batch(records)
+            if in_child:
+                models = {record.model.model_id: record.model for record in records}.values()
+                return self._child_runner(out_dir, store, models, budgets, on_event, held=held)
             runner = BatchRunner(BatchPlan(records, out_dir, mode), budgets, io=replace(connections, store=store))
             for position in held:
                 runner.pause_job(position, True)
             return runner
 
-        self._launch(out_dir, build, concurrency, row_of={position: row for position, row in enumerate(rows)})
+        self._launch(out_dir, build, concurrency, in_child,
+                     row_of={position: row for position, row in enumerate(rows)})
 
     def _standalone(self, spec: JobSpec, rows: list[int]) -> JobSpec:
         """A chained job whose parent already finished in an earlier batch starts from the
@@ -148,9 +172,17 @@ class RunController(QObject):
         store = self._open_store(out_dir)
         self._sync_queue_to_store()
         catalog, mode = self.backend.catalog, self._mode()
-        budgets, connections = self._limits(concurrency, limits, max_spend), self._connections()
+        in_child = self._runs_in_child()
+        on_event = self._prepare_events()
+        budgets, connections = self._limits(concurrency, limits, max_spend), None if in_child else self._connections()
 
-        def build() -> BatchRunner:
+        def build() -> BatchRunner | ChildRunner:
+            if in_child:
+                # The child plans the resume itself (plan_resume); it needs only the models.
+                used = {stored.spec.model for stored in store.load()}
+                catalog.ensure_schemas(used & set(catalog.models))  # network I/O at worst: a pool thread
+                models = [catalog.get(model_id) for model_id in sorted(used) if model_id in catalog]
+                return self._child_runner(out_dir, store, models, budgets, on_event, paused_reason=paused_reason)
             records = plan_resume(store, catalog, out_dir)
             runner = BatchRunner(BatchPlan(records, out_dir, mode), budgets, io=replace(connections, store=store))
             if paused_reason:
@@ -160,7 +192,7 @@ class RunController(QObject):
         for job in self.jobs.rows:
             if job.batch_key and job.batch_key[:2] == (out_dir, self.batch) and job.state in ("queued", "cancelled"):
                 job.retrying, job.message = False, ""
-        self._launch(out_dir, build, concurrency)
+        self._launch(out_dir, build, concurrency, in_child)
 
     def reopen(self, folder: Path, concurrency: int, limits: TimeLimits, *,
                paused_reason: str | None = REOPENED_PAUSED, max_spend: Decimal | None = None) -> int:
@@ -191,23 +223,48 @@ class RunController(QObject):
     def _limits(self, concurrency: int, limits: TimeLimits, max_spend: Decimal | None) -> Limits:
         return Limits(concurrency=concurrency, time=limits, max_spend=max_spend, daily_cap=self.daily_cap)
 
-    def _connections(self) -> Connections:
-        """For the batch about to start, without its store (opened off the GUI thread); the
-        client and the webhook live until the batch finishes."""
-        self._client = self.backend.client()
+    def _runs_in_child(self) -> bool:
+        # The fleet's coordinator is light (it waits on the broker): it stays in this process.
+        return self.executor == "local" and not self.in_process
+
+    def _prepare_events(self):
+        """Where the batch about to start reports: the window (by the bridge), the log and the
+        webhook, all from the thread that hears of the event. The webhook lives until the batch
+        finishes."""
         self._webhook = WebhookSender(self.webhook_url, webhook_secret()) if self.webhook_url else None
         handlers = [self._bridge.event.emit, logs.log_event] + ([self._webhook.on_event] if self._webhook else [])
 
         def on_event(event: RunEvent) -> None:
-            # On the worker thread: the log and the webhook queue never touch the GUI thread.
+            # On a worker thread: the log and the webhook queue never touch the GUI thread.
             for handler in handlers:
                 handler(event)
 
         self._event_handler = on_event
-        return Connections(client=self._client, ledger=self.backend.ledger(), on_event=on_event,
+        return on_event
+
+    def _connections(self) -> Connections:
+        """For a batch run in this process, without its store (opened off the GUI thread); the
+        client lives until the batch finishes."""
+        self._client = self.backend.client()
+        return Connections(client=self._client, ledger=self.backend.ledger(), on_event=self._event_handler,
                            spawn=self._spawn, timing=self.backend.timing())
 
-    def _launch(self, out_dir: Path, build, concurrency: int, row_of: dict[int, int] | None = None) -> None:
+    def _child_runner(self, out_dir: Path, store: JobStore, models, budgets: Limits, on_event, *,
+                      paused_reason: str | None = None, held=()) -> ChildRunner:
+        """The stored batch ``self.batch`` as a child process runs it (on a pool thread: the
+        timing model reads its history). The child learns timings and counts the day's spend
+        in the same files as this process would."""
+        backend = self.backend
+        timing = backend.timing()
+        config = ChildConfig(out_dir, self.batch, backend.base_url, backend.demo, self._mode(), budgets,
+                             ledger_path=backend.ledger().path, timing_path=timing.history_path,
+                             timing_scale=timing.scale, paused_reason=paused_reason, held=tuple(held),
+                             models=tuple(model_document(model) for model in models))
+        return ChildRunner(config, store=store, on_event=on_event, env=backend.process_environment(),
+                           lost_reason=BATCH_PROCESS_LOST)
+
+    def _launch(self, out_dir: Path, build, concurrency: int, in_child: bool,
+                row_of: dict[int, int] | None = None) -> None:
         runner_catalog = self.backend.catalog
         self._active = True
         self._cancel_requested = False
@@ -233,8 +290,9 @@ class RunController(QObject):
                 runner.cancel()
             return runner.run()
 
-        # One thread dispatches, the rest run jobs.
-        self.pool.setMaxThreadCount(concurrency + 1)
+        # In this process, one thread dispatches and the rest run jobs; a child needs one to
+        # follow it (and one for the webhook's last retries).
+        self.pool.setMaxThreadCount(2 if in_child else concurrency + 1)
         task = Task(build_and_run)
         task.signals.done.connect(self._on_finished)
         task.signals.failed.connect(self._on_crashed)
@@ -274,6 +332,8 @@ class RunController(QObject):
                 self._cancel_requested = self._active
                 return
         runner.detach()
+        if isinstance(runner, ChildRunner):
+            runner.wait_for_exit()  # bounded: a child stuck in a transfer is ended (the store has it all)
 
     def pause(self) -> None:
         runner = self.runner
@@ -327,12 +387,18 @@ class RunController(QObject):
         self.jobs.apply_event(row, event)
         if event.state == "done" and event.output_path and self.out_dir is not None:
             self.jobs.rows[row].output_path = str(self.out_dir / event.output_path)
-            # The event names the first file; the runner's record has them all (written before "done").
-            runner = self.runner
-            record = next((r for r in runner.records if r.index == event.job_index), None) if runner else None
-            self.jobs.rows[row].output_paths = [str(self.out_dir / output.path) for output in record.files] \
-                if record is not None else []
+            self.jobs.rows[row].output_paths = [str(self.out_dir / path)
+                                                for path in self._output_files(event.job_index)]
             self.job_done.emit(row)
+
+    def _output_files(self, index: int) -> list[str]:
+        """Every output of a finished job (the event names the first), relative to the folder."""
+        runner = self.runner
+        if isinstance(runner, ChildRunner):
+            return runner.output_files(index)  # reported with "done"
+        # The runner's record has them all (written before "done").
+        record = next((r for r in runner.records if r.index == index), None) if runner else None
+        return [output.path for output in record.files] if record is not None else []
 
     def _on_crashed(self, error: str) -> None:
         self._on_finished(None, error)

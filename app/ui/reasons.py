@@ -54,6 +54,8 @@ TEMPLATES = (
                                       "created (and billed) it. Check the dashboard, then resubmit or drop it."),
     QT_TRANSLATE_NOOP("EngineReason", "internal error: {error}"),
     QT_TRANSLATE_NOOP("EngineReason", "the batch stopped on an internal error: {error}"),
+    QT_TRANSLATE_NOOP("EngineReason", "the batch process ended unexpectedly ({detail}); what it did is kept: reopen "
+                                      "the folder to continue"),
     # The client's errors.
     QT_TRANSLATE_NOOP("EngineReason", "the submit may or may not have reached Atlas Cloud ({error}); it was not "
                                       "resent, so it cannot be charged twice"),

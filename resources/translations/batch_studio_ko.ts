@@ -199,6 +199,10 @@
         <translation>내부 오류로 배치가 멈췄습니다: {error}</translation>
     </message>
     <message>
+        <source>the batch process ended unexpectedly ({detail}); what it did is kept: reopen the folder to continue</source>
+        <translation>배치 프로세스가 예기치 않게 끝났습니다({detail}). 그때까지 한 일은 보존되었으니 폴더를 다시 열어 계속하세요</translation>
+    </message>
+    <message>
         <source>the submit may or may not have reached Atlas Cloud ({error}); it was not resent, so it cannot be charged twice</source>
         <translation>제출 요청이 Atlas Cloud에 닿았는지 알 수 없습니다({error}). 다시 보내지 않았으므로 두 번 과금되지 않습니다</translation>
     </message>

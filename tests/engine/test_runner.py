@@ -231,3 +231,13 @@ def test_the_manifest_describes_every_result(make_runner, fake, tmp_path):
     bad = next(r for r in document["results"] if r["name"] == "bad")
     assert bad["error"].startswith("nope") and bad["cost"]["refunded"] == 0.04 and bad["cost"]["charged"] == 0
     assert document["total_cost"] == pytest.approx(0.04 + 1.6)
+
+
+def test_a_pause_asked_before_the_run_submits_nothing_new(make_runner, fake):
+    runner = make_runner([image("one"), image("two")])
+    runner.pause("a reopened batch starts paused")
+    result = runner.run()
+    assert result.status == "paused" and result.reason == "a reopened batch starts paused"
+    assert fake.submitted == [] and {r.state for r in result.records} == {JobState.QUEUED}
+    runner.resume()
+    assert runner.run().status == "finished" and len(fake.submitted) == 2
