@@ -268,3 +268,36 @@ def test_the_runner_polls_near_the_finish_and_learns_from_it(catalog, tmp_path):
     fake.polls.clear()
     run([f"warm {i}" for i in range(8)])
     assert sum(fake.polls.values()) <= 3 * 8
+
+
+# --- what the targets allow (the engine bench's "fewest possible" row) ------------------------------
+def test_fewest_polls_of_a_known_spread_rise_with_the_spread():
+    from app.bench.engine import fewest_polls, fewest_polls_per_job
+    assert fewest_polls(8.0, 0.0) == 2.0 and fewest_polls(21.0, 0.0) == 2.0  # early poll, then the finish
+    # 16 images of 8 s and 8 clips of 21 s: 3 polls a job is within reach at +-5%, not at +-10%
+    # even for a schedule that knows the spread exactly, so the warm target cannot hold there.
+    assert fewest_polls_per_job(16, 8, 0.05) == pytest.approx(2.43, abs=0.01)
+    assert fewest_polls_per_job(16, 8, 0.10) == pytest.approx(3.30, abs=0.01)
+    # An 8 s image with +-10%: a 1.6 s window in 0.5 s steps is seen by close poll 1, 2, 3 or 4.
+    assert fewest_polls(8.0, 0.10) == pytest.approx(1 + (0.5 * 1 + 0.5 * 2 + 0.5 * 3 + 0.1 * 4) / 1.6)
+
+
+@pytest.mark.parametrize("centre, spread", [(8.0, 0.05), (8.0, 0.10), (21.0, 0.05), (21.0, 0.10)])
+def test_no_schedule_meeting_the_lag_target_beats_the_fewest_polls(centre, spread):
+    """The bound is a bound: the real schedule, told the spread exactly and with its best phase,
+    spends at least as many polls on uniform finishes, and is within a poll of it."""
+    from app.bench.engine import fewest_polls
+    known = Expectation(centre, centre * (1 - spread), centre * (1 + spread), "learned", 30)
+    finishes = [known.low + (known.high - known.low) * (step + 0.5) / 400 for step in range(400)]
+    polls = [len(polls_until(PollSchedule.fixed(known, lead=1.0), finish)[0]) for finish in finishes]
+    average = sum(polls) / len(polls)
+    assert fewest_polls(centre, spread) - 1e-9 <= average <= fewest_polls(centre, spread) + 1.0
+
+
+def test_the_engine_bench_takes_a_list_of_spreads():
+    import argparse
+    from app.bench.engine import _jitters
+    assert _jitters("0,0.05,0.1") == [0.0, 0.05, 0.1] and _jitters("0.1") == [0.1]
+    for wrong in ("", "a", "1.5", "-0.1"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _jitters(wrong)
