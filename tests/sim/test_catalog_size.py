@@ -54,7 +54,10 @@ def test_schema_documents_carry_validators_and_answer_304(sim):
 
     other = requests.get(f"{sim.base_url}/api/v1/models/schema/google/veo3.1/text-to-video.json", timeout=10)
     assert other.headers["ETag"] != etag
-    entries = [e for e in sim.log_entries() if e.get("kind") == "schema"]
+    sent = 8  # every schema request above
+    entries = [e for e in sim.log_entries(until=lambda log: sum(e.get("kind") == "schema" for e in log) >= sent)
+               if e.get("kind") == "schema"]
+    assert len(entries) == sent
     assert sum(1 for e in entries if e.get("not_modified")) == 3 and {e["status"] for e in entries} == {200, 304}
 
 
@@ -62,7 +65,9 @@ def test_schema_latency_delays_schema_documents_only(make_sim):
     sim = make_sim(schema_latency=0.4)
     requests.get(f"{sim.base_url}/api/v1/models/schema/google/imagen4.json", timeout=10)
     requests.get(f"{sim.base_url}/api/v1/models", timeout=10)
-    timings = {entry["kind"]: entry["ms"] for entry in sim.log_entries()}
+    # The log line of a reply is written after the reply is sent: wait for both.
+    logged = sim.log_entries(until=lambda log: {"schema", "catalog"} <= {e.get("kind") for e in log})
+    timings = {entry["kind"]: entry["ms"] for entry in logged}
     assert timings["schema"] >= 400 and timings["catalog"] < 300
 
 
