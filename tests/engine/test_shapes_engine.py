@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.engine.catalog import Catalog
-from app.engine.client import AtlasClient, Backoff
+from app.engine.client import Backoff
 from app.engine.errors import FatalError, RateLimitedError
 from app.engine.jobs import JobSpec, validate_jobs
 from app.engine.records import JobState
@@ -24,6 +24,7 @@ from app.engine.store import JobStore
 from app.engine.uploads import UploadCache, UploadFailed
 from app.sim import DEMO_KEY, SimServer
 from tests.fakes.atlas import FakeAtlas
+from tests.fakes.simclient import instant_sim
 from tests.fakes.clock import ManualClock
 from tests.fakes.runs import new_runner, resumed_runner
 
@@ -386,23 +387,13 @@ def makes_several_images(model) -> bool:
 
 @pytest.fixture
 def sim_runner(tmp_path):
-    clock = ManualClock()
-    server = SimServer(port=0, clock=clock).start()
+    with instant_sim() as (server, client, options):
+        def run(jobs, catalog):
+            runner = new_runner(jobs, catalog, tmp_path / "out", limits=Limits(concurrency=2), mode="demo",
+                                client=client, **options)
+            return runner.run(), server
 
-    def sleep(seconds):
-        clock.advance(seconds)
-        server.state.wait_media_idle()
-
-    client = AtlasClient(server.base_url, DEMO_KEY, sleep=sleep, backoff=Backoff(base=0.5, cap=4))
-
-    def run(jobs, catalog):
-        runner = new_runner(jobs, catalog, tmp_path / "out", limits=Limits(concurrency=2), mode="demo", client=client,
-                            clock=clock, sleep=sleep, backoff=Backoff(base=0.5, cap=4))
-        return runner.run(), server
-
-    yield run
-    client.close()
-    server.stop()
+        yield run
 
 
 def test_a_multi_image_job_through_the_simulator_downloads_every_image(sim_runner, tmp_path):

@@ -18,18 +18,12 @@ from app.engine.shapes import Kind, shapes_of
 from app.sim import DEMO_KEY
 from app.sim.catalog import SimCatalog
 from app.sim.synthetic import SAMPLE_MEDIA, minimal_body, synthetic_catalog
+from tests.fakes.snapshot import SHAPED_MODELS
 
 AUTH = {"Authorization": f"Bearer {DEMO_KEY}"}
 STRUCTURED = {Kind.MEDIA, Kind.MEDIA_LIST, Kind.OBJECT, Kind.OBJECT_LIST}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-NEW_SNAPSHOT_MODELS = (
-    "bytedance/seedream-v4.5/edit", "bytedance/seedream-v4.5/sequential",
-    "bytedance/seedream-v5.0-lite/edit-sequential", "google/nano-banana-pro/edit",
-    "alibaba/qwen-image/edit-plus-20251215", "black-forest-labs/flux-kontext-dev-lora",
-    "kwaivgi/kling-v2.1-t2v-master", "kwaivgi/kling-v2.1-i2v-pro/start-end-frame", "minimax/hailuo-2.3/t2v-pro",
-    "vidu/q2-pro-fast/reference-to-video", "kwaivgi/kling-video-o3-std/reference-to-video",
-    "alibaba/wan-2.6/video-to-video",
-)
+NEW_SNAPSHOT_MODELS = SHAPED_MODELS
 
 
 @pytest.fixture(scope="module")

@@ -15,15 +15,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from app.engine.catalog import Catalog
-from app.engine.client import AtlasClient, Backoff
 from app.engine.jobs import JobSpec
 from app.engine.records import JobState
 from app.engine.review import Pick, ReviewQuery
 from app.engine.store import JobStore
-from app.sim import DEMO_KEY, SimServer
 from app.ui.review.model import LINKED_ROLE
-from tests.fakes.clock import ManualClock
 from tests.fakes.runs import new_runner
+from tests.fakes.simclient import instant_sim
 
 FLUX = "black-forest-labs/flux-2-pro/text-to-image"
 SEQUENTIAL = "bytedance/seedream-v4.5/sequential"
@@ -43,22 +41,13 @@ def made_folder(tmp_path_factory):
     """A folder made by the engine's runner against the simulator, as the CLI makes one (once:
     each test reviews its own copy)."""
     folder = tmp_path_factory.mktemp("cli") / "batch"
-    clock = ManualClock()
-    server = SimServer(port=0, clock=clock).start()
-
-    def sleep(seconds):
-        clock.advance(seconds)
-        server.state.wait_media_idle()
-
-    client = AtlasClient(server.base_url, DEMO_KEY, sleep=sleep, backoff=Backoff(base=0.5, cap=4))
-    store = JobStore(folder)
-    try:
-        result = new_runner(cli_jobs(), Catalog.snapshot(), folder, mode="demo", store=store, client=client,
-                            clock=clock, sleep=sleep, backoff=Backoff(base=0.5, cap=4)).run()
-    finally:
-        store.close()
-        client.close()
-        server.stop()
+    with instant_sim() as (server, client, options):
+        store = JobStore(folder)
+        try:
+            result = new_runner(cli_jobs(), Catalog.snapshot(), folder, mode="demo", store=store, client=client,
+                                **options).run()
+        finally:
+            store.close()
     assert all(record.state == JobState.DONE for record in result.records)
     return folder
 
