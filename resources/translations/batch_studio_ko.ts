@@ -1771,12 +1771,8 @@ Or enter your API key to generate for real.</source>
         <translation>배치 폴더 검토</translation>
     </message>
     <message>
-        <source>Re-roll</source>
-        <translation>재생성</translation>
-    </message>
-    <message>
-        <source>A batch is running. Re-roll when it has finished.</source>
-        <translation>배치가 실행 중입니다. 끝난 뒤에 재생성하세요.</translation>
+        <source>A batch is running. Re-roll or vary when it has finished.</source>
+        <translation>배치가 실행 중입니다. 끝난 뒤에 재생성하거나 변형하세요.</translation>
     </message>
     <message>
         <source>Vary</source>
@@ -1878,10 +1874,6 @@ Or enter your API key to generate for real.</source>
         <translation>변형…</translation>
     </message>
     <message>
-        <source>Edit a copy of the selected job in the job list</source>
-        <translation>선택한 작업의 사본을 작업 목록에서 편집합니다</translation>
-    </message>
-    <message>
         <source>Export picks…</source>
         <translation>채택본 내보내기…</translation>
     </message>
@@ -1981,11 +1973,31 @@ Or enter your API key to generate for real.</source>
             <numerusform>재생성 %n개를 {total}에 대기열에 넣을까요? 배치에서 원본 옆에 들어가 바로 실행됩니다.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Edit a copy of the selected job; shows the cost, then queues it beside its original</source>
+        <translation>선택한 작업의 사본을 편집합니다. 비용을 보여 준 뒤 원본 옆에 대기열로 넣습니다</translation>
+    </message>
     <message numerus="yes">
         <source>%n re-roll(s) queued beside their originals.</source>
         <translation>
             <numerusform>재생성 %n개를 원본 옆에 대기열로 넣었습니다.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Pricing the variation {name}…</source>
+        <translation>변형 {name}의 가격을 확인하는 중…</translation>
+    </message>
+    <message>
+        <source>Vary</source>
+        <translation>변형</translation>
+    </message>
+    <message>
+        <source>Queue the variation {name} for {total}? It joins the batch next to its original and runs now.</source>
+        <translation>변형 {name}을(를) {total}에 대기열에 넣을까요? 배치에서 원본 옆에 들어가 바로 실행됩니다.</translation>
+    </message>
+    <message>
+        <source>The variation {name} is queued beside its original.</source>
+        <translation>변형 {name}을(를) 원본 옆에 대기열로 넣었습니다.</translation>
     </message>
     <message>
         <source>Export picks</source>
@@ -2550,6 +2562,53 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>the inputs of {model} could not be loaded: {reason}</source>
         <translation>{model}의 입력을 불러오지 못했습니다: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>VaryDialog</name>
+    <message>
+        <source>Vary {name}</source>
+        <translation>{name} 변형</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Price and queue…</source>
+        <translation>가격 확인 후 대기열에 넣기…</translation>
+    </message>
+    <message>
+        <source>The copy joins the batch next to {name}; its cost is shown before it is queued.</source>
+        <translation>사본은 배치에서 {name} 옆에 들어갑니다. 대기열에 넣기 전에 비용을 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>{model} is no longer in the catalog, so this job cannot be varied.</source>
+        <translation>{model}이(가) 더 이상 카탈로그에 없어 이 작업을 변형할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Loading the inputs of {model}…</source>
+        <translation>{model}의 입력을 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>The inputs of {model} could not be loaded: {reason}</source>
+        <translation>{model}의 입력을 불러오지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>From the output of &quot;{parent}&quot;.</source>
+        <translation>&quot;{parent}&quot;의 결과물에서 가져옵니다.</translation>
+    </message>
+    <message>
+        <source>The copy needs a name.</source>
+        <translation>사본에 이름이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>The batch already has a job named &quot;{name}&quot;.</source>
+        <translation>배치에 이미 &quot;{name}&quot;이라는 작업이 있습니다.</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -239,15 +240,93 @@ def test_a_reroll_within_budget_joins_the_batch_beside_its_original_and_runs(qtb
     assert view.model.outputs[1].file.is_file()
 
 
-def test_vary_edits_a_copy_in_the_job_list(qtbot, window, folder):
+def _open_vary(qtbot, view, name):
+    view.select_outputs([next(o for o in view.model.outputs if o.item.name == name)])
+    dialog = view.vary_selected()
+    assert dialog is not None and dialog.windowTitle() == f"Vary {name}"
+    qtbot.waitUntil(lambda: dialog.form is not None, timeout=10000)
+    return dialog
+
+
+def test_vary_edits_the_prompt_and_the_copy_joins_the_batch_beside_its_original_and_runs(qtbot, window, folder,
+                                                                                          answers):
     view = review_of(window, folder)
+    window.budget.setValue(0)  # no cap
+    dialog = _open_vary(qtbot, view, "owl")
+    assert dialog.name.text() == "owl (variation 1)"
+    prompt = dialog.form.fields["prompt"].widget
+    assert prompt.toPlainText() == "an owl at night" and dialog.form.fields["seed"].get() == 8
+    dialog.name.setText("fox")  # the batch has one
+    assert not dialog.ok.isEnabled() and 'already has a job named "fox"' in dialog.status.text()
+    dialog.name.setText("owl, snowy")
+    prompt.setPlainText("a snowy owl at night")
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
+    _wait_for_plan(qtbot, view)
+    question = next(text for kind, title, text in answers if title == "Vary")
+    assert question.startswith("Queue the variation owl, snowy for ")
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=30000)
+    with _closing(JobStore(folder)) as store:
+        jobs = store.load()
+        links = store.links()
+    varied = jobs[-1]
+    assert len(jobs) == 6 and varied.state == JobState.DONE and varied.spec.name == "owl, snowy"
+    assert varied.spec.inputs == {"prompt": "a snowy owl at night", "seed": 8}
+    link = links[(varied.batch, varied.position)]
+    assert (link.kind, link.origin_name) == ("vary", "owl")
+    assert [j.state for j in jobs[:5]] == [JobState.DONE] * 5
+    qtbot.waitUntil(lambda: len(view.model.outputs) == 8 and view.model.outputs[2].file is not None, timeout=5000)
+    assert [o.item.name for o in view.model.outputs[:3]] == ["fox", "owl", "owl, snowy"]  # grouped
+    copy = view.model.outputs[2]
+    assert copy.item.link.kind == "vary" and view.model.index(2).data(LINKED_ROLE)
+    assert copy.file.is_file()
+
+
+def test_a_vary_over_budget_is_refused_before_anything_is_queued(qtbot, window, folder, answers):
+    view = review_of(window, folder)
+    window.budget.setValue(float(view.session.spent) + 0.001)  # less than one more render
+    dialog = _open_vary(qtbot, view, "fox")
+    dialog.ok.click()
+    _wait_for_plan(qtbot, view)
+    title, text = answers[-1][1:]
+    assert title == "Over budget" and "Nothing was queued" in text
+    assert not any(title == "Vary" for _, title, _ in answers)  # never asked, never queued
+    assert not window.controller.running
+    with _closing(JobStore(folder)) as store:
+        assert len(store.load()) == 5
+
+
+def test_vary_loads_a_missing_schema_off_the_gui_thread_before_the_form(qtbot, window, folder, monkeypatch):
+    view = review_of(window, folder)
+    model = view.backend.catalog.get(FLUX)
+    schema, threads = model.input_schema, []
+
+    def load():
+        threads.append(threading.current_thread())
+        return schema
+
+    monkeypatch.setattr(model._slot, "_schema", None)  # a lazy catalog that has not fetched it yet
+    monkeypatch.setattr(model._slot, "_loader", load)
+    view.select_outputs([view.model.outputs[0]])
+    dialog = view.vary_selected()
+    assert dialog.form is None and not dialog.ok.isEnabled()
+    qtbot.waitUntil(lambda: dialog.form is not None, timeout=10000)
+    assert threads and threads[0] is not threading.main_thread()
+    assert dialog.form.fields["prompt"].widget.toPlainText() == "a red fox in snow" and dialog.ok.isEnabled()
+    dialog.reject()
+
+
+def test_vary_in_a_folder_without_a_job_store_copies_into_the_job_list(qtbot, window, folder):
+    for path in (folder / ".batch-studio").glob("jobs.sqlite*"):
+        path.unlink()
+    view = review_of(window, folder)
+    assert not view.session.has_store
     view.select_outputs([view.model.outputs[1]])
-    assert view.vary_selected()
+    assert view.vary_selected() is None and view.vary_dialog is None
     assert not window.review_mode.showing
     row = window.selected_rows()[0]
     assert window.jobs.rows[row].spec.name == "owl (variation 1)"
     assert window.jobs.rows[row].spec.inputs == {"prompt": "an owl at night", "seed": 8}
-    assert "owl (variation 1)" in window.editor.heading.text() or window.editor.isEnabled()
 
 
 def test_export_writes_the_picks_the_csv_and_a_contact_sheet(qtbot, window, folder, tmp_path, answers, monkeypatch):

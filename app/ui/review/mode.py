@@ -1,6 +1,7 @@
 """Review mode inside the main window: the job list and the review share the window's centre
 (a toggle), File › Review a batch folder… opens any folder, re-rolls run through the window's
-run controller, and Vary edits a copy in the job list."""
+run controller, and so do variations (Vary edits a copy in a dialog; a folder with only a
+manifest cannot grow its batch, so there the copy goes to the job list instead)."""
 
 from __future__ import annotations
 
@@ -109,12 +110,12 @@ class ReviewMode(QObject):
                 "ledger": window.backend.ledger()}
 
     def _can_run(self, folder: Path) -> bool:
-        """Re-rolls run in the window: not while another batch runs, and the job list becomes
-        the folder's batch (unsaved edits are asked about first)."""
+        """Re-rolls and variations run in the window: not while another batch runs, and the job
+        list becomes the folder's batch (unsaved edits are asked about first)."""
         window = self.window
         if window.controller.running:
-            QMessageBox.information(window, self.tr("Re-roll"), self.tr(
-                "A batch is running. Re-roll when it has finished."))
+            QMessageBox.information(window, self.tr("Review"), self.tr(
+                "A batch is running. Re-roll or vary when it has finished."))
             return False
         return window._confirm_discard()
 
@@ -137,8 +138,8 @@ class ReviewMode(QObject):
         return count > 0
 
     def edit_variation(self, planned, item) -> None:
-        """The copy goes in the job list right after its original (or at the end) and the editor
-        shows it; Run runs it."""
+        """For a folder with only a manifest: the copy goes in the job list right after its
+        original (or at the end) and the editor shows it; Run runs it as a new job set."""
         window = self.window
         if window.controller.running:
             QMessageBox.information(window, self.tr("Vary"), self.tr(

@@ -24,6 +24,7 @@ from app.ui.review.delegate import TileDelegate
 from app.ui.review.largepreview import LargePreview
 from app.ui.review.model import ReviewGridModel
 from app.ui.review.thumbs import ThumbnailLoader
+from app.ui.review.varydialog import VaryDialog
 from app.ui.tablemodel import STATE_LABELS
 from app.ui.tasks import Task
 
@@ -85,7 +86,9 @@ class ReviewGrid(QListView):
 
 
 class ReviewView(QWidget):
-    vary_requested = Signal(object, object)  # PlannedJob, ReviewItem: the window edits the copy
+    # PlannedJob, ReviewItem: a folder without a job store cannot grow its batch, so the window
+    # puts the copy in its job list instead
+    vary_requested = Signal(object, object)
     jobs_added = Signal(object)  # the folder whose batch gained queued jobs (re-rolls)
     message = Signal(str)  # a line for the status bar
 
@@ -105,6 +108,7 @@ class ReviewView(QWidget):
         self.model = ReviewGridModel(self.loader, self)
         self.large: LargePreview | None = None
         self.compare: CompareDialog | None = None
+        self.vary_dialog: VaryDialog | None = None
         self._busy = False
         self._build()
         self._flush_timer = QTimer(self)
@@ -162,7 +166,8 @@ class ReviewView(QWidget):
         self.reroll_button = QPushButton(self.tr("Re-roll…"), self)
         self.reroll_button.setToolTip(self.tr("The same inputs again with a new seed; shows the cost first"))
         self.vary_button = QPushButton(self.tr("Vary…"), self)
-        self.vary_button.setToolTip(self.tr("Edit a copy of the selected job in the job list"))
+        self.vary_button.setToolTip(self.tr("Edit a copy of the selected job; shows the cost, then queues it beside "
+                                            "its original"))
         self.export_button = QPushButton(self.tr("Export picks…"), self)
         self.export_button.setToolTip(self.tr("Copy the picked outputs to a folder with picks.csv and a contact "
                                               "sheet"))
@@ -285,6 +290,8 @@ class ReviewView(QWidget):
 
     def close_session(self) -> None:
         self._flush_timer.stop()
+        if self.vary_dialog is not None:
+            self.vary_dialog.reject()  # its copy belongs to the batch that is closing
         if self.large is not None and self.large.isVisible():
             self.large.hide()
         if self.session is not None:
@@ -407,7 +414,7 @@ class ReviewView(QWidget):
         viewable = [o for o in chosen if o.reviewable]
         self.compare_button.setEnabled(MIN_ITEMS <= len(viewable) <= MAX_ITEMS)
         self.reroll_button.setEnabled(bool(chosen) and has_store and not self._busy)
-        self.vary_button.setEnabled(len({id(o.item) for o in chosen}) == 1)
+        self.vary_button.setEnabled(len({id(o.item) for o in chosen}) == 1 and not self._busy)
         self.export_button.setEnabled(self.session is not None and not self._busy)
 
     # --- selection -------------------------------------------------------------------
@@ -542,61 +549,108 @@ class ReviewView(QWidget):
         if not self.can_run(session.folder):
             return False
         budget = session.budget(**self.budget_source())
-        catalog, backend, names = self.backend.catalog, self.backend, session.names()
+        catalog, names = self.backend.catalog, session.names()
+        self.message.emit(self.tr("Pricing %n re-roll(s)…", "", len(items)))
+        self._plan_on_pool(lambda client: reroll.plan_reroll(items, catalog, taken_names=names, budget=budget,
+                                                             client=client), self._reroll_planned)
+        return True
+
+    def _plan_on_pool(self, work, done) -> None:
+        """``work(client)`` on the pool, with a client for live quotes when there is a key
+        (else the plan holds estimates); ``done`` gets (ok, plan or the reason)."""
+        backend = self.backend
 
         def plan() -> reroll.Plan:
             client = backend.client() if backend.has_key else None
             try:
-                return reroll.plan_reroll(items, catalog, taken_names=names, budget=budget, client=client)
+                return work(client)
             finally:
                 if client is not None:
                     client.close()
 
         self._busy = True
         self._update_buttons()
-        self.message.emit(self.tr("Pricing %n re-roll(s)…", "", len(items)))
         task = Task(lambda: _outcome(plan))
-        task.signals.done.connect(self._reroll_planned)
+        task.signals.done.connect(done)
         task.signals.failed.connect(self._task_failed)
         self.pool.start(task)
-        return True
 
     def _reroll_planned(self, outcome) -> None:
+        self._queue_planned(outcome, self.tr("Re-roll"), lambda plan: self.tr(
+            "Queue %n re-roll(s) for {total}? They join the batch next to their originals and run now.", "",
+            len(plan.jobs)).format(total=plan.total_label()),
+            lambda plan: self.tr("%n re-roll(s) queued beside their originals.", "", len(plan.jobs)))
+
+    def _queue_planned(self, outcome, title: str, question, done_text) -> bool:
+        """The priced plan: refused over budget, else the cost is asked about, then the jobs
+        join the batch and the window runs them. Closing a folder waits for the pool, so the
+        open session is the one the plan was made for."""
+        session = self.session
         self._busy = False
         self._update_buttons()
         ok, plan = outcome
-        session = self.session
         if not ok:
-            QMessageBox.warning(self, self.tr("Re-roll"), plan)
-            return
+            QMessageBox.warning(self, title, plan)
+            return False
         if not plan.fits:
             QMessageBox.warning(self, self.tr("Over budget"), plan.problem)
             self.message.emit(plan.problem)
-            return
+            return False
         note = f"\n\n{plan.note}" if plan.note else ""
-        answer = QMessageBox.question(self, self.tr("Re-roll"), self.tr(
-            "Queue %n re-roll(s) for {total}? They join the batch next to their originals and run now.", "",
-            len(plan.jobs)).format(total=plan.total_label()) + note)
+        answer = QMessageBox.question(self, title, question(plan) + note)
         if answer != QMessageBox.StandardButton.Yes or session is None or session is not self.session:
-            return
+            return False
         try:
             reroll.append_to_batch(session, plan, self.backend.catalog)
         except reroll.RerollError as exc:
-            QMessageBox.warning(self, self.tr("Re-roll"), str(exc))
-            return
+            QMessageBox.warning(self, title, str(exc))
+            return False
         self.refresh()
         added = [o for o in self.model.outputs if o.item.name in {job.spec.name for job in plan.jobs}]
         self.select_outputs(added)
-        self.message.emit(self.tr("%n re-roll(s) queued beside their originals.", "", len(plan.jobs)))
+        self.message.emit(done_text(plan))
         self.jobs_added.emit(session.folder)
-
-    def vary_selected(self) -> bool:
-        items = list({id(o.item): o.item for o in self._targets()}.values())
-        if self.session is None or len(items) != 1:
-            return False
-        planned = reroll.plan_vary(items[0], taken_names=self.session.names())
-        self.vary_requested.emit(planned, items[0])
         return True
+
+    def vary_selected(self) -> VaryDialog | None:
+        """Opens the Vary dialog on a copy of the selected job; OK prices it, asks, and queues
+        it beside its original. A folder without a job store cannot grow its batch: there the
+        copy goes to the job list, to run as a new job set."""
+        session = self.session
+        items = list({id(o.item): o.item for o in self._targets()}.values())
+        if session is None or len(items) != 1 or self._busy:
+            return None
+        item = items[0]
+        planned = reroll.plan_vary(item, taken_names=session.names())
+        if not session.has_store:
+            self.vary_requested.emit(planned, item)
+            return None
+        if not self.can_run(session.folder):
+            return None
+        if self.vary_dialog is not None:
+            self.vary_dialog.deleteLater()
+        self.vary_dialog = VaryDialog(planned, item, self.backend.catalog, session.names(), self.pool, self)
+        self.vary_dialog.accepted.connect(self._vary_accepted)
+        self.vary_dialog.open()
+        return self.vary_dialog
+
+    def _vary_accepted(self) -> None:
+        dialog, session = self.vary_dialog, self.session
+        if dialog is None or session is None or self._busy:
+            return
+        planned = dialog.planned_job()
+        budget = session.budget(**self.budget_source())
+        catalog = self.backend.catalog
+        self.message.emit(self.tr("Pricing the variation {name}…").format(name=planned.spec.name))
+        self._plan_on_pool(lambda client: reroll.price_plan([planned], catalog, budget=budget, client=client),
+                           self._vary_planned)
+
+    def _vary_planned(self, outcome) -> None:
+        self._queue_planned(outcome, self.tr("Vary"), lambda plan: self.tr(
+            "Queue the variation {name} for {total}? It joins the batch next to its original and runs now.").format(
+            name=plan.jobs[0].spec.name, total=plan.total_label()),
+            lambda plan: self.tr("The variation {name} is queued beside its original.").format(
+                name=plan.jobs[0].spec.name))
 
     # --- hand-off --------------------------------------------------------------------
     def export_picks(self, dest: Path | None = None) -> bool:
