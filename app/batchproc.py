@@ -248,7 +248,13 @@ def serve(commands: BinaryIO, out: TextIO, *, detach_grace: float = DETACH_GRACE
     first = commands.readline()
     if not first.strip():
         return 2  # no configuration: the window went away before it said what to run
-    config = ChildConfig.from_json(first)
+    try:
+        config = ChildConfig.from_json(first)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        print("error: batch-child is run by the Batch Studio window, which sends the batch configuration "
+              "as one JSON line on stdin; to run a job set yourself use `batch-studio run JOBSET`",
+              file=sys.stderr)
+        return 2
     control = _Control(config.paused_reason)
     writer = _EventWriter(out, control.detach)
     started = time.monotonic()

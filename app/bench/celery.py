@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,16 +24,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.distributed import config
+from app.distributed import config, local_redis
 from app.sim import DEMO_KEY
 
 KILL_TARGET = 1.5
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(condition, what: str, timeout: float = 60.0) -> None:
@@ -43,18 +36,6 @@ def _wait_for(condition, what: str, timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{what} did not happen within {timeout:.0f} s")
         time.sleep(0.1)
-
-
-def _redis_answers(port: int) -> bool:
-    import redis
-
-    client = redis.Redis(port=port, socket_connect_timeout=0.2)
-    try:
-        return bool(client.ping())
-    except redis.ConnectionError:
-        return False
-    finally:
-        client.close()
 
 
 @dataclass
@@ -82,12 +63,10 @@ def _stop(process: subprocess.Popen) -> None:
 def fleet(workers: int, args, work: Path):
     """A fresh Redis, simulator and set of workers, all ready before the batch starts (so
     start-up is not measured), all stopped afterwards."""
-    port = _port()
-    redis_server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                     "--appendonly", "no", "--dir", str(work)], stdout=subprocess.DEVNULL)
+    redis_server, port = local_redis.launch(work)
     started: list[subprocess.Popen] = []
     try:
-        _wait_for(lambda: _redis_answers(port), "redis-server answering")
+        _wait_for(lambda: local_redis.answers(port), "redis-server answering")
         sim = subprocess.Popen([sys.executable, "-m", "app.sim", "--port", "0", "--speed", str(args.speed),
                                 "--balance", "1000000"], stdout=subprocess.PIPE, text=True)
         started.append(sim)

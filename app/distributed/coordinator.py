@@ -43,7 +43,7 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
     events.subscribe(event_channel(batch_id))
     by_name = {record.spec.name: record for record in runner.records}
     waiting = {r.index for r in runner.records if r.spec.image_from and r.spec.image_from in by_name}
-    writer = manifest.ManifestWriter(runner.out_dir)
+    writer = manifest.ManifestWriter(runner.out_dir, store=store)
 
     folder = str(runner.out_dir)
 

@@ -9,6 +9,7 @@ redeliver the dead worker's task later: it finds the job taken or finished and d
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from pathlib import Path
@@ -69,11 +70,17 @@ _catalog_services: dict[str, CatalogService] = {}
 _catalog_lock = threading.Lock()
 
 
+@functools.cache
+def _demo_catalog() -> Catalog:
+    """The bundled snapshot, read once per worker process rather than once per job."""
+    return Catalog.snapshot()
+
+
 def _catalog_for(base_url: str, demo: bool, model_id: str) -> Catalog:
     """The catalog the batch was planned with: a live model may be missing from the bundled
     snapshot, so a worker reads the same cached list (and lazy schemas) as the app and CLI."""
     if demo:
-        return Catalog.snapshot()
+        return _demo_catalog()
     base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
     with _catalog_lock:
         service = _catalog_services.get(base_url)

@@ -321,30 +321,6 @@ class Catalog:
                 schemas[row["model"]] = json.loads(path.read_text(encoding="utf-8"))
         return cls.from_documents(document, schemas, "snapshot")
 
-    @classmethod
-    def load(cls, cache_dir: Path | None) -> "Catalog":
-        """The cached live catalog when there is a readable one (from any base URL), else the bundled
-        snapshot. CatalogService.load is the same for one base URL."""
-        if cache_dir is not None:
-            store = SchemaStore(_schema_client, cache_dir / "schemas")
-            cached = _read_cache(cache_dir / CACHE_FILE, store)
-            if cached is not None:
-                return cached
-        return cls.snapshot()
-
-    @classmethod
-    def refresh(cls, client, cache_dir: Path | None) -> "Catalog":
-        """Fetch the live model list now (schemas come later, when read); on failure the cache, then
-        the snapshot, with ``problem`` saying why."""
-        timeouts = client.timeouts
-
-        def client_factory():
-            from app.engine.client import AtlasClient
-
-            return AtlasClient(client.base_url, timeouts=timeouts)
-
-        return CatalogService(client_factory, cache_dir, base_url=client.base_url).refresh(force=True)
-
 
 def _load_schema(model: ModelInfo) -> str | None:
     try:
@@ -356,12 +332,6 @@ def _load_schema(model: ModelInfo) -> str | None:
 
 def _loader(store: SchemaStore, model_id: str, url: str) -> Callable[[], dict]:
     return lambda: store.input_schema(model_id, url)
-
-
-def _schema_client():
-    from app.engine.client import AtlasClient
-
-    return AtlasClient()  # schema URLs are absolute: the API base URL plays no part
 
 
 def _read_cache(path: Path, store: SchemaStore, base_url: str | None = None) -> Catalog | None:

@@ -49,8 +49,7 @@ class JobSpec:
         the quote call refuse the body; what a file holds never changes the price."""
         body = self.request_body(model)
         for item in media_values(body, model.properties):
-            if isinstance(item.value, str) and item.value and not item.value.startswith(("http://", "https://",
-                                                                                           "data:")):
+            if isinstance(item.value, str) and item.value and not is_remote_media(item.value):
                 body = replaced_at(body, item.path, LOCAL_MEDIA_PLACEHOLDER[item.media])
         return body
 

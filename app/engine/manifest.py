@@ -12,7 +12,7 @@ from pathlib import Path
 from app import __version__
 from app.engine.fileio import atomic_write_text, check_version
 from app.engine.records import JobRecord, JobState
-from app.engine.store import JobLink, ReviewMark, read_annotations
+from app.engine.store import JobLink, JobStore, ReviewMark, read_annotations
 
 # Review mode added keys (a "review" per file, "batch", "position" and "link" per result)
 # without changing what any existing key means: a version 1 reader still reads it all.
@@ -169,8 +169,11 @@ def _result_line(entry: dict) -> str:
 class ManifestWriter:
     """Rewrites the manifest at most every ``interval`` seconds, and always when forced."""
 
-    def __init__(self, folder: Path, interval: float = 0.5):
+    def __init__(self, folder: Path, interval: float = 0.5, *, store: JobStore | None = None):
+        """``store``: the batch's open store, whose connection then reads the reviews and links;
+        without one, each write reads them through a short-lived connection of its own."""
         self.path = folder / MANIFEST_NAME
+        self.store = store
         self.interval = interval
         self._lock = threading.Lock()
         self._last = 0.0
@@ -181,9 +184,15 @@ class ManifestWriter:
             now = time.monotonic()
             if not force and now - self._last < self.interval:
                 return
-            document = annotate(document_factory(), *read_annotations(self.path.parent))
+            document = annotate(document_factory(), *self._annotations())
             atomic_write_text(self.path, dumps(document, self._encoded))
             self._last = now
+
+    def _annotations(self) -> tuple[dict[str, ReviewMark], dict[tuple[int, int], JobLink]]:
+        # Read on every write all the same: the window records reviews while a batch runs.
+        if self.store is not None:
+            return self.store.reviews(), self.store.links()
+        return read_annotations(self.path.parent)
 
 
 def read(path: Path) -> dict:

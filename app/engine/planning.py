@@ -41,6 +41,13 @@ def plan_batch(jobs: list[JobSpec], catalog: Catalog, *, prices: PriceTable | No
     problems = chain_problems(jobs, catalog) if validated else validate_jobs(jobs, catalog)
     if problems:
         raise InvalidJobsError(problems)
+    return queued_records(jobs, catalog, prices=prices, quotes=quotes)
+
+
+def queued_records(jobs: list[JobSpec], catalog: Catalog, *, prices: PriceTable | None = None,
+                   quotes: dict[int, Cost] | None = None) -> list[JobRecord]:
+    """Records for jobs already checked, estimated and queued now; ``quotes`` by position.
+    Positions count from 0: ``store.append`` renumbers jobs added to a stored batch."""
     prices = prices or PriceTable.load()
     quotes = quotes or {}
     queued_at = time.time()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import random
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
@@ -21,6 +20,7 @@ from app.engine.catalog import Catalog, ModelInfo
 from app.engine.i18n import translate
 from app.engine.jobs import JobSpec, validate_job
 from app.engine.ledger import SpendLedger
+from app.engine.planning import queued_records
 from app.engine.pricing import ESTIMATE, Cost, PriceTable, format_cost, format_money, quote_bodies, summarize
 from app.engine.records import JobRecord
 from app.engine.review import ReviewItem, ReviewSession
@@ -199,14 +199,9 @@ def append_to_batch(session: ReviewSession, plan: Plan, catalog: Catalog,
                 name=planned.spec.name))
     if problems:
         raise RerollError("\n".join(problems))
-    prices = prices or PriceTable.load()
-    records = []
-    for planned in plan.jobs:
-        model = catalog.get(planned.spec.model)
-        quote = planned.cost if planned.cost is not None and planned.cost.is_quote else None
-        record = JobRecord(0, planned.spec, model, prices.estimate(model, planned.spec.inputs), quote)
-        record.timestamps["queued_at"] = time.time()
-        records.append(record)
+    quotes = {index: planned.cost for index, planned in enumerate(plan.jobs)
+              if planned.cost is not None and planned.cost.is_quote}
+    records = queued_records([planned.spec for planned in plan.jobs], catalog, prices=prices, quotes=quotes)
     session.store.append(session.batch, records, [planned.link for planned in plan.jobs])
     session.reload()
     return records

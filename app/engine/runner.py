@@ -166,7 +166,7 @@ class BatchRunner:
                         if r.spec.image_from and r.spec.image_from in names}
         self.planner = OutputPlanner(self.out_dir)
         self.uploads = UploadCache(self.client, io.backoff)
-        self.manifest = manifest.ManifestWriter(self.out_dir)
+        self.manifest = manifest.ManifestWriter(self.out_dir, store=self.store)
         self._cond = threading.Condition()
         self._detached = threading.Event()
         self._in_flight: set[int] = set()

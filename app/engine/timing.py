@@ -27,7 +27,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from app.engine.catalog import ModelInfo
-from app.engine.fileio import atomic_write_json
+from app.engine.fileio import atomic_write_text
 
 IMAGE_PRIOR_SECONDS = 10.0
 IMAGE_PRIORS = {"google/imagen4-fast": 5.0, "google/imagen4-ultra": 12.0}
@@ -284,7 +284,9 @@ class TimingModel:
             snapshot = {k: [[o.running, o.done] for o in v] for k, v in self._samples.items()}
         if self.history_path is not None:
             try:
-                atomic_write_json(self.history_path, {"schema_version": SCHEMA_VERSION, "finishes": snapshot})
+                # Compact: rewritten after every finished job, read by no person.
+                atomic_write_text(self.history_path, json.dumps(
+                    {"schema_version": SCHEMA_VERSION, "finishes": snapshot}, separators=(",", ":")))
             except OSError:
                 pass  # learning is an optimisation; a read-only data dir must not fail a job
 

@@ -10,16 +10,12 @@ from pathlib import Path
 
 from jsonschema import Draft7Validator
 
-from app.engine.shapes import Kind, classify
+from app.engine import pricing
+from app.engine.shapes import is_remote_media, media_values
 from app.paths import catalog_dir, schema_file_name
 
 SUBMIT_ENDPOINT_BY_TYPE = {"Image": "generateImage", "Video": "generateVideo"}
 _SIZE = re.compile(r"^(\d+)\*(\d+)$")
-# Fields that ask for several outputs from one task (each output is charged).
-OUTPUT_COUNT_FIELDS = ("num_images", "max_images", "num_outputs", "n")
-# Models without a duration field still make a clip; Hailuo's default length is 6 s.
-DEFAULT_CLIP_SECONDS = 6.0
-REMOTE_PREFIXES = ("http://", "https://", "data:")
 
 
 @dataclass(frozen=True)
@@ -63,13 +59,16 @@ class SimModel:
         object, must be a URL it can reach or inline data; a path on the caller's disk is refused."""
         required = set(self.input_schema.get("required", []))
         problems = []
-        for label, value, top_level_name in media_values(body, self.input_schema.get("properties", {})):
-            if value == "" and top_level_name not in required and label == top_level_name:
+        for found in media_values(body, self.input_schema.get("properties", {})):
+            value = found.value
+            if not isinstance(value, str):
+                continue  # the schema check already names a value of the wrong type
+            if value == "" and len(found.path) == 1 and found.path[0] not in required:
                 continue  # some clients send "" for an unused optional field
             if value == "":
-                problems.append(f"{label}: is empty; it must be an http(s) URL or a data URI")
-            elif not value.startswith(REMOTE_PREFIXES):
-                problems.append(f"{label}: {_shorten(value)} is not an http(s) URL or a data URI; "
+                problems.append(f"{found.label}: is empty; it must be an http(s) URL or a data URI")
+            elif not is_remote_media(value):
+                problems.append(f"{found.label}: {_shorten(value)} is not an http(s) URL or a data URI; "
                                 "upload local files with uploadMedia")
         return problems
 
@@ -92,67 +91,29 @@ class SimModel:
         return problems
 
     # --- what a task of this body makes ---------------------------------------------------
+    # The body is one with_defaults() filled, so its defaults are already in it.
     def output_count(self, body: dict) -> int:
-        """How many outputs one task makes: 1, or what num_images / max_images asks for."""
+        """How many outputs one task makes: 1, or what the schema's num_images / max_images asks for."""
         properties = self.input_schema.get("properties", {})
-        for name in OUTPUT_COUNT_FIELDS:
-            value = body.get(name, properties.get(name, {}).get("default"))
-            if name in properties and isinstance(value, int) and not isinstance(value, bool):
-                return max(1, value)
-        return 1
+        return pricing.output_count({name: value for name, value in body.items() if name in properties})
 
     def clip_seconds(self, body: dict) -> float:
         """The clip length a video task makes: its duration ("5", 5 and 5.0 alike), or a default."""
-        try:
-            seconds = float(body["duration"])
-        except (KeyError, TypeError, ValueError):
-            return DEFAULT_CLIP_SECONDS
-        return seconds if seconds > 0 else DEFAULT_CLIP_SECONDS
+        return float(pricing.clip_seconds(body))
 
     def start_image(self, body: dict) -> str | None:
         """The first image the body gives (a start frame, else the first reference), for a video."""
-        properties = self.input_schema.get("properties", {})
-        ranked = sorted(media_values(body, properties), key=lambda found: _START_RANK.get(found[2], 1))
-        for label, value, top_level_name in ranked:
-            shape = classify(top_level_name, properties.get(top_level_name, {}))
-            if shape.media == "image" and value and not top_level_name.startswith(("end_", "last_", "tail_")):
-                return value
+        found = media_values(body, self.input_schema.get("properties", {}))
+        ranked = sorted(found, key=lambda item: _START_RANK.get(item.path[0], 1))
+        for item in ranked:
+            top_level_name = str(item.path[0])
+            if (item.media == "image" and isinstance(item.value, str) and item.value
+                    and not top_level_name.startswith(("end_", "last_", "tail_"))):
+                return item.value
         return None
 
 
 _START_RANK = {"image": 0, "start_image": 0, "first_image": 0, "image_url": 0}
-
-
-def media_values(body: dict, properties: dict) -> list[tuple[str, str, str]]:
-    """(label such as ``subjects[0].images[1]``, value, top-level field) for every string the
-    schema says is media, at any depth."""
-    found: list[tuple[str, str, str]] = []
-    for name, value in body.items():
-        prop = properties.get(name)
-        _collect(name, value, prop if isinstance(prop, dict) else {}, name, name, found)
-    return found
-
-
-def _collect(name: str, value: object, prop: dict, label: str, top: str, found: list) -> None:
-    shape = classify(name, prop)
-    if shape.kind == Kind.MEDIA and isinstance(value, str):
-        found.append((label, value, top))
-    elif shape.kind == Kind.MEDIA_LIST and isinstance(value, list):
-        found.extend((f"{label}[{index}]", item, top) for index, item in enumerate(value) if isinstance(item, str))
-    elif isinstance(value, dict):
-        _collect_object(value, prop, label, top, found)
-    elif isinstance(value, list):
-        items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
-        for index, item in enumerate(value):
-            if isinstance(item, dict):
-                _collect_object(item, items, f"{label}[{index}]", top, found)
-
-
-def _collect_object(value: dict, prop: dict, label: str, top: str, found: list) -> None:
-    properties = prop.get("properties") if isinstance(prop.get("properties"), dict) else {}
-    for key, item in value.items():
-        sub = properties.get(key)
-        _collect(str(key), item, sub if isinstance(sub, dict) else {}, f"{label}.{key}", top, found)
 
 
 def _shorten(value: str, limit: int = 60) -> str:
@@ -181,6 +142,7 @@ class SimCatalog:
         directory = directory or catalog_dir()
         self.document = json.loads((directory / "models.json").read_text(encoding="utf-8"))
         self.models: dict[str, SimModel] = {}
+        self._encoded: dict[str, bytes] = {}
         for row in self.document["data"]:
             schema = json.loads((directory / "schemas" / schema_file_name(row["model"])).read_text(encoding="utf-8"))
             self._add(row, schema)
@@ -207,6 +169,15 @@ class SimCatalog:
         for row in self.document["data"]:
             rows.append({**row, "schema": f"{base_url}/api/v1/models/schema/{row['model']}.json"})
         return {**self.document, "data": rows}
+
+    def catalog_bytes(self, base_url: str) -> bytes:
+        """catalog_document encoded once per base URL: with hundreds of models it is most of a
+        megabyte, and the catalog never changes while a simulator runs."""
+        encoded = self._encoded.get(base_url)
+        if encoded is None:
+            encoded = json.dumps(self.catalog_document(base_url), ensure_ascii=False).encode("utf-8")
+            self._encoded[base_url] = encoded
+        return encoded
 
     def schema_document(self, model_id: str, base_url: str) -> dict | None:
         model = self.models.get(model_id)

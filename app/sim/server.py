@@ -339,7 +339,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _catalog(self) -> None:
         self.entry["kind"] = "catalog"
-        self._send_json(200, self.state.catalog.catalog_document(self.sim.base_url))
+        self._send_json(200, self.state.catalog.catalog_bytes(self.sim.base_url))
 
     def _schema(self) -> None:
         self.entry["kind"] = "schema"

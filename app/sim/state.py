@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
+from app.engine import pricing
 from app.sim import billing, media
 from app.sim.catalog import SimCatalog, SimModel
 from app.sim.faults import FaultPlan
@@ -68,14 +69,6 @@ def output_names(model: SimModel, body: dict) -> list[str]:
     return ["output.png"] if count == 1 else [f"output-{index}.png" for index in range(1, count + 1)]
 
 
-def wants_audio(body: dict) -> bool:
-    """The catalog names the soundtrack switch generate_audio, sound or bgm."""
-    for name in ("generate_audio", "sound", "bgm"):
-        if name in body:
-            return bool(body[name])
-    return True
-
-
 def body_hash(body: dict) -> str:
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -95,7 +88,7 @@ def _catalog_quote(model: SimModel, body: dict) -> billing.Quote:
         discount = discount / 100
     if model.type == "Video":
         default = model.input_schema.get("properties", {}).get("duration", {}).get("default")
-        reference = model.clip_seconds({"duration": default}) if default is not None else model.clip_seconds({})
+        reference = model.clip_seconds({"duration": default})
         origin = origin * Decimal(str(model.clip_seconds(body))) / Decimal(str(reference))
     return billing.Quote(origin, discount)
 
@@ -120,7 +113,6 @@ class SimTask:
     run_s: float
     outcome: str  # "completed", "failed" or "moderation", decided at submit
     expire_at_completion: bool
-    output_path: Path | None = None  # the first output (tasks made one before num_images)
     output_paths: list[Path] = field(default_factory=list)
     media_ready_at: float | None = None
     media_error: str | None = None
@@ -265,7 +257,6 @@ class SimState:
                 task.media_ready_at, task.media_error = entry["ready_at"], entry.get("error")
                 folder = self.data_dir / "outputs" / task.id
                 task.output_paths = [] if task.media_error else [folder / name for name in task.output_names]
-                task.output_path = task.output_paths[0] if task.output_paths else None
             elif entry["type"] == "refund" and entry["id"] in self._tasks:
                 task = self._tasks[entry["id"]]
                 if not task.refunded:
@@ -349,7 +340,7 @@ class SimState:
                 if task.is_video:
                     start = media.load_start_image(self.local_source(task.model.start_image(task.body)))
                     media.render_mp4(partial, task.body, task.model.model_id, start, self.pad_video_bytes,
-                                     seconds=task.model.clip_seconds(task.body), audio_track=wants_audio(task.body))
+                                     seconds=task.model.clip_seconds(task.body), audio_track=pricing.audio_switch(task.body) is not False)
                 else:
                     media.render_png(partial, task.body, task.model.model_id, index=index, count=len(names))
                 partial.replace(folder / name)
@@ -359,7 +350,6 @@ class SimState:
         with self._lock:
             task.media_error = error
             task.output_paths = [] if error else [folder / name for name in names]
-            task.output_path = task.output_paths[0] if task.output_paths else None
             task.media_ready_at = self.clock()
             if error:
                 heapq.heappush(self._pending_failures, (task.media_ready_at, task.id))

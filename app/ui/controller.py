@@ -162,7 +162,8 @@ class RunController(QObject):
             return spec
         parent = next((job for job in self.jobs.rows if job.spec.name == spec.image_from and job.output_path), None)
         model = self.backend.catalog.get(spec.model)
-        if parent is None or model is None or not model.image_fields():
+        # Reading an unloaded schema would fetch it here, on the GUI thread.
+        if parent is None or model is None or not model.schema_loaded or not model.image_fields():
             return spec  # validation explains what is missing
         return replace(spec, image_from=None, inputs={**spec.inputs, model.image_fields()[0]: parent.output_path})
 

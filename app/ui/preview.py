@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QLabel
                                QListWidgetItem, QPushButton, QSizePolicy, QSlider, QStackedWidget, QStyle,
                                QToolButton, QVBoxLayout, QWidget)
 
+from app.engine.jobs import VIDEO_SUFFIXES
 from app.ui.thumbcache import ThumbnailCache
-
-VIDEO_SUFFIXES = {".mp4", ".mov", ".webm"}
 
 
 def show_in_folder(path: str) -> None:

@@ -12,18 +12,17 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPixmap
 
+from app.engine.jobs import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from app.ui.tasks import Task
 from app.ui.thumbnails import make_thumbnail
-
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp")
-VIDEO_SUFFIXES = (".mp4", ".mov", ".webm")
 
 
 def previewable(value: str) -> bool:
     """A local image or video file we can make a picture of without any network I/O."""
     if not value or "://" in value or value.startswith("data:"):
         return False
-    return Path(value).suffix.lower() in IMAGE_SUFFIXES + VIDEO_SUFFIXES and Path(value).is_file()
+    suffix = Path(value).suffix.lower()
+    return (suffix in IMAGE_SUFFIXES or suffix in VIDEO_SUFFIXES) and Path(value).is_file()
 
 
 def _quiet_thumbnail(path: str) -> tuple[str, QImage | None]:

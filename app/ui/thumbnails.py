@@ -11,13 +11,14 @@ import PIL.Image  # noqa: F401 - PyAV's to_image() imports it lazily, for the sa
 from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader
 
+from app.engine.jobs import VIDEO_SUFFIXES
 from app.ui.tasks import Task
 
 THUMBNAIL = QSize(48, 48)
 
 
 def make_thumbnail(path: str) -> QImage:
-    if Path(path).suffix.lower() in (".mp4", ".mov", ".webm"):
+    if Path(path).suffix.lower() in VIDEO_SUFFIXES:
         with av.open(path) as container:
             frame = next(container.decode(video=0)).to_image().convert("RGB")
         data = frame.tobytes()

@@ -5,41 +5,23 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from app.distributed import local_redis
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def redis_url(qtbot, tmp_path):
     if shutil.which("redis-server") is None:
         pytest.fail("redis-server is not installed; bash packaging/dev.sh installs it")
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    import redis
-
-    client = redis.Redis(port=port, socket_connect_timeout=0.2)
-
-    def ready() -> bool:
-        try:
-            return bool(client.ping())
-        except redis.ConnectionError:
-            return False
-
-    qtbot.waitUntil(ready, timeout=10000)
-    client.close()
+    server, port = local_redis.launch(tmp_path)
+    qtbot.waitUntil(lambda: local_redis.answers(port), timeout=10000)
     yield f"redis://127.0.0.1:{port}/0"
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=20)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.engine.catalog import Catalog
+from app.engine.catalog import Catalog, CatalogService
 from app.engine.client import AtlasClient
 from app.sim import DEMO_KEY, SimServer
 
@@ -34,28 +34,29 @@ def sim():
         yield server
 
 
+def service(base_url: str, cache_dir) -> CatalogService:
+    return CatalogService(lambda: AtlasClient(base_url, DEMO_KEY), cache_dir, base_url=base_url)
+
+
 def test_refresh_fetches_live_and_caches_with_a_timestamp(sim, tmp_path):
-    client = AtlasClient(sim.base_url, DEMO_KEY)
-    live = Catalog.refresh(client, tmp_path)
-    client.close()
+    live = service(sim.base_url, tmp_path).refresh(force=True)
     assert live.source == "live" and live.fetched_at and "google/imagen4" in live
     cached = json.loads((tmp_path / "catalog-cache.json").read_text())
     assert cached["schema_version"] == 1 and cached["fetched_at"] == live.fetched_at
-    assert Catalog.load(tmp_path).source == "cache"
+    assert service(sim.base_url, tmp_path).load().source == "cache"
 
 
 def test_offline_refresh_falls_back_to_cache_then_snapshot(tmp_path):
     with SimServer(port=0) as server:
-        client = AtlasClient(server.base_url, DEMO_KEY)
-        Catalog.refresh(client, tmp_path)
+        base_url = server.base_url
+        service(base_url, tmp_path).refresh(force=True)
     # The simulator is gone: the same base URL is now offline (a cache is only used for its own URL).
-    assert Catalog.refresh(client, tmp_path).source == "cache"
-    assert Catalog.refresh(client, tmp_path / "empty").source == "snapshot"
-    client.close()
+    assert service(base_url, tmp_path).refresh(force=True).source == "cache"
+    assert service(base_url, tmp_path / "empty").refresh(force=True).source == "snapshot"
 
 
 def test_a_broken_or_newer_cache_is_ignored(tmp_path):
     (tmp_path / "catalog-cache.json").write_text("{broken")
-    assert Catalog.load(tmp_path).source == "snapshot"
+    assert service("http://127.0.0.1:9", tmp_path).load().source == "snapshot"
     (tmp_path / "catalog-cache.json").write_text(json.dumps({"schema_version": 99, "catalog": {}, "schemas": {}}))
-    assert Catalog.load(tmp_path).source == "snapshot"
+    assert service("http://127.0.0.1:9", tmp_path).load().source == "snapshot"

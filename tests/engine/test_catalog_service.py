@@ -117,7 +117,6 @@ def test_a_cache_made_for_another_base_url_is_not_used(mock, clock, tmp_path):
     service_for(tmp_path, clock).refresh()
     other = service_for(tmp_path, clock, base_url="https://other.test")
     assert other.load().source == "snapshot" and other.is_stale()
-    assert Catalog.load(tmp_path).source == "cache"  # the old entry point still reads any cache
 
 
 def test_offline_the_cache_then_the_snapshot_serve_and_problem_says_which(mock, clock, tmp_path):
