@@ -329,6 +329,7 @@ def main(argv: list[str]) -> int:
           f"({steps} pages, each repainted) {scrolled:.2f} s, {scrolled / max(1, steps) * 1000:.1f} ms a page")
     window.dirty = False
     _print_review(app, window, scratch, args.outputs)
+    _print_preview(app, window, scratch)
     window.shutdown()
     backend.close()
     return 0
@@ -341,3 +342,66 @@ def _print_review(app, window, scratch: Path, count: int) -> None:
     print(f"Review of {count} outputs (thumbnails cached): open {opened:.2f} s   (target < 1 s); scroll top to "
           f"bottom ({pages} pages, each repainted): longest stall {stall:.1f} ms   (target <= 50 ms), "
           f"slowest page {slowest:.1f} ms")
+
+
+# --- Preview stepping (issue 13) -------------------------------------------------------------
+
+def write_large_pictures(folder: Path, count: int = 10, side: int = 2048) -> list[str]:
+    """``count`` PNGs of side x side that cost what a generated 4 MP picture costs to decode:
+    noise under a gradient, so PNG cannot compress them away."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        image = QImage(os.urandom(side * side * 4), side, side, side * 4, QImage.Format.Format_RGB32).copy()
+        painter = QPainter(image)
+        painter.setOpacity(0.8)
+        gradient = QLinearGradient(0, 0, side, side)
+        gradient.setColorAt(0, QColor.fromHsv(i * 36 % 360, 200, 220))
+        gradient.setColorAt(1, QColor.fromHsv((i * 36 + 90) % 360, 200, 80))
+        painter.fillRect(QRect(0, 0, side, side), gradient)
+        painter.end()
+        path = folder / f"output {i}.png"
+        image.save(str(path))
+        paths.append(str(path))
+    return paths
+
+
+def preview_figures(app, window, paths: list[str]) -> tuple[float, int]:
+    """(longest event-loop stall in ms, pictures shown) while the preview steps through a job's
+    outputs with "next", each shown before the next step."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    def spin(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    pane = window.preview
+    pane.show_files(paths)
+    pane.outputs.thumbnails.wait()  # the strip's small pictures are another figure's concern
+    pane.wait()
+    spin(200)
+    meter = StallMeter()
+    meter.start()
+    shown = 0
+    for _ in paths[1:]:
+        pane.outputs.next.click()
+        deadline = time.perf_counter() + 5
+        while pane.image.pixmap().isNull() and time.perf_counter() < deadline:
+            spin(5)
+        shown += not pane.image.pixmap().isNull()
+        spin(100)
+    meter.stop()
+    pane.show_file(None)
+    pane.wait()
+    return meter.longest * 1000, shown + 1
+
+
+def _print_preview(app, window, scratch: Path) -> None:
+    paths = write_large_pictures(scratch / "large outputs")
+    stall, shown = preview_figures(app, window, paths)
+    print(f"Preview of {len(paths)} outputs of 2048x2048 PNG, stepped through with next: {shown} shown, "
+          f"longest stall {stall:.1f} ms   (target <= 50 ms)")

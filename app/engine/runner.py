@@ -15,6 +15,7 @@ The runner never validates, prices or creates store rows: planning did, before.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -169,7 +170,13 @@ class BatchRunner:
         self.manifest = manifest.ManifestWriter(self.out_dir, store=self.store)
         self._cond = threading.Condition()
         self._detached = threading.Event()
-        self._in_flight: set[int] = set()
+        self._in_flight: set[int] = set()  # jobs a thread works on (following, downloading)
+        # Jobs holding one of the ``concurrency`` slots: a job gives its slot back the moment its
+        # output is ready, so the next submit does not wait for a download.
+        self._generating: set[int] = set()
+        self._sent_at: dict[int, float] = {}  # job index -> clock when its submit was sent
+        self._draining = False  # nothing more will be submitted: the batch ends with what is in flight
+        self._job_ends = 0  # counts slots given back; jobs waiting to poll look at it when woken
         self.limiter = ModelLimiter(self.concurrency)
         self._halt: tuple[str, str] | None = None  # ("paused" | "stopped", reason)
         self._started_wall = None
@@ -243,7 +250,8 @@ class BatchRunner:
         own_pool = None
         spawn = self.io.spawn
         if spawn is None:
-            own_pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="batch-job")
+            # Twice the slots: jobs that gave their slot back may still be downloading.
+            own_pool = ThreadPoolExecutor(max_workers=2 * self.concurrency, thread_name_prefix="batch-job")
             spawn = own_pool.submit
         # A pause or cancel asked for before the run stands (a reopened batch starts paused:
         # it follows what was submitted and submits nothing new); resume() lifts a pause.
@@ -262,6 +270,7 @@ class BatchRunner:
                                         else ("finished", "all jobs ended"))
         self._batch_status = status
         self._write_manifest(force=True)
+        self.io.timing.flush()
         self._emit_batch(status, reason)
         return BatchResult(status, reason, self.records, self.io.clock() - started)
 
@@ -279,13 +288,14 @@ class BatchRunner:
                     return
                 record = chosen[0]
                 self._in_flight.add(record.index)
+                self._generating.add(record.index)
                 self.limiter.started(record.spec.model)
             spawn(lambda record=record: self._run_job(record))
 
     def _pick(self) -> JobRecord | None:
         """The next job to work on, under the lock: submitted jobs to follow first (they
         cost nothing more, so even a paused batch follows them), then the queue in order."""
-        if len(self._in_flight) >= self.concurrency:
+        if len(self._generating) >= self.concurrency:
             return None
         if self._detached.is_set():
             return None
@@ -293,9 +303,11 @@ class BatchRunner:
             if record.index not in self._in_flight and record.prediction_id and record.state in FOLLOW_STATES:
                 return record
         if self._halt is not None:
+            self._draining = True
             return None
         waiting = sorted((r for r in self.records if r.state == JobState.QUEUED and not r.paused
                           and r.index not in self._in_flight), key=lambda r: r.queue_order)
+        self._draining = not waiting
         for record in waiting:
             if not self._parent_ready(record):
                 continue
@@ -308,6 +320,10 @@ class BatchRunner:
                 return None
             return record
         return None
+
+    def _in_the_tail(self) -> bool:
+        """The last few jobs of a draining batch: when each is noticed is when the batch ends."""
+        return self._draining and len(self._generating) <= max(1, self.concurrency // 4)
 
     def _parent_ready(self, record: JobRecord) -> bool:
         """A chained job waits for the job that makes its start image, and fails with it."""
@@ -362,10 +378,18 @@ class BatchRunner:
             if self.io.gate is not None:
                 self.io.gate.release()
             with self._cond:
+                self._release_slot(record)
                 self._in_flight.discard(record.index)
-                self.limiter.finished(record.spec.model)
                 self._cond.notify_all()
             self._write_manifest()
+            self.io.timing.save_if_due()
+
+    def _release_slot(self, record: JobRecord) -> None:
+        """Under the lock; once per job, whichever comes first: its output is ready or it ended."""
+        if record.index in self._generating:
+            self._generating.discard(record.index)
+            self.limiter.finished(record.spec.model)
+            self._job_ends += 1
 
     # --- submit ----------------------------------------------------------------------
     def _submit(self, record: JobRecord) -> bool:
@@ -389,6 +413,7 @@ class BatchRunner:
             self._transition(record, JobState.SUBMITTING)
             record.submit_attempts += 1
             try:
+                sent_at = self.io.clock()
                 submission = self.client.submit(record.model.type, body)
             except RetryableError as exc:
                 # Nothing was created (429, or the connection never opened): safe to wait and retry.
@@ -435,12 +460,17 @@ class BatchRunner:
                          request_id=submission.request_id)
         # The id is the only proof of what was paid for: on disk before anything else.
         self._write_manifest(force=True)
+        self._sent_at[record.index] = sent_at
         return True
 
     # --- poll and download -----------------------------------------------------------
     def _follow(self, record: JobRecord) -> None:
-        started = self.io.clock()
-        schedule = self.io.timing.schedule(record.model, record.spec.inputs)
+        # A job's time runs from when its submit left, as the provider's does: saving the id
+        # and writing the manifest take a moment that varies, and would blur what is learned.
+        started = self._sent_at.pop(record.index, None)
+        if started is None:
+            started = self.io.clock()
+        schedule = self.io.timing.schedule(record.model, record.spec.inputs, urgent=self._in_the_tail)
         expected = schedule.current().centre
         # Only a job followed from its submit tells how long generations take; a resumed one
         # was submitted before this follow's clock started.
@@ -452,10 +482,9 @@ class BatchRunner:
         while True:
             elapsed = self.io.clock() - started
             if failures:
-                delay = self.io.backoff.delay(min(failures, 5))
+                self._sleep(record, self.io.backoff.delay(min(failures, 5)))
             else:
-                delay = schedule.next_delay(elapsed)
-            self._sleep(record, delay)
+                self._wait_to_poll(record, schedule, started, elapsed, schedule.next_delay(elapsed))
             elapsed = self.io.clock() - started
             if elapsed > limit:
                 self._finish(record, JobState.NEEDS_ATTENTION,
@@ -463,7 +492,9 @@ class BatchRunner:
                              f"prediction {record.prediction_id} is kept so it can be checked again later")
                 return
             try:
+                asked = self.io.clock()
                 prediction = self.client.poll(record.prediction_id)
+                schedule.note_round_trip(self.io.clock() - asked)
             except AuthError as exc:
                 record.note_request(exc.request_id)
                 self._halt_batch("stopped", str(exc))
@@ -498,9 +529,10 @@ class BatchRunner:
                     self._finish(record, JobState.FAILED, "Atlas Cloud reported the task complete but sent no output")
                     return
                 record.output_urls = list(prediction.outputs) or record.output_urls
+                learn = None
                 if last_running_at is not None:
-                    self.io.timing.observe(record.model, record.spec.inputs, last_running_at, elapsed)
-                self._download(record)
+                    learn = functools.partial(self._learn_from, record, last_running_at, elapsed)
+                self._download(record, after_release=learn)
                 return
             if last_running_at is not None:
                 last_running_at = elapsed
@@ -512,7 +544,16 @@ class BatchRunner:
                 last_progress = progress
                 self._emit(record, progress=progress)
 
-    def _download(self, record: JobRecord) -> None:
+    def _learn_from(self, record: JobRecord, running: float, done: float) -> None:
+        """What this finish teaches, then a wake-up for the jobs in flight: it moved their window."""
+        self.io.timing.observe(record.model, record.spec.inputs, running, done)
+        with self._cond:
+            self._job_ends += 1
+            self._cond.notify_all()
+
+    def _download(self, record: JobRecord, after_release: Callable[[], None] | None = None) -> None:
+        """``after_release`` runs once the job's slot is given back: the next submit need not
+        wait for what this job's finish teaches."""
         record.files = []
         if len(record.planned_paths) != len(record.output_urls):
             # Decided once and stored, so a download resumed after a crash reuses its name
@@ -522,6 +563,11 @@ class BatchRunner:
                                      part if len(record.output_urls) > 1 else None).relative_to(self.out_dir).as_posix()
                 for part, url in enumerate(record.output_urls)]
         self._transition(record, JobState.DOWNLOADING)
+        with self._cond:
+            self._release_slot(record)
+            self._cond.notify_all()
+        if after_release is not None:
+            after_release()
         for part, url in enumerate(record.output_urls):
             path = self.out_dir / record.planned_paths[part]
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -547,6 +593,29 @@ class BatchRunner:
         self._finish(record, JobState.DONE, "", output_path=record.files[0].path if record.files else None)
 
     # --- helpers ---------------------------------------------------------------------
+    def _wait_to_poll(self, record: JobRecord, schedule, started: float, polled_at: float, delay: float) -> None:
+        """Waits ``delay`` after the poll at ``polled_at`` (seconds after ``started``). Another
+        job's finish wakes the wait: it may move this job's window (a sibling's finish) or
+        make it one of the batch's last; the schedule then says when to poll instead."""
+        if self.io.sleep is not None:
+            self._sleep(record, delay)  # a test's clock: nothing to wake
+            return
+        due = started + polled_at + delay
+        seen = self._job_ends
+        while True:
+            with self._cond:
+                self._check_cancel(record)
+                now = self.io.clock()
+                if now >= due:
+                    return
+                if self._job_ends == seen:
+                    self._cond.wait(due - now)
+                changed, seen = self._job_ends != seen, self._job_ends
+            if changed:
+                replanned = schedule.replan(polled_at, self.io.clock() - started)
+                if replanned is not None:
+                    due = started + polled_at + replanned
+
     def _sleep(self, record: JobRecord, seconds: float) -> None:
         if self.io.sleep is not None:
             self._check_cancel(record)

@@ -33,8 +33,17 @@ class ThumbnailError(RuntimeError):
     """A file with no picture to show; the message says which and why."""
 
 
-def _poster(path: Path) -> Image.Image:
-    """The first frame that decodes: a damaged packet at the start is skipped, not fatal."""
+def frame_picture(frame: av.VideoFrame, width: int, height: int) -> Image.Image:
+    """A decoded video frame as an RGB picture that fits width x height, aspect kept (never
+    enlarged). FFmpeg shrinks it as it converts it: no full-size RGB copy is made."""
+    scale = min(1.0, width / frame.width, height / frame.height)
+    return frame.to_image(width=max(1, round(frame.width * scale)), height=max(1, round(frame.height * scale)),
+                          interpolation="AREA")
+
+
+def _poster(path: Path, size: int) -> Image.Image:
+    """The first frame that decodes, fitted to size x size: a damaged packet at the start is
+    skipped, not fatal."""
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
@@ -46,7 +55,7 @@ def _poster(path: Path) -> Image.Image:
                 except av.error.FFmpegError:
                     continue
                 if frames:
-                    return frames[0].to_image()
+                    return frame_picture(frames[0], size, size)
     except av.error.FFmpegError as exc:
         raise ThumbnailError(translate("Review", "{file} cannot be read as a video ({reason})").format(
             file=path.name, reason=exc)) from None
@@ -67,8 +76,7 @@ def _still(path: Path, size: int) -> Image.Image:
 def render(path: Path, size: int) -> Image.Image:
     """An RGB picture of ``path`` that fits in size x size."""
     if Path(path).suffix.lower() in VIDEO_SUFFIXES:
-        image = _poster(path)
-        image.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        image = _poster(path, size)
     else:
         image = _still(path, size)
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import signal
 import sys
 import threading
@@ -10,7 +11,7 @@ import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from app.sim.faults import FAULTS, FaultPlan, FaultSpecError
+from app.sim.faults import DEFAULT_DURATION_SPREAD, FAULTS, FaultPlan, FaultSpecError
 from app.sim.server import SimServer
 from app.sim.state import DEFAULT_BALANCE, DEFAULT_OUTPUT_TTL, DEMO_KEY
 
@@ -41,6 +42,16 @@ _count = _non_negative(int, "a whole number")
 _milliseconds = _non_negative(float, "a number of milliseconds")
 
 
+def _spread(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError("must be from 0 to below 1, for example 0.1 for +-10%")
+    return value
+
+
 def _money(text: str) -> Decimal:
     try:
         return Decimal(text)
@@ -61,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="divide every simulated generation time by this (default 1: real-life timings)")
     parser.add_argument("--faults", default="", help="fault spec, for example submit429=0.1,poll500=5%%")
     parser.add_argument("--seed", type=int, default=0, help="seed for fault decisions and timing jitter")
+    parser.add_argument("--duration-spread", type=_spread, default=DEFAULT_DURATION_SPREAD, metavar="FRACTION",
+                        help="each task takes its model's time within +-FRACTION, evenly spread "
+                             f"(default {DEFAULT_DURATION_SPREAD:g}; 0 for exact times)")
     parser.add_argument("--log", type=Path, help="append a JSON line per request to this file")
     parser.add_argument("--balance", type=_money, default=DEFAULT_BALANCE, help="starting balance in USD")
     parser.add_argument("--output-ttl", type=_positive, default=DEFAULT_OUTPUT_TTL,
@@ -85,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        plan = FaultPlan.parse(args.faults, seed=args.seed)
+        plan = dataclasses.replace(FaultPlan.parse(args.faults, seed=args.seed), duration_spread=args.duration_spread)
     except FaultSpecError as exc:
         print(f"error: --faults: {exc}", file=sys.stderr)
         return 2

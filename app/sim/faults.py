@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+DEFAULT_DURATION_SPREAD = 0.1
 FAULTS = {
     "submit429": "submit answered 429, nothing created",
     "submit500": "task created and charged, then the reply is lost as a 500 (unknown outcome)",
@@ -32,6 +33,7 @@ class FaultPlan:
     rates: dict[str, float] = field(default_factory=dict)
     seed: int = 0
     slow_seconds: float = 2.0
+    duration_spread: float = DEFAULT_DURATION_SPREAD  # each task takes its model's time within +-this share
 
     @classmethod
     def parse(cls, spec: str | None, seed: int = 0) -> "FaultPlan":
@@ -65,6 +67,10 @@ class FaultPlan:
         if rate <= 0.0:
             return False
         return rate >= 1.0 or self.draw(fault, *key) < rate
+
+    def duration_factor(self, *key: object) -> float:
+        """How much longer or shorter than its model's time one task takes, fixed by the key."""
+        return 1.0 + self.duration_spread * (2.0 * self.draw("duration", *key) - 1.0)
 
     def draw(self, fault: str, *key: object) -> float:
         """A uniform number in [0, 1) fixed by the seed, the fault and the key."""

@@ -292,7 +292,7 @@ class SimState:
     def create_task(self, model: SimModel, body: dict, digest: str, attempt: int, price: Decimal) -> SimTask:
         """Charge and create, or raise InsufficientBalance without creating anything."""
         filled = model.with_defaults(body)
-        jitter = 0.9 + 0.2 * self.faults.draw("duration", digest, attempt)
+        jitter = self.faults.duration_factor(digest, attempt)
         run_s = expected_seconds(model, filled) * jitter / self.speed
         if self.faults.hits("moderation", digest, attempt):
             outcome = "moderation"

@@ -40,14 +40,16 @@ class ChildRunner:
     called from any thread meanwhile (before the child starts, they wait for it)."""
 
     def __init__(self, config: ChildConfig, *, store: JobStore, on_event: Callable[[RunEvent], None],
-                 env: dict[str, str], lost_reason: str):
+                 env: dict[str, str], lost_reason: str, unstarted_reason: str):
         """``env``: the child's whole environment, the API key included (never argv or a file).
-        ``lost_reason``: the result's sentence when the child ends without one, {} for why."""
+        ``lost_reason``: the result's sentence when the child ends without one, {} for why.
+        ``unstarted_reason``: the result's sentence when the child cannot be started, {} for why."""
         self.config = config
         self.store = store
         self.on_event = on_event
         self.env = env
         self.lost_reason = lost_reason
+        self.unstarted_reason = unstarted_reason
         self.process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._pending: list[str] = []
@@ -137,8 +139,16 @@ class ChildRunner:
         started = time.monotonic()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "w", encoding="utf-8") as log, self._lock:
-            self.process = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=log, env=self.env, text=True, encoding="utf-8", bufsize=1)
+            try:
+                self.process = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                stderr=log, env=self.env, text=True, encoding="utf-8", bufsize=1)
+            except OSError as exc:
+                # A missing or unrunnable executable (a broken install, an antivirus): the batch is
+                # stored but untouched, so it ends like any stopped batch, its rows still queued.
+                log.write(f"{' '.join(child_command())}: {exc}\n")
+                why = f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc)
+                return BatchResult("stopped", self.unstarted_reason.format(why), self._records(),
+                                   time.monotonic() - started)
             self._write(self.config.to_json() + "\n")
             for line in self._pending:
                 self._write(line)

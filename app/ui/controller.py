@@ -43,6 +43,9 @@ REOPENED_PAUSED = ("a reopened batch starts paused: jobs that were already submi
                    "downloaded, nothing new is submitted. Press Run to continue the queue")
 # {}: the exit status and the child's last words (its log is .batch-studio/batch-child.log).
 BATCH_PROCESS_LOST = "the batch process ended unexpectedly ({}); what it did is kept: reopen the folder to continue"
+# {}: why the system would not run it (a missing executable, a refused permission).
+BATCH_PROCESS_NOT_STARTED = ("the batch process could not start ({}); its jobs are still queued in the folder: "
+                             "press Run or reopen the folder to try again")
 IN_PROCESS_VARIABLE = "BATCH_STUDIO_INPROCESS"
 
 class _Bridge(QObject):
@@ -72,6 +75,7 @@ class RunController(QObject):
         self.out_dir: Path | None = None
         self.store: JobStore | None = None
         self.batch: int | None = None
+        self._stored_batch: int | None = None  # written to the store by the batch being launched
         self._row_of: dict[int, int] = {}
         self._client = None
         self.daily_cap: Decimal | None = None
@@ -143,7 +147,7 @@ class RunController(QObject):
                 records[position].paused = True
             # Creating the store and the batch's rows means fsyncs: never on the GUI thread.
             store = self._open_store(out_dir)
-            self.batch = store.new_batch(records)
+            self.batch = self._stored_batch = store.new_batch(records)
             if in_child:
                 models = {record.model.model_id: record.model for record in records}.values()
                 return self._child_runner(out_dir, store, models, budgets, on_event, held=held)
@@ -262,13 +266,14 @@ class RunController(QObject):
                              timing_scale=timing.scale, paused_reason=paused_reason, held=tuple(held),
                              models=tuple(model_document(model) for model in models))
         return ChildRunner(config, store=store, on_event=on_event, env=backend.process_environment(),
-                           lost_reason=BATCH_PROCESS_LOST)
+                           lost_reason=BATCH_PROCESS_LOST, unstarted_reason=BATCH_PROCESS_NOT_STARTED)
 
     def _launch(self, out_dir: Path, build, concurrency: int, in_child: bool,
                 row_of: dict[int, int] | None = None) -> None:
         runner_catalog = self.backend.catalog
         self._active = True
         self._cancel_requested = False
+        self._stored_batch = None
         self.out_dir = out_dir
         self._row_of = row_of if row_of is not None else {
             job.batch_key[2]: row for row, job in enumerate(self.jobs.rows)
@@ -291,9 +296,10 @@ class RunController(QObject):
                 runner.cancel()
             return runner.run()
 
-        # In this process, one thread dispatches and the rest run jobs; a child needs one to
-        # follow it (and one for the webhook's last retries).
-        self.pool.setMaxThreadCount(2 if in_child else concurrency + 1)
+        # In this process, one thread dispatches and the rest run jobs (twice the slots: a job
+        # gives its slot back before it downloads); a child needs one to follow it (and one for
+        # the webhook's last retries).
+        self.pool.setMaxThreadCount(2 if in_child else 2 * concurrency + 1)
         task = Task(build_and_run)
         task.signals.done.connect(self._on_finished)
         task.signals.failed.connect(self._on_crashed)
@@ -410,8 +416,10 @@ class RunController(QObject):
         self._active = False
         for job in self.jobs.rows:
             if job.batch_key and job.batch_key[1] is None and job.batch_key[0] == self.out_dir:
-                # No result means the batch never reached the store: the rows belong to no batch.
-                job.batch_key = (self.out_dir, self.batch, job.batch_key[2]) if result is not None else None
+                # Whether the batch reached the store, not whether it ran: stored rows wait there
+                # to be run, and a row without its key could never be matched to them again.
+                stored = self._stored_batch
+                job.batch_key = (self.out_dir, stored, job.batch_key[2]) if stored is not None else None
         if self._client is not None:
             self._client.close()
             self._client = None

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
                                QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from app.engine.jobs import MEDIA_SUFFIXES
 from app.engine.shapes import is_remote_media
 from app.ui import theme
 from app.ui.thumbcache import ThumbnailCache
@@ -42,11 +43,17 @@ def same_value(a, b) -> bool:
 
 
 def media_filter(media: str | None) -> str:
+    """The file picker's filters: what the engine uploads for ``media`` (its own suffix lists,
+    so the two never disagree), then every file, for a file whose name hides what it is."""
+    media = media if media in MEDIA_SUFFIXES else "image"
+    patterns = " ".join(f"*{suffix}" for suffix in sorted(MEDIA_SUFFIXES[media]))
     if media == "video":
-        return QCoreApplication.translate("SchemaForm", "Videos (*.mp4 *.mov *.webm *.mkv *.avi)")
-    if media == "audio":
-        return QCoreApplication.translate("SchemaForm", "Audio (*.mp3 *.wav *.m4a *.aac *.ogg *.flac)")
-    return QCoreApplication.translate("SchemaForm", "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)")
+        label = QCoreApplication.translate("SchemaForm", "Videos ({patterns})")
+    elif media == "audio":
+        label = QCoreApplication.translate("SchemaForm", "Audio ({patterns})")
+    else:
+        label = QCoreApplication.translate("SchemaForm", "Images ({patterns})")
+    return ";;".join((label.format(patterns=patterns), QCoreApplication.translate("SchemaForm", "All files (*)")))
 
 
 def media_placeholder(media: str | None) -> str:

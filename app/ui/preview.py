@@ -1,14 +1,18 @@
 """Preview of a finished job: the image scaled with its aspect kept, or the video playing
 with play/pause, a seek slider, loop and mute. A job with several outputs (``num_images``,
-``max_images``) shows a strip of them and previous/next, so every output can be seen."""
+``max_images``) shows a strip of them and previous/next, so every output can be seen.
+
+Pictures are decoded on the pane's own pool thread, already shrunk to what a screen can
+show: a 4 MP output decoded on the GUI thread would hold the window still for tens of
+milliseconds at every step through a job's outputs."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
+from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QSize, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QListView, QListWidget,
@@ -16,7 +20,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QLabel
                                QToolButton, QVBoxLayout, QWidget)
 
 from app.engine.jobs import VIDEO_SUFFIXES
+from app.ui.pictures import picture_bound, read_picture
+from app.ui.tasks import Task
 from app.ui.thumbcache import ThumbnailCache
+
+LOADING_NOTICE_MS = 150  # a decode that takes longer than this says so
 
 
 def show_in_folder(path: str) -> None:
@@ -27,27 +35,47 @@ def open_with_system(path: str) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
+def _decode(request: int, path: str, bound: QSize) -> tuple[int, QImage | None, str]:
+    # A file that cannot be read is an ordinary outcome here, told to the user in words:
+    # no traceback, and the request number travels back either way to spot stale answers.
+    try:
+        return request, read_picture(path, bound), ""
+    except Exception as exc:  # noqa: BLE001 - Qt's plugins and the file system fail in many ways
+        return request, None, str(exc)
+
+
 class ScaledImage(QLabel):
-    """Keeps the picture's aspect ratio as the pane is resized."""
+    """Keeps the picture's aspect ratio as the pane is resized, or says why there is none."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._pixmap = QPixmap()
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
         self.setMinimumSize(QSize(120, 90))
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
 
     def set_picture(self, pixmap: QPixmap) -> None:
         self._pixmap = pixmap
+        if pixmap.isNull():
+            self.clear()
         self._rescale()
+
+    def has_picture(self) -> bool:
+        return not self._pixmap.isNull()
+
+    def show_message(self, text: str) -> None:
+        self._pixmap = QPixmap()
+        self.clear()
+        self.setText(text)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
         self._rescale()
 
     def _rescale(self) -> None:
+        # The pixmap is already no larger than a screen, so a smooth rescale stays cheap.
         if self._pixmap.isNull():
-            self.clear()
             return
         self.setPixmap(self._pixmap.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
                                            Qt.TransformationMode.SmoothTransformation))
@@ -284,6 +312,15 @@ class PreviewPane(QWidget):
         self.folder_button.clicked.connect(lambda: self.path and show_in_folder(self.path))
         self.outputs.chosen.connect(self.show_output)
         self._caption = ""
+        # Its own pool, as the rest of app/ui: one decode at a time, and Qt waits it out when the pane goes.
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._picture_request = 0  # numbers each picture asked for, so a late answer for an earlier one is dropped
+        self._picture_pending = False
+        self._loading_delay = QTimer(self)
+        self._loading_delay.setSingleShot(True)
+        self._loading_delay.setInterval(LOADING_NOTICE_MS)
+        self._loading_delay.timeout.connect(self._still_loading)
         self.show_file(None)
 
     def show_file(self, path: str | None, caption: str = "") -> None:
@@ -310,6 +347,7 @@ class PreviewPane(QWidget):
     def _show_current(self) -> None:
         # Through the video view's requests only: it decides when the player may be told (see VideoView).
         self.video.stop()
+        self._picture_request += 1
         self.path = self.paths[self.index] if self.paths else None
         if self.paths:
             self.outputs.set_index(self.index)
@@ -323,5 +361,38 @@ class PreviewPane(QWidget):
             self.stack.setCurrentWidget(self.video)
             self.video.load(self.path)
         else:
+            # Stepping from picture to picture keeps the last one up while the next decodes (a
+            # few tens of milliseconds): a "Loading…" flashing at every step would flicker.
+            if self.stack.currentWidget() is self.image and self.image.has_picture():
+                self._loading_delay.start()
+            else:
+                self.image.show_message(self.tr("Loading…"))
             self.stack.setCurrentWidget(self.image)
-            self.image.set_picture(QPixmap(self.path))
+            self._decode_picture(self.path)
+
+    def _still_loading(self) -> None:
+        if self._picture_pending:
+            self.image.show_message(self.tr("Loading…"))
+
+    def _decode_picture(self, path: str) -> None:
+        self.pool.clear()  # a queued decode of a picture no longer on show need not start
+        self._picture_pending = True
+        request, bound = self._picture_request, picture_bound()
+        task = Task(lambda: _decode(request, path, bound))
+        task.signals.done.connect(self._picture_decoded)
+        self.pool.start(task)
+
+    def _picture_decoded(self, result) -> None:
+        request, image, problem = result
+        if request != self._picture_request:  # the user has moved on since
+            return
+        self._picture_pending = False
+        self._loading_delay.stop()
+        if image is None:
+            self.image.show_message(self.tr("This picture cannot be shown: {problem}").format(problem=problem))
+        else:
+            self.image.set_picture(QPixmap.fromImage(image))
+
+    def wait(self) -> None:
+        """Lets a running decode finish: before the window goes, or in a test."""
+        self.pool.waitForDone()

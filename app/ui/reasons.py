@@ -56,6 +56,8 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineReason", "the batch stopped on an internal error: {error}"),
     QT_TRANSLATE_NOOP("EngineReason", "the batch process ended unexpectedly ({detail}); what it did is kept: reopen "
                                       "the folder to continue"),
+    QT_TRANSLATE_NOOP("EngineReason", "the batch process could not start ({detail}); its jobs are still queued in the "
+                                      "folder: press Run or reopen the folder to try again"),
     # The client's errors.
     QT_TRANSLATE_NOOP("EngineReason", "the submit may or may not have reached Atlas Cloud ({error}); it was not "
                                       "resent, so it cannot be charged twice"),

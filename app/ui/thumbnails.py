@@ -8,27 +8,31 @@ from pathlib import Path
 # which would freeze the window if the first video thumbnail did it mid-batch.
 import av
 import PIL.Image  # noqa: F401 - PyAV's to_image() imports it lazily, for the same reason
-from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtCore import QObject, QSize, QThreadPool, Signal
+from PySide6.QtGui import QImage
 
 from app.engine.jobs import VIDEO_SUFFIXES
+from app.engine.thumbcache import frame_picture
+from app.ui.pictures import read_picture
 from app.ui.tasks import Task
 
 THUMBNAIL = QSize(48, 48)
 
 
 def make_thumbnail(path: str) -> QImage:
+    """A picture of ``path`` no larger than THUMBNAIL, aspect kept and turned upright (EXIF).
+    The reader is told the size it is for: a JPEG then decodes at a fraction of full size, and
+    a video frame is shrunk as it is converted, never copied at full size to become 48 pixels."""
     if Path(path).suffix.lower() in VIDEO_SUFFIXES:
-        with av.open(path) as container:
-            frame = next(container.decode(video=0)).to_image().convert("RGB")
-        data = frame.tobytes()
-        image = QImage(data, frame.width, frame.height, frame.width * 3, QImage.Format.Format_RGB888).copy()
-    else:
-        reader = QImageReader(path)
-        image = reader.read()
-    if image.isNull():
-        raise ValueError(f"cannot read {path}")
-    return image.scaled(THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        return _first_frame(path, THUMBNAIL)
+    return read_picture(path, THUMBNAIL)
+
+
+def _first_frame(path: str, bound: QSize) -> QImage:
+    with av.open(path) as container:
+        picture = frame_picture(next(container.decode(video=0)), bound.width(), bound.height())
+    return QImage(picture.tobytes(), picture.width, picture.height, picture.width * 3,
+                  QImage.Format.Format_RGB888).copy()
 
 
 class ThumbnailLoader(QObject):

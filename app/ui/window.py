@@ -1037,6 +1037,7 @@ class MainWindow(QMainWindow):
         self.preview.show_file(None)
         self.preview.video.release()
         self.preview.outputs.thumbnails.wait()
+        self.preview.wait()
         self.review_mode.release()
         self.controller.detach()
         for pool in self.pools:

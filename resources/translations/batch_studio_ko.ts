@@ -203,6 +203,10 @@
         <translation>배치 프로세스가 예기치 않게 끝났습니다({detail}). 그때까지 한 일은 보존되었으니 폴더를 다시 열어 계속하세요</translation>
     </message>
     <message>
+        <source>the batch process could not start ({detail}); its jobs are still queued in the folder: press Run or reopen the folder to try again</source>
+        <translation>배치 프로세스를 시작할 수 없습니다({detail}). 작업은 폴더의 대기열에 그대로 있으니 실행을 누르거나 폴더를 다시 열어 다시 시도하세요</translation>
+    </message>
+    <message>
         <source>the submit may or may not have reached Atlas Cloud ({error}); it was not resent, so it cannot be charged twice</source>
         <translation>제출 요청이 Atlas Cloud에 닿았는지 알 수 없습니다({error}). 다시 보내지 않았으므로 두 번 과금되지 않습니다</translation>
     </message>
@@ -1589,6 +1593,14 @@ Or enter your API key to generate for real.</source>
         <source>Show in folder</source>
         <translation>폴더에서 보기</translation>
     </message>
+    <message>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <source>This picture cannot be shown: {problem}</source>
+        <translation>이 그림을 표시할 수 없습니다: {problem}</translation>
+    </message>
 </context>
 <context>
     <name>Review</name>
@@ -2079,12 +2091,20 @@ Or enter your API key to generate for real.</source>
         <translation>1080p 또는 4k는 길이가 8초여야 합니다</translation>
     </message>
     <message>
-        <source>Videos (*.mp4 *.mov *.webm *.mkv *.avi)</source>
-        <translation>동영상 (*.mp4 *.mov *.webm *.mkv *.avi)</translation>
+        <source>Videos ({patterns})</source>
+        <translation>동영상 ({patterns})</translation>
     </message>
     <message>
-        <source>Audio (*.mp3 *.wav *.m4a *.aac *.ogg *.flac)</source>
-        <translation>오디오 (*.mp3 *.wav *.m4a *.aac *.ogg *.flac)</translation>
+        <source>Audio ({patterns})</source>
+        <translation>오디오 ({patterns})</translation>
+    </message>
+    <message>
+        <source>Images ({patterns})</source>
+        <translation>이미지 ({patterns})</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>모든 파일 (*)</translation>
     </message>
     <message>
         <source>https://… or a local video file</source>
@@ -2125,10 +2145,6 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>Not accepted: {reason}</source>
         <translation>받아들일 수 없습니다: {reason}</translation>
-    </message>
-    <message>
-        <source>Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)</source>
-        <translation>이미지 (*.png *.jpg *.jpeg *.webp *.gif *.bmp)</translation>
     </message>
     <message>
         <source>fixed by a rule of this model</source>

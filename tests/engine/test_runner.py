@@ -173,18 +173,40 @@ def test_an_expired_output_fails_with_a_clear_reason(make_runner, fake):
 
 
 def test_concurrency_is_bounded(make_runner, events):
+    """The bound is on generations at the provider; a download no longer holds a slot."""
     jobs = [image(f"p{i}") for i in range(12)]
     make_runner(jobs, concurrency=3).run()
     active, peak = set(), 0
     for event in events:
         if event.kind != "job":
             continue
-        if event.state in ("submitting", "submitted", "running", "downloading"):
+        if event.state in ("submitting", "submitted", "running"):
             active.add(event.job_index)
         else:
             active.discard(event.job_index)
         peak = max(peak, len(active))
     assert 1 < peak <= 3
+
+
+def test_the_next_job_is_submitted_while_the_last_one_downloads(make_runner, fake):
+    """One at a time: the second submit happens while the first output is still downloading."""
+    second_submitted = threading.Event()
+    submit, download = fake.submit, fake.download
+
+    def submit_and_tell(model_type, body):
+        submission = submit(model_type, body)
+        if body["prompt"] == "second":
+            second_submitted.set()
+        return submission
+
+    def slow_download(url, destination):
+        if url.endswith("pred-0.png"):
+            assert second_submitted.wait(10), "the second job waited for the first one's download"
+        return download(url, destination)
+
+    fake.submit, fake.download = submit_and_tell, slow_download
+    result = make_runner([image("first"), image("second")], concurrency=1).run()
+    assert [r.state for r in result.records] == [JobState.DONE, JobState.DONE]
 
 
 def test_cancel_a_queued_job_and_then_everything(make_runner, fake):

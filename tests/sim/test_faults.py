@@ -143,3 +143,25 @@ def test_variant_shapes_are_all_documented_ones(make_sim, make_client):
         result = client.wait(client.submit({**IMAGE, "prompt": f"variant {n}"}, "Image")["id"])
         assert result.status == "completed" and result.outputs[0].startswith(sim.base_url)
     assert client.quote(IMAGE) > 0
+
+
+@pytest.mark.parametrize("spread", [0.0, 0.05, 0.3])
+def test_task_times_spread_as_asked(make_sim, spread):
+    from app.sim.state import expected_seconds
+    sim = make_sim(faults=FaultPlan(seed=3, duration_spread=spread))
+    ratios = []
+    for n in range(40):
+        task_id = submit(sim, {**IMAGE, "prompt": f"a lighthouse {n}"}).json()["data"]["id"]
+        task = sim.state.get_task(task_id)
+        ratios.append(task.run_s / expected_seconds(task.model, task.body))
+    assert all(abs(ratio - 1) <= spread + 1e-9 for ratio in ratios)
+    if spread:
+        assert max(ratios) - min(ratios) > spread  # spread out, not all at one end
+
+
+def test_the_command_line_takes_a_duration_spread():
+    from app.sim.__main__ import build_parser
+    assert build_parser().parse_args([]).duration_spread == 0.1
+    assert build_parser().parse_args(["--duration-spread", "0"]).duration_spread == 0.0
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--duration-spread", "1.5"])

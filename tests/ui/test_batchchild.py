@@ -24,7 +24,8 @@ from app.engine.store import JobStore
 from app.sim import DEMO_KEY, SimServer
 from app.ui.backend import Backend
 from app.ui.batchchild import LOG_NAME, ChildRunner, child_command
-from app.ui.controller import BATCH_PROCESS_LOST
+from app.ui import batchchild
+from app.ui.controller import BATCH_PROCESS_LOST, BATCH_PROCESS_NOT_STARTED
 from app.ui.settings import AppSettings
 from app.ui.window import MainWindow
 from tests.fakes.clock import ManualClock
@@ -206,7 +207,7 @@ def test_a_child_that_dies_says_so_and_the_store_keeps_its_work(frozen_sim, tmp_
             runner.process.kill()
 
     runner = ChildRunner(config, store=store, on_event=on_event, env=child_environment(),
-                         lost_reason=BATCH_PROCESS_LOST)
+                         lost_reason=BATCH_PROCESS_LOST, unstarted_reason=BATCH_PROCESS_NOT_STARTED)
     try:
         result = runner.run()
     finally:
@@ -215,3 +216,47 @@ def test_a_child_that_dies_says_so_and_the_store_keeps_its_work(frozen_sim, tmp_
     assert result.reason.startswith("the batch process ended unexpectedly (exit code -9")
     assert [record.state for record in result.records] == [JobState.SUBMITTED]
     assert result.records[0].prediction_id == next(e.prediction_id for e in heard if e.state == "submitted")
+
+
+def test_a_child_that_cannot_start_leaves_its_rows_queued_in_their_batch(qtbot, window, tmp_path, monkeypatch):
+    folder = tmp_path / "out"
+    window.set_output_dir(folder)
+    window.jobs.insert([JobSpec(f"fox {i}", FLUX, {"prompt": f"fox {i}"}) for i in range(2)])
+    window.costs.refresh_all()
+    window.costs.wait()
+    missing = tmp_path / "gone" / "batch-studio"  # a broken install: the executable is not there
+    controller = window.controller
+    with monkeypatch.context() as patch, qtbot.waitSignal(controller.finished, timeout=20000) as finished:
+        patch.setattr(batchchild, "child_command", lambda: [str(missing)])
+        assert window.run_batch()
+    result = finished.args[0]
+    assert result.status == "stopped"
+    assert result.reason == BATCH_PROCESS_NOT_STARTED.format(f"No such file or directory: {missing}")
+    assert "could not start" in window.statusBar().currentMessage()
+    assert "still queued in the folder" in window.statusBar().currentMessage()
+    assert controller.batch is not None
+    assert [row.batch_key for row in window.jobs.rows] == [(folder, controller.batch, 0), (folder, controller.batch, 1)]
+    assert [row.state for row in window.jobs.rows] == ["queued", "queued"]
+    assert [record.state for record in result.records] == [JobState.QUEUED] * 2
+    # Once the child can start, Run continues the stored batch and its events reach these rows.
+    assert window.run_batch()
+    qtbot.waitUntil(lambda: not controller.running, timeout=30000)
+    assert [row.state for row in window.jobs.rows] == ["done", "done"], [row.error for row in window.jobs.rows]
+    assert len(controller.store.load()) == 2  # the same batch ran: nothing was stored twice
+
+
+def test_a_batch_that_fails_after_it_was_stored_keeps_its_rows_in_it(qtbot, window, tmp_path, monkeypatch):
+    def broken(self):
+        raise RuntimeError("boom")
+
+    folder = tmp_path / "out"
+    window.set_output_dir(folder)
+    window.jobs.insert([JobSpec("fox", FLUX, {"prompt": "a fox"})])
+    window.costs.refresh_all()
+    window.costs.wait()
+    monkeypatch.setattr(ChildRunner, "run", broken)
+    with qtbot.waitSignal(window.controller.finished, timeout=20000) as finished:
+        assert window.run_batch()
+    assert finished.args[0].reason == "the batch stopped on an internal error: RuntimeError: boom"
+    assert window.jobs.rows[0].batch_key == (folder, window.controller.batch, 0)
+    assert window.controller.session_unfinished(folder)  # Run continues it rather than storing it again

@@ -9,9 +9,10 @@ import pytest
 from jsonschema import Draft7Validator
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFileDialog, QSpinBox
 
 from app.engine.catalog import Catalog, ModelInfo
+from app.engine.jobs import MEDIA_SUFFIXES
 from app.engine.shapes import Kind, classify
 from app.ui.fieldeditors import (EnumBox, JsonEditor, MediaListEditor, MediaPicker, ObjectTableEditor, Unsettable,
                                  integer_range, media_filter)
@@ -235,6 +236,22 @@ def chosen(form) -> dict:
     values = form.values()
     assert values.pop("prompt") == ""
     return values
+
+
+@pytest.mark.parametrize("media", ["image", "video", "audio"])
+def test_the_file_picker_offers_every_suffix_the_engine_uploads(qtbot, media):
+    dialog = QFileDialog()
+    qtbot.addWidget(dialog)
+    dialog.setNameFilter(media_filter(media))
+    kind, everything = dialog.nameFilters()
+    assert everything == "All files (*)"
+    offered = kind[kind.index("(") + 1:kind.rindex(")")].split()
+    assert sorted(offered) == sorted(f"*{suffix}" for suffix in MEDIA_SUFFIXES[media])
+    assert kind.startswith({"image": "Images (", "video": "Videos (", "audio": "Audio ("}[media])
+
+
+def test_the_file_picker_knows_the_less_common_suffixes():
+    assert "*.m4v" in media_filter("video") and "*.opus" in media_filter("audio") and "*.webp" in media_filter(None)
 
 
 def test_widgets_per_shape(qtbot):

@@ -1,12 +1,20 @@
 """The video preview survives quick changes: Qt's FFmpeg backend must never be told to
-switch or stop while it is still setting a file up (it can deadlock or crash)."""
+switch or stop while it is still setting a file up (it can deadlock or crash). Pictures are
+decoded off the GUI thread, already shrunk, and a late decode never replaces a newer one."""
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
+import shiboken6
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtMultimedia import QMediaPlayer
 
 from app.sim.media import render_mp4
+from app.ui import preview
+from app.ui.pictures import picture_bound
 from app.ui.preview import PreviewPane
 
 
@@ -41,10 +49,8 @@ def test_closing_right_after_choosing_a_video_stops_it(qtbot, tmp_path):
     assert pane.video.player.source() == QUrl()
 
 
-def _picture(path, colour):
-    from PySide6.QtGui import QColor, QImage
-
-    image = QImage(40, 30, QImage.Format.Format_RGB32)
+def _picture(path, colour, size=(40, 30)):
+    image = QImage(*size, QImage.Format.Format_RGB32)
     image.fill(QColor(colour))
     assert image.save(str(path))
     return str(path)
@@ -61,7 +67,7 @@ def test_every_output_of_a_job_can_be_previewed(qtbot, tmp_path):
     assert not strip.previous.isEnabled() and strip.next.isEnabled()
     strip.next.click()
     assert pane.path == outputs[1] and strip.position.text() == "2 of 3"
-    assert pane.image._pixmap.toImage().pixelColor(0, 0).name() == "#008000"
+    qtbot.waitUntil(lambda: _shown_colour(pane) == "#008000", timeout=5000)
     strip.pictures.setCurrentRow(2)  # a click in the strip
     assert pane.path == outputs[2] and not strip.next.isEnabled()
     pane.show_files(outputs, "renamed job · model")  # the same job again: stays on the output on show
@@ -70,6 +76,7 @@ def test_every_output_of_a_job_can_be_previewed(qtbot, tmp_path):
     pane.show_file(outputs[0])
     assert not strip.isVisible() and pane.path == outputs[0]
     strip.thumbnails.wait()
+    pane.wait()
 
 
 def test_stepping_through_video_outputs_ends_on_the_last_one_chosen(qtbot, tmp_path):
@@ -109,3 +116,167 @@ def test_a_multi_image_job_run_from_the_app_previews_every_output(qtbot, window,
     strip.next.click()
     strip.next.click()
     assert window.preview.path == row.output_paths[2] and not strip.next.isEnabled()
+
+
+def _shown_colour(pane) -> str | None:
+    pixmap = pane.image._pixmap
+    return None if pixmap.isNull() else pixmap.toImage().pixelColor(0, 0).name()
+
+
+LARGE = (2048, 2048)  # what a 4 MP generated picture measures
+
+
+def test_stepping_through_large_outputs_shows_each_one_shrunk_to_a_screen(qtbot, tmp_path):
+    colours = ("#ff0000", "#008000", "#0000ff", "#ffff00")
+    outputs = [_picture(tmp_path / f"big_{i}.png", colour, LARGE) for i, colour in enumerate(colours)]
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.show_files(outputs)
+    bound = picture_bound()
+    for index, colour in enumerate(colours):
+        if index:
+            pane.outputs.next.click()
+            # The last picture stays up while the next decodes: no "Loading…" flash at each step.
+            assert _shown_colour(pane) == colours[index - 1] and pane.image.text() != "Loading…"
+        qtbot.waitUntil(lambda: _shown_colour(pane) == colour, timeout=5000)
+        shown = pane.image._pixmap.size()
+        assert shown.width() == shown.height() <= min(bound.width(), bound.height())
+        assert not pane.image.pixmap().isNull() and pane.image.pixmap().width() <= pane.image.width()
+    pane.outputs.thumbnails.wait()
+    pane.wait()
+
+
+def _hold_decode_of(monkeypatch, held: str, started: threading.Event | None = None) -> threading.Event:
+    """Makes the decode of ``held`` wait until the returned event is set."""
+    release = threading.Event()
+    read_picture = preview.read_picture
+
+    def held_back(path, bound):
+        if path == held:
+            if started is not None:
+                started.set()
+            release.wait(10)
+        return read_picture(path, bound)
+
+    monkeypatch.setattr(preview, "read_picture", held_back)
+    return release
+
+
+def test_a_late_decode_never_replaces_a_newer_picture(qtbot, tmp_path, monkeypatch):
+    first, second = (_picture(tmp_path / f"{name}.png", colour, LARGE)
+                     for name, colour in (("first", "red"), ("second", "blue")))
+    first_started = threading.Event()
+    let_first_finish = _hold_decode_of(monkeypatch, first, first_started)  # the user steps on meanwhile
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    shown = []
+    set_picture = pane.image.set_picture
+    pane.image.set_picture = lambda pixmap: (shown.append(pixmap.toImage().pixelColor(0, 0).name()),
+                                             set_picture(pixmap))
+    pane.show_files([first, second])
+    assert first_started.wait(5)
+    pane.outputs.next.click()
+    let_first_finish.set()
+    qtbot.waitUntil(lambda: _shown_colour(pane) == "#0000ff", timeout=5000)
+    pane.wait()
+    qtbot.wait(50)  # any answer still queued for the GUI thread arrives now
+    assert shown == ["#0000ff"] and pane.path == second
+    pane.outputs.thumbnails.wait()
+
+
+def test_a_slow_decode_says_it_is_loading_after_a_moment(qtbot, tmp_path, monkeypatch):
+    first, second = (_picture(tmp_path / f"{name}.png", colour, (64, 64))
+                     for name, colour in (("first", "red"), ("second", "blue")))
+    let_second_finish = _hold_decode_of(monkeypatch, second)
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.show_files([first, second])
+    qtbot.waitUntil(lambda: _shown_colour(pane) == "#ff0000", timeout=5000)
+    pane.outputs.next.click()
+    assert _shown_colour(pane) == "#ff0000"  # still up at first
+    qtbot.waitUntil(lambda: pane.image.text() == "Loading…", timeout=5000)
+    let_second_finish.set()
+    qtbot.waitUntil(lambda: _shown_colour(pane) == "#0000ff", timeout=5000)
+    assert not pane.image.text()
+    pane.outputs.thumbnails.wait()
+    pane.wait()
+
+
+def test_a_corrupt_picture_says_it_cannot_be_shown(qtbot, tmp_path):
+    good = _picture(tmp_path / "good.png", "red", LARGE)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(Path(good).read_bytes()[:64] + b"not the rest of a picture")
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.show_files([good, str(broken)])
+    qtbot.waitUntil(lambda: _shown_colour(pane) == "#ff0000", timeout=5000)
+    pane.outputs.next.click()
+    qtbot.waitUntil(lambda: pane.image.text().startswith("This picture cannot be shown"), timeout=5000)
+    assert pane.image._pixmap.isNull() and pane.image.pixmap().isNull()
+    pane.outputs.previous.click()  # the message goes with the broken file
+    qtbot.waitUntil(lambda: _shown_colour(pane) == "#ff0000", timeout=5000)
+    assert not pane.image.text()
+    pane.outputs.thumbnails.wait()
+    pane.wait()
+
+
+def test_the_gui_thread_never_decodes_a_picture(qtbot, tmp_path, monkeypatch):
+    outputs = [_picture(tmp_path / f"big_{i}.png", colour, LARGE) for i, colour in enumerate(("red", "blue"))]
+    gui = threading.get_ident()
+    decoded_on = []
+    read_picture = preview.read_picture
+
+    def recorded(path, bound):
+        decoded_on.append(threading.get_ident())
+        return read_picture(path, bound)
+
+    class NoPathPixmap(QPixmap):
+        def __init__(self, *args):
+            assert not (args and isinstance(args[0], (str, Path))), "a picture decoded on the GUI thread"
+            super().__init__(*args)
+
+    class NoPathImage(QImage):
+        def __init__(self, *args):
+            assert not (args and isinstance(args[0], (str, Path))), "a picture decoded on the GUI thread"
+            super().__init__(*args)
+
+    monkeypatch.setattr(preview, "read_picture", recorded)
+    monkeypatch.setattr(preview, "QPixmap", NoPathPixmap)
+    monkeypatch.setattr(preview, "QImage", NoPathImage)
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.show_files(outputs)
+    qtbot.waitUntil(lambda: _shown_colour(pane) == "#ff0000", timeout=5000)
+    pane.outputs.next.click()
+    qtbot.waitUntil(lambda: _shown_colour(pane) == "#0000ff", timeout=5000)
+    assert len(decoded_on) == 2 and gui not in decoded_on
+    pane.outputs.thumbnails.wait()
+    pane.wait()
+
+
+def test_a_pane_destroyed_mid_decode_leaves_nothing_behind(qtbot, tmp_path, monkeypatch):
+    picture = _picture(tmp_path / "big.png", "red", LARGE)
+    started, finished = threading.Event(), threading.Event()
+    read_picture = preview.read_picture
+
+    def watched(path, bound):
+        started.set()
+        try:
+            return read_picture(path, bound)
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(preview, "read_picture", watched)
+    pane = PreviewPane()
+    pane.show()
+    pane.show_file(picture)
+    assert started.wait(5)
+    pane.outputs.thumbnails.wait()  # the strip's own pool, which this test is not about
+    shiboken6.delete(pane)  # Qt waits the decode out, and its answer has nobody left to reach
+    assert finished.is_set()
+    qtbot.wait(50)

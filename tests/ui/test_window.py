@@ -61,7 +61,7 @@ def test_build_run_preview_play_save_reload(qtbot, window, tmp_path, answers):
 
     window.select_rows([0])
     assert window.preview.stack.currentWidget() is window.preview.image
-    assert not window.preview.image.pixmap().isNull()
+    qtbot.waitUntil(lambda: not window.preview.image.pixmap().isNull(), timeout=5000)  # decoded off the GUI thread
     for row in (1, 2):
         window.select_rows([row])
         player = window.preview.video.player

@@ -37,7 +37,6 @@ def scrub_frames(path: Path, size: int, count: int = SCRUB_FRAMES) -> list[QImag
     """``count`` pictures spread over a video, for scrubbing a tile by mouse position: a few
     seeks and decodes once, instead of a player per tile."""
     import av
-    from PIL import Image
 
     images = []
     with av.open(str(path)) as container:
@@ -50,9 +49,8 @@ def scrub_frames(path: Path, size: int, count: int = SCRUB_FRAMES) -> list[QImag
             frame = next((f for f in container.decode(stream) if f.time is None or f.time >= seconds - 0.05), None)
             if frame is None:
                 break
-            picture = frame.to_image()
-            picture.thumbnail((size, size), Image.Resampling.BILINEAR)
-            data = picture.convert("RGB").tobytes()
+            picture = thumbcache.frame_picture(frame, size, size)
+            data = picture.tobytes()
             images.append(QImage(data, picture.width, picture.height, picture.width * 3,
                                  QImage.Format.Format_RGB888).copy())
     return images
