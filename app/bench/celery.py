@@ -24,6 +24,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.bench.processes import stop
 from app.distributed import config, local_redis
 from app.sim import DEMO_KEY
 
@@ -47,16 +48,6 @@ class Fleet:
     def sim_stats(self) -> dict:
         with urllib.request.urlopen(f"{self.base_url}/_sim/stats", timeout=10) as reply:
             return json.loads(reply.read())
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @contextlib.contextmanager
@@ -91,10 +82,8 @@ def fleet(workers: int, args, work: Path):
         _wait_for(all_ready, "every worker ready", timeout=120)
         yield Fleet(env, base, started[1:])
     finally:
-        for process in reversed(started):
-            _stop(process)
-        redis_server.send_signal(signal.SIGTERM)
-        redis_server.wait(timeout=30)
+        for process in [*reversed(started), redis_server]:
+            stop(process)
 
 
 def time_batch(crew: Fleet, jobs_file: Path, out: Path, concurrency: int, kill_at: float | None = None) -> tuple[float, dict]:

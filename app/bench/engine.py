@@ -7,12 +7,9 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +21,7 @@ from app.engine.pricing import PriceTable, summarize
 from app.engine.planning import plan_batch
 from app.engine.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.timing import TimingModel
+from app.bench.processes import simulator_process
 from app.sim import DEMO_KEY
 from app.sim.faults import DEFAULT_DURATION_SPREAD
 from app.sim.state import IMAGE_SECONDS, VIDEO_SECONDS
@@ -54,20 +52,6 @@ class CountingClient(AtlasClient):
         with self._count_lock:
             self.polls += 1
         return super().poll(prediction_id)
-
-
-@contextmanager
-def simulator_process(speed: float, seed: int, spread: float, data_dir: Path):
-    """The simulator in a process of its own, as an independent server would be: it does not
-    compete with the engine for this interpreter. Its journal tells when each task finished."""
-    process = subprocess.Popen([sys.executable, "-m", "app.sim", "--port", "0", "--speed", str(speed),
-                                "--seed", str(seed), "--duration-spread", str(spread), "--data-dir", str(data_dir)],
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        yield process.stdout.readline().split("listening on ", 1)[1].strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def finished_tasks(data_dir: Path) -> dict[str, tuple[float, float]]:
@@ -199,7 +183,8 @@ def cold_and_warm(images: int, videos: int, concurrency: int, speed: float, seed
     taught (read back from disk, as the next launch of the app would)."""
     with tempfile.TemporaryDirectory() as scratch:
         data_dir, profile = Path(scratch) / "sim", Path(scratch) / "profile"
-        with simulator_process(speed, seed, jitter, data_dir) as base_url:
+        with simulator_process("--speed", str(speed), "--seed", str(seed), "--duration-spread", str(jitter),
+                               "--data-dir", str(data_dir)) as base_url:
             figures = []
             for run in ("cold", "warm"):
                 timing = TimingModel.for_server(profile, base_url, scale=1.0 / speed)
@@ -282,18 +267,15 @@ def _rss_mb() -> float:
 
 def big_download(megabytes: int) -> None:
     """The simulator runs in its own process so only the client's memory is measured."""
-    process = subprocess.Popen([sys.executable, "-m", "app.sim", "--port", "0", "--speed", "100",
-                                "--pad-video-mb", str(megabytes)], stdout=subprocess.PIPE, text=True)
-    try:
-        base = process.stdout.readline().split("listening on ", 1)[1].strip()
+    with simulator_process("--speed", "100", "--pad-video-mb", str(megabytes)) as base:
         client = AtlasClient(base, DEMO_KEY)
         job = JobSpec("huge", "google/veo3.1-fast/text-to-video", {"prompt": "a very large file", "duration": 4})
         baseline = _rss_mb()
         peak = [baseline]
-        stop = threading.Event()
+        sampled = threading.Event()
 
         def sample():
-            while not stop.wait(0.02):
+            while not sampled.wait(0.02):
                 peak[0] = max(peak[0], _rss_mb())
 
         sampler = threading.Thread(target=sample, name="rss-sampler")
@@ -304,12 +286,9 @@ def big_download(megabytes: int) -> None:
             result = BatchRunner(plan, io=Connections(client=client, timing=TimingModel(None, scale=0.01))).run()
             elapsed = time.monotonic() - started
             size = result.records[0].files[0].bytes if result.records[0].files else 0
-        stop.set()
+        sampled.set()
         sampler.join()
         client.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     print(f"Large download: {size / 1048576:.0f} MB in {elapsed:.1f} s")
     print(f"  peak RSS growth     {peak[0] - baseline:.1f} MB   (target < 50 MB)")
 

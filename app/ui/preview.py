@@ -232,6 +232,9 @@ class OutputStrip(QWidget):
         self.pictures.setMovement(QListView.Movement.Static)
         self.pictures.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.pictures.setIconSize(QSize(48, 48))
+        # A fixed cell per output: thumbnails arrive after the items, and an item laid out
+        # before its picture came would stay as narrow as its number, under its neighbours.
+        self.pictures.setGridSize(QSize(58, 66))
         self.pictures.setFixedHeight(72)
         self.pictures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         layout = QHBoxLayout(self)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from app.bench.processes import stop
 from app.distributed import local_redis
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,8 +23,7 @@ def redis_url(qtbot, tmp_path):
     server, port = local_redis.launch(tmp_path)
     qtbot.waitUntil(lambda: local_redis.answers(port), timeout=10000)
     yield f"redis://127.0.0.1:{port}/0"
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=20)
+    stop(server, timeout=20)
 
 
 @pytest.fixture
@@ -51,11 +50,5 @@ def start_worker(fleet_env, tmp_path):
 
     yield start
     for worker, log in workers:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        stop(worker)
         log.close()

@@ -73,6 +73,10 @@ def test_every_output_of_a_job_can_be_previewed(qtbot, tmp_path):
     pane.show_files(outputs, "renamed job · model")  # the same job again: stays on the output on show
     assert pane.path == outputs[2] and pane.caption.text() == "renamed job · model"
     qtbot.waitUntil(lambda: all(not strip.pictures.item(row).icon().isNull() for row in range(3)), timeout=5000)
+    # Each thumbnail has a cell of its own, however late it arrived.
+    cells = [strip.pictures.visualItemRect(strip.pictures.item(row)) for row in range(3)]
+    assert all(b.left() - a.left() >= strip.pictures.iconSize().width() for a, b in zip(cells, cells[1:])), cells
+    assert all(not a.intersects(b) for a, b in zip(cells, cells[1:]))
     pane.show_file(outputs[0])
     assert not strip.isVisible() and pane.path == outputs[0]
     strip.thumbnails.wait()
