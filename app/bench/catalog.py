@@ -28,8 +28,8 @@ import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from app.engine.catalog import CACHE_FILE, CatalogService
-from app.engine.client import AtlasClient
+from app.engine.atlas.catalog import CACHE_FILE, CatalogService
+from app.engine.atlas.client import AtlasClient
 from app.sim import DEMO_KEY, SimServer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,14 +13,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.engine import jobset
-from app.engine.catalog import Catalog
-from app.engine.client import AtlasClient
-from app.engine.jobs import JobSpec, validate_jobs
-from app.engine.pricing import PriceTable, summarize
-from app.engine.planning import plan_batch
-from app.engine.runner import BatchPlan, BatchRunner, Connections, Limits
-from app.engine.timing import TimingModel
+from app.engine.jobs import jobset
+from app.engine.atlas.catalog import Catalog
+from app.engine.atlas.client import AtlasClient
+from app.engine.jobs.spec import JobSpec, validate_jobs
+from app.engine.atlas.pricing import PriceTable, summarize
+from app.engine.run.planning import plan_batch
+from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
+from app.engine.run.timing import TimingModel
 from app.bench.processes import simulator_process
 from app.sim import DEMO_KEY
 from app.sim.faults import DEFAULT_DURATION_SPREAD

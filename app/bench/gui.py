@@ -195,7 +195,7 @@ def review_figures(app, window, folder: Path) -> tuple[float, float, float, int]
     """(seconds to open with cached thumbnails, longest stall while scrolling in ms, slowest
     page in ms, pages): the folder opens, its visible tiles have their pictures, then it is
     scrolled top to bottom a page at a time, each page repainted."""
-    from app.engine import thumbcache
+    from app.engine.review import thumbcache
     from app.ui.review.thumbs import disk_size
 
     mode = window.review_mode

@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 import redis
 
-from app.engine.records import RunEvent
+from app.engine.run.records import RunEvent
 
 PREFIX = "batch-studio"
 
@@ -118,7 +118,7 @@ def publish(client: redis.Redis, batch_id: str, event: RunEvent) -> None:
 def decode(message: str) -> RunEvent:
     from decimal import Decimal
 
-    from app.engine.pricing import Cost
+    from app.engine.atlas.pricing import Cost
 
     payload = json.loads(message)
     cost = payload.pop("cost", None)

@@ -13,13 +13,13 @@ import redis
 from app.distributed import config
 from app.distributed.coordination import connect, decode, event_channel
 from app.distributed.leases import forget_run, reclaim_orphans
-from app.engine import manifest
-from app.engine.catalog import Catalog
-from app.engine.i18n import translate
-from app.engine.records import JobRecord, JobState, RunEvent
-from app.engine.planning import record_from_stored, remove_partial_downloads
-from app.engine.runner import BatchResult, BatchRunner
-from app.engine.store import JobStore
+from app.engine.run import manifest
+from app.engine.atlas.catalog import Catalog
+from app.engine.core.i18n import translate
+from app.engine.run.records import JobRecord, JobState, RunEvent
+from app.engine.run.planning import record_from_stored, remove_partial_downloads
+from app.engine.run.runner import BatchResult, BatchRunner
+from app.engine.run.store import JobStore
 
 # kombu's Redis transport serves priority 0 first: a job taken back from a dead worker goes
 # ahead of the queue, so it moves on within seconds even behind thousands of queued jobs.

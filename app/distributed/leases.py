@@ -21,7 +21,7 @@ from typing import Callable
 import redis
 
 from app.distributed.coordination import PREFIX
-from app.engine.records import JobRecord
+from app.engine.run.records import JobRecord
 
 # Long enough that nothing a batch needs lapses, short enough that nothing lingers for weeks.
 BOOKKEEPING_SECONDS = 7 * 24 * 3600

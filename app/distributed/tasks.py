@@ -19,15 +19,15 @@ from celery import Celery
 from app.distributed import config
 from app.distributed.coordination import GlobalGate, connect, publish
 from app.distributed.leases import FencedGate, FencedStore, JobKey, JobLease, SubmitClaim
-from app.engine import appdirs
-from app.engine.catalog import Catalog, CatalogService
-from app.engine.client import DEFAULT_BASE_URL, AtlasClient
-from app.engine.i18n import translate
-from app.engine.records import JobState, RunEvent
-from app.engine.planning import resume_record
-from app.engine.runner import BatchPlan, BatchRunner, Connections, Limits
-from app.engine.store import JobStore
-from app.engine.timing import DEMO_SERVER, TimingModel
+from app.engine.core import appdirs
+from app.engine.atlas.catalog import Catalog, CatalogService
+from app.engine.atlas.client import DEFAULT_BASE_URL, AtlasClient
+from app.engine.core.i18n import translate
+from app.engine.run.records import JobState, RunEvent
+from app.engine.run.planning import resume_record
+from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
+from app.engine.run.store import JobStore
+from app.engine.run.timing import DEMO_SERVER, TimingModel
 from app.sim.state import DEMO_KEY
 
 celery_app = Celery("batch_studio", broker=config.broker_url(), backend=config.broker_url())
@@ -166,6 +166,6 @@ def _needs_attention(record, store: JobStore, lease: JobLease, redis_client, bat
 
 
 def _api_key() -> str | None:
-    from app.engine.secrets import api_key
+    from app.engine.atlas.secrets import api_key
 
     return api_key()[0] or os.environ.get("BATCH_STUDIO_WORKER_KEY")

@@ -1,5 +1,12 @@
-"""The headless engine: catalog, job specs, pricing, HTTP client, runner, manifests.
+"""The headless engine: everything Batch Studio does without a window, in five layers.
 
-Pure Python: it must never import Qt (a test proves it), so the CLI, the desktop app and
-the distributed workers all drive the same code.
+    review   review sessions, re-rolls and variations, picks export, thumbnails
+      run    planning, the runner and its poll schedule, records, store, manifest, ledger, logs
+     jobs    job specs and their validation, job-set files, templates, CSV, the tutorial format
+    atlas    the HTTP client and its errors, uploads, catalog and schemas, pricing, secrets
+     core    translation hook, atomic files, data folders, bundled resources
+
+A layer imports only the layers below it (tests/test_architecture.py holds import-linter's
+contracts). Pure Python: nothing here imports Qt, so the CLI, the desktop app, the batch child
+process and the Celery workers all drive the same code.
 """

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from jsonschema import Draft7Validator
 
-from app.engine import pricing
-from app.engine.shapes import is_remote_media, media_values
-from app.paths import catalog_dir, schema_file_name
+from app.engine.atlas import pricing
+from app.engine.atlas.shapes import is_remote_media, media_values
+from app.engine.core.paths import catalog_dir, schema_file_name
 
 SUBMIT_ENDPOINT_BY_TYPE = {"Image": "generateImage", "Video": "generateVideo"}
 _SIZE = re.compile(r"^(\d+)\*(\d+)$")

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-from app.engine import pricing
+from app.engine.atlas import pricing
 from app.sim import billing, media
 from app.sim.catalog import SimCatalog, SimModel
 from app.sim.faults import FaultPlan

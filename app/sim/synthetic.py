@@ -19,8 +19,8 @@ import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.engine.shapes import Kind, classify
-from app.paths import catalog_dir
+from app.engine.atlas.shapes import Kind, classify
+from app.engine.core.paths import catalog_dir
 
 __all__ = ["synthetic_catalog", "minimal_body", "SAMPLE_MEDIA"]
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from app.engine import appdirs, secrets
-from app.engine.catalog import Catalog, CatalogService
-from app.engine.client import DEFAULT_BASE_URL, AtlasClient
-from app.engine.timing import DEMO_SERVER, TimingModel
-from app.engine.ledger import SpendLedger
+from app.engine.core import appdirs
+from app.engine.atlas import secrets
+from app.engine.atlas.catalog import Catalog, CatalogService
+from app.engine.atlas.client import DEFAULT_BASE_URL, AtlasClient
+from app.engine.run.timing import DEMO_SERVER, TimingModel
+from app.engine.run.ledger import SpendLedger
 from app.ui.tasks import Task
 
 

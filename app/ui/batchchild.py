@@ -1,4 +1,4 @@
-"""The window's side of ``batch-studio batch-child`` (app/batchproc.py): a stored batch run in
+"""The window's side of ``batch-studio batch-child`` (app/cli/batch_child.py): a stored batch run in
 a child process, with the runner's control methods, so the window's process holds no engine
 threads competing with its repaints for the interpreter lock.
 
@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from app.batchproc import DETACH_GRACE_SECONDS, DETACHED_REASON, ChildConfig, catalog_of, decode_event
-from app.engine.planning import record_from_stored
-from app.engine.records import JobRecord, RunEvent
-from app.engine.runner import BatchResult
-from app.engine.store import STORE_PATH, JobStore, StoreError
+from app.engine.run.childproto import DETACH_GRACE_SECONDS, DETACHED_REASON, ChildConfig, catalog_of, decode_event
+from app.engine.run.planning import record_from_stored
+from app.engine.run.records import JobRecord, RunEvent
+from app.engine.run.runner import BatchResult
+from app.engine.run.store import STORE_PATH, JobStore, StoreError
 
 # How long the window waits for a detached child before ending it: its own grace, and a margin.
 EXIT_WAIT_SECONDS = DETACH_GRACE_SECONDS + 4.0

@@ -23,16 +23,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from app.batchproc import ChildConfig, model_document
-from app.engine import logs
-from app.engine.jobs import JobSpec, validate_job
-from app.engine.pricing import QUOTE
-from app.engine.secrets import webhook_secret
-from app.engine.webhooks import WebhookSender
-from app.engine.records import JobState, RunEvent
-from app.engine.planning import InvalidJobsError, plan_batch, plan_resume
-from app.engine.runner import BatchPlan, BatchResult, BatchRunner, Connections, Limits, TimeLimits
-from app.engine.store import JobStore
+from app.engine.run.childproto import ChildConfig, model_document
+from app.engine.run import logs
+from app.engine.jobs.spec import JobSpec, validate_job
+from app.engine.atlas.pricing import QUOTE
+from app.engine.atlas.secrets import webhook_secret
+from app.engine.run.webhooks import WebhookSender
+from app.engine.run.records import JobState, RunEvent
+from app.engine.run.planning import InvalidJobsError, plan_batch, plan_resume
+from app.engine.run.runner import BatchPlan, BatchResult, BatchRunner, Connections, Limits, TimeLimits
+from app.engine.run.store import JobStore
 from app.ui.backend import Backend
 from app.ui.batchchild import ChildRunner
 from app.ui.joblist import HELD_MESSAGE, JobList

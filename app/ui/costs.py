@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from app.engine.catalog import Catalog
-from app.engine.i18n import translate
-from app.engine.jobs import validate_job
-from app.engine.pricing import Cost, CostSummary, PriceTable, price_key, quote_bodies, summarize
+from app.engine.atlas.catalog import Catalog
+from app.engine.core.i18n import translate
+from app.engine.jobs.spec import validate_job
+from app.engine.atlas.pricing import Cost, CostSummary, PriceTable, price_key, quote_bodies, summarize
 from app.ui.backend import Backend
 from app.ui.joblist import JobList
 from app.ui.tasks import Task

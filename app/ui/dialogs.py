@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from app.engine import secrets
-from app.engine.client import DEFAULT_BASE_URL
-from app.engine.outputs import folder_problem as output_folder_problem
+from app.engine.atlas import secrets
+from app.engine.atlas.client import DEFAULT_BASE_URL
+from app.engine.jobs.outputs import folder_problem as output_folder_problem
 from app.ui import i18n
 from app.ui.settings import AppSettings
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from app.engine import jobset
-from app.engine.catalog import Catalog
-from app.engine.jobs import JobSpec
+from app.engine.jobs import jobset
+from app.engine.atlas.catalog import Catalog
+from app.engine.jobs.spec import JobSpec
 
 JOBSET_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from app.engine.catalog import Catalog
-from app.engine.jobs import JobSpec
+from app.engine.atlas.catalog import Catalog
+from app.engine.jobs.spec import JobSpec
 from app.ui import theme
 from app.ui.backend import CatalogUpdater
 from app.ui.modelbrowser import ModelPicker

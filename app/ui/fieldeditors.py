@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
                                QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from app.engine.jobs import MEDIA_SUFFIXES
-from app.engine.shapes import is_remote_media
+from app.engine.jobs.spec import MEDIA_SUFFIXES
+from app.engine.atlas.shapes import is_remote_media
 from app.ui import theme
 from app.ui.thumbcache import ThumbnailCache
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from app.engine import i18n as engine_i18n
-from app.paths import resources_dir
+from app.engine.core import i18n as engine_i18n
+from app.engine.core.paths import resources_dir
 
 # The languages the interface is complete in, each named in itself (for the settings list).
 LANGUAGES = {"en": "English", "ko": "한국어"}

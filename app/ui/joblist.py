@@ -12,9 +12,9 @@ from decimal import Decimal
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from app.engine.jobs import JobSpec
-from app.engine.pricing import Cost
-from app.engine.records import RunEvent
+from app.engine.jobs.spec import JobSpec
+from app.engine.atlas.pricing import Cost
+from app.engine.run.records import RunEvent
 
 # A held row's message; the table shows it in the interface language.
 HELD_MESSAGE = "held back: not submitted until released"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app import __version__
-from app.engine import secrets
+from app.engine.atlas import secrets
 
 
 def choose_mode(settings, parent=None) -> bool:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     # Worker threads (polls, downloads) hold the GIL in 5 ms slices by default; shorter
     # slices let the GUI thread in sooner, which keeps the window from stuttering.
     sys.setswitchinterval(0.001)
-    from app.engine import logs
+    from app.engine.run import logs
 
     logs.setup().info("app start", extra={"fields": {"version": __version__}})
     QApplication.setOrganizationName(ORGANIZATION)

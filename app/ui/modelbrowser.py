@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTreeView, QVBoxLayout, QWidget)
 
-from app.engine.catalog import Catalog, ModelInfo
+from app.engine.atlas.catalog import Catalog, ModelInfo
 from app.ui import theme
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole + 10

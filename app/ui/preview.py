@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QLabel
                                QListWidgetItem, QPushButton, QSizePolicy, QSlider, QStackedWidget, QStyle,
                                QToolButton, QVBoxLayout, QWidget)
 
-from app.engine.jobs import VIDEO_SUFFIXES
+from app.engine.jobs.spec import VIDEO_SUFFIXES
 from app.ui.pictures import picture_bound, read_picture
 from app.ui.tasks import Task
 from app.ui.thumbcache import ThumbnailCache

@@ -1,6 +1,6 @@
 """An inputs form generated from a model's JSON Schema.
 
-Each input gets the editor its shape asks for (app/engine/shapes.py): enum -> combo box
+Each input gets the editor its shape asks for (app/engine/atlas/shapes.py): enum -> combo box
 keeping the enum's own types, integer or number range -> spin box, boolean -> check box,
 prompt -> multi-line editor, media -> file picker or URL, a list of media -> a list editor,
 a list of small objects -> a table, any other object or list -> checked JSON. No value is
@@ -17,8 +17,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from app.engine.catalog import ModelInfo
-from app.engine.shapes import FieldShape, Kind, classify
+from app.engine.atlas.catalog import ModelInfo
+from app.engine.atlas.shapes import FieldShape, Kind, classify
 from app.ui import theme
 from app.ui.fieldeditors import (EnumBox, FloatSpinBox, JsonEditor, MediaListEditor, MediaPicker, NumberValue,
                                  ObjectTableEditor, Unsettable, integer_range, number_settings, same_value,

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.paths import resources_dir
+from app.engine.core.paths import resources_dir
 
 SCREEN = "1440x900x24"
 
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         window.review_mode.show_review(window.output_dir)
         view = window.review_mode.view
         outputs = [o for o in view.model.outputs if o.reviewable]
-        from app.engine.review import Pick
+        from app.engine.review.session import Pick
 
         view.session.set_pick(outputs[0:5:2], Pick.PICKED)
         view.session.set_rating(outputs[0:1], 5)

@@ -12,7 +12,7 @@ import shutil
 import sys
 from importlib.metadata import entry_points
 
-from app.engine.jobs import JobSpec
+from app.engine.jobs.spec import JobSpec
 
 # A string of Qt's own catalogue, held in a tuple so lupdate does not take it for ours.
 QT_OWN_STRING = ("QPlatformTheme", "Cancel")

@@ -7,7 +7,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from app.engine.errors import AtlasError
+from app.engine.atlas.errors import AtlasError
 
 
 class TaskSignals(QObject):

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPixmap
 
-from app.engine.jobs import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from app.engine.jobs.spec import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from app.ui.tasks import Task
 from app.ui.thumbnails import make_thumbnail
 

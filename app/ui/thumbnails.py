@@ -11,8 +11,8 @@ import PIL.Image  # noqa: F401 - PyAV's to_image() imports it lazily, for the sa
 from PySide6.QtCore import QObject, QSize, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from app.engine.jobs import VIDEO_SUFFIXES
-from app.engine.thumbcache import frame_picture
+from app.engine.jobs.spec import VIDEO_SUFFIXES
+from app.engine.review.thumbcache import frame_picture
 from app.ui.pictures import read_picture
 from app.ui.tasks import Task
 

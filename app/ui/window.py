@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDoubleSpinBox, 
                                QMainWindow,
                                QMessageBox, QSplitter, QSystemTrayIcon, QTableView)
 
-from app.engine import jobset
-from app.engine.catalog import SchemaUnavailable
-from app.engine.jobs import JobSpec, chain_stages
-from app.engine.pricing import format_money
-from app.engine.runner import TimeLimits
-from app.paths import resources_dir
+from app.engine.jobs import jobset
+from app.engine.atlas.catalog import SchemaUnavailable
+from app.engine.jobs.spec import JobSpec, chain_stages
+from app.engine.atlas.pricing import format_money
+from app.engine.run.runner import TimeLimits
+from app.engine.core.paths import resources_dir
 from app.ui import documents, reasons, theme
 from app.ui.backend import Backend, CatalogUpdater
 from app.ui.controller import RunController

@@ -6,7 +6,7 @@ import os
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.engine.jobs import JobSpec
+from app.engine.jobs.spec import JobSpec
 from app.ui.backend import Backend
 from app.ui.settings import AppSettings
 from app.ui.window import MainWindow

@@ -11,11 +11,11 @@ import redis
 
 from app.distributed.leases import JobKey, JobLease, SubmitClaim, held_key, reclaim_orphans
 from app.distributed.tasks import run_job
-from app.engine.catalog import Catalog
-from app.engine.jobs import JobSpec
-from app.engine.records import JobState
-from app.engine.planning import plan_batch
-from app.engine.store import JobStore
+from app.engine.atlas.catalog import Catalog
+from app.engine.jobs.spec import JobSpec
+from app.engine.run.records import JobState
+from app.engine.run.planning import plan_batch
+from app.engine.run.store import JobStore
 from app.sim import SimServer
 
 BATCH_ID = "run-under-test"

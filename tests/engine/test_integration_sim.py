@@ -8,11 +8,11 @@ from collections import Counter
 
 import pytest
 
-from app.engine.catalog import Catalog
-from app.engine.client import AtlasClient, Backoff
-from app.engine.jobs import JobSpec
-from app.engine.records import JobState
-from app.engine.runner import Limits
+from app.engine.atlas.catalog import Catalog
+from app.engine.atlas.client import AtlasClient, Backoff
+from app.engine.jobs.spec import JobSpec
+from app.engine.run.records import JobState
+from app.engine.run.runner import Limits
 from app.sim import DEMO_KEY, SimServer
 from tests.fakes.clock import ManualClock
 from tests.fakes.runs import new_runner

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.records import RunEvent
-from app.engine.webhooks import WebhookSender
+from app.engine.run.records import RunEvent
+from app.engine.run.webhooks import WebhookSender
 from app.sim import DEMO_KEY, SimServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,7 +156,7 @@ def test_no_file_any_run_writes_contains_the_api_key(receiver, tmp_path, qtbot, 
 
 
 def run_the_app_once(qtbot, out: Path) -> None:
-    from app.engine.jobs import JobSpec
+    from app.engine.jobs.spec import JobSpec
     from app.ui.backend import Backend
     from app.ui.settings import AppSettings
     from app.ui.window import MainWindow

@@ -8,7 +8,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from app.engine.client import Download, Prediction, Quote, Submission
+from app.engine.atlas.client import Download, Prediction, Quote, Submission
 
 
 class FakeAtlas:

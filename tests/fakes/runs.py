@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.engine.catalog import Catalog
-from app.engine.jobs import JobSpec
-from app.engine.planning import plan_batch, plan_resume
-from app.engine.runner import BatchPlan, BatchRunner, Connections, Limits
-from app.engine.store import JobStore
+from app.engine.atlas.catalog import Catalog
+from app.engine.jobs.spec import JobSpec
+from app.engine.run.planning import plan_batch, plan_resume
+from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
+from app.engine.run.store import JobStore
 
 
 def new_runner(jobs: list[JobSpec], catalog: Catalog, out_dir: Path, *, limits: Limits = Limits(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from app.engine.client import AtlasClient, Backoff
+from app.engine.atlas.client import AtlasClient, Backoff
 from app.sim import DEMO_KEY, SimServer
 from tests.fakes.clock import ManualClock
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from jsonschema import Draft7Validator
 
-from app.paths import catalog_dir, schema_file_name
+from app.engine.core.paths import catalog_dir, schema_file_name
 from app.sim.synthetic import minimal_body
 from tests.fakes.snapshot import SHAPED_MODELS
 

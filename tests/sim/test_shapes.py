@@ -14,7 +14,7 @@ import requests
 from jsonschema import Draft7Validator
 from PIL import Image
 
-from app.engine.shapes import Kind, shapes_of
+from app.engine.atlas.shapes import Kind, shapes_of
 from app.sim import DEMO_KEY
 from app.sim.catalog import SimCatalog
 from app.sim.synthetic import SAMPLE_MEDIA, minimal_body, synthetic_catalog

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.engine.jobs import JobSpec
+from app.engine.jobs.spec import JobSpec
 from app.ui.backend import Backend
 from app.ui.settings import AppSettings
 from app.ui.window import MainWindow

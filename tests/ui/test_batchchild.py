@@ -1,4 +1,4 @@
-"""The window's batches run in a child process (app/batchproc.py, app/ui/batchchild.py): the
+"""The window's batches run in a child process (app/cli/batch_child.py, app/ui/batchchild.py): the
 events cross the pipe unchanged, the controls reach the runner, and a child whose window goes
 away detaches instead of cancelling."""
 
@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from app.batchproc import DETACHED_REASON, ChildConfig, decode_event, encode_event, model_document
-from app.engine.catalog import Catalog
-from app.engine.jobs import JobSpec
-from app.engine.planning import plan_batch
-from app.engine.pricing import ESTIMATE, QUOTE, Cost
-from app.engine.records import JobState, RunEvent
-from app.engine.runner import Limits, TimeLimits
-from app.engine.store import JobStore
+from app.engine.run.childproto import DETACHED_REASON, ChildConfig, decode_event, encode_event, model_document
+from app.engine.atlas.catalog import Catalog
+from app.engine.jobs.spec import JobSpec
+from app.engine.run.planning import plan_batch
+from app.engine.atlas.pricing import ESTIMATE, QUOTE, Cost
+from app.engine.run.records import JobState, RunEvent
+from app.engine.run.runner import Limits, TimeLimits
+from app.engine.run.store import JobStore
 from app.sim import DEMO_KEY, SimServer
 from app.ui.backend import Backend
 from app.ui.batchchild import LOG_NAME, ChildRunner, child_command

@@ -16,10 +16,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from app.engine.catalog import CatalogService
-from app.engine.client import SchemaReply
-from app.engine.errors import RetryableError
-from app.paths import catalog_dir, schema_file_name
+from app.engine.atlas.catalog import CatalogService
+from app.engine.atlas.client import SchemaReply
+from app.engine.atlas.errors import RetryableError
+from app.engine.core.paths import catalog_dir, schema_file_name
 from app.sim.synthetic import synthetic_catalog
 from app.ui.backend import Backend
 from app.ui.main import NO_DISPLAY, missing_display

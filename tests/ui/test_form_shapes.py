@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFileDialog, QSpinBox
 
-from app.engine.catalog import Catalog, ModelInfo
-from app.engine.jobs import MEDIA_SUFFIXES
-from app.engine.shapes import Kind, classify
+from app.engine.atlas.catalog import Catalog, ModelInfo
+from app.engine.jobs.spec import MEDIA_SUFFIXES
+from app.engine.atlas.shapes import Kind, classify
 from app.ui.fieldeditors import (EnumBox, JsonEditor, MediaListEditor, MediaPicker, ObjectTableEditor, Unsettable,
                                  integer_range, media_filter)
 from app.ui.schemaform import SchemaForm

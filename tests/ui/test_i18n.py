@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
 
-from app.engine.catalog import Catalog
-from app.engine.jobs import JobSpec, validate_job
-from app.engine.pricing import ESTIMATE, format_cost
+from app.engine.atlas.catalog import Catalog
+from app.engine.jobs.spec import JobSpec, validate_job
+from app.engine.atlas.pricing import ESTIMATE, format_cost
 from app.ui import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,7 +186,7 @@ def test_english_says_one_job_and_two_jobs(qapp):
 
 
 def test_a_broken_job_set_is_explained_in_korean(korean, tmp_path):
-    from app.engine import jobset
+    from app.engine.jobs import jobset
 
     path = tmp_path / "broken.yaml"
     path.write_text("schema_version: 1\njobs:\n  - model: google/imagen4\n    inputs: {prompt: x}\n", encoding="utf-8")

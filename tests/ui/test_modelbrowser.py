@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from app.engine.catalog import Catalog
+from app.engine.atlas.catalog import Catalog
 from app.sim.synthetic import synthetic_catalog
 from app.ui.modelbrowser import MODEL_ID, MODEL_ROLE, NAME, PRICE, ModelPicker, recent_models, remember_model
 

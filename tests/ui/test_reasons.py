@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.client import _error_for
+from app.engine.atlas.client import _error_for
 from app.ui import i18n, reasons
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ def _shape(text: str) -> str:
 def _engine_sentences() -> set[str]:
     """Every string literal of the engine, the fleet and the run controller, values as {}."""
     found = set()
-    for path in [*(ROOT / "app" / "engine").glob("*.py"), *(ROOT / "app" / "distributed").glob("*.py"),
+    for path in [*(ROOT / "app" / "engine").rglob("*.py"), *(ROOT / "app" / "distributed").glob("*.py"),
                  ROOT / "app" / "ui" / "controller.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):

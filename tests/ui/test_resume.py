@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from app.engine import appdirs
-from app.engine.jobs import JobSpec
+from app.engine.core import appdirs
+from app.engine.jobs.spec import JobSpec
 from app.ui.backend import Backend
 from app.ui.settings import AppSettings
 from app.ui.window import MainWindow

@@ -15,11 +15,11 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
-from app.engine.catalog import Catalog
-from app.engine.jobs import JobSpec
-from app.engine.records import JobState
-from app.engine.review import Pick, ReviewQuery
-from app.engine.store import JobStore
+from app.engine.atlas.catalog import Catalog
+from app.engine.jobs.spec import JobSpec
+from app.engine.run.records import JobState
+from app.engine.review.session import Pick, ReviewQuery
+from app.engine.run.store import JobStore
 from app.ui.review.model import LINKED_ROLE
 from tests.fakes.runs import new_runner
 from tests.fakes.simclient import instant_sim

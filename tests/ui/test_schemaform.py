@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
 
-from app.engine.catalog import Catalog
+from app.engine.atlas.catalog import Catalog
 from app.ui.schemaform import SchemaForm
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from app.engine.jobs import JobSpec
-from app.engine.records import RunEvent
+from app.engine.jobs.spec import JobSpec
+from app.engine.run.records import RunEvent
 from app.ui.joblist import JobList
 from app.ui.tablemodel import COST, STATUS, JobTableModel
 

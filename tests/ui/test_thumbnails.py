@@ -6,7 +6,7 @@ from PIL import Image
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImageReader
 
-from app.engine import thumbcache
+from app.engine.review import thumbcache
 from app.sim.media import render_mp4
 from app.ui import pictures
 from app.ui.review.thumbs import scrub_frames

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtTest import QTest
 
-from app.engine.pricing import format_money
+from app.engine.atlas.pricing import format_money
 from app.ui.backend import Backend
 from app.ui.settings import AppSettings
 from app.ui.window import MainWindow
@@ -84,7 +84,7 @@ def test_a_broken_file_shows_the_located_error_and_keeps_the_list(window, monkey
     monkeypatch.setattr("app.ui.window.show_problems", lambda parent, title, heading, problems: shown.append(problems))
     window.add_job("Image")
     type_prompt(window, "keep me")
-    assert not window.import_file(ROOT / "tests" / "engine" / "broken" / "bad-indent.yaml")
+    assert not window.import_file(ROOT / "tests" / "engine" / "jobs" / "broken" / "bad-indent.yaml")
     assert "line 4, column 11" in shown[0][0]
     assert [r.spec.inputs["prompt"] for r in window.jobs.rows] == ["keep me"]
 

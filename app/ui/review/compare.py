@@ -15,8 +15,8 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (QDialog, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QGridLayout,
                                QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget)
 
-from app.engine.picks import short_model
-from app.engine.review import ReviewOutput
+from app.engine.review.picks import short_model
+from app.engine.review.session import ReviewOutput
 from app.ui.preview import VideoView
 
 MIN_ITEMS, MAX_ITEMS = 2, 4

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
-from app.engine.picks import short_model
-from app.engine.pricing import format_cost
-from app.engine.review import ReviewOutput
+from app.engine.review.picks import short_model
+from app.engine.atlas.pricing import format_cost
+from app.engine.review.session import ReviewOutput
 
 OUTPUT_ROLE = Qt.ItemDataRole.UserRole + 1
 PICK_ROLE = Qt.ItemDataRole.UserRole + 2

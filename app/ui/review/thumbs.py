@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPixmap
 
-from app.engine import thumbcache
+from app.engine.review import thumbcache
 
 # Two sizes on disk: sharp enough at every zoom without decoding big JPEGs for small tiles.
 SMALL, LARGE = 160, 320

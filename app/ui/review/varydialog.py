@@ -13,9 +13,9 @@ from dataclasses import replace
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout
 
-from app.engine.catalog import Catalog
-from app.engine.reroll import PlannedJob
-from app.engine.review import ReviewItem
+from app.engine.atlas.catalog import Catalog
+from app.engine.review.reroll import PlannedJob
+from app.engine.review.session import ReviewItem
 from app.ui import theme
 from app.ui.schemaform import SchemaForm
 from app.ui.tasks import Task

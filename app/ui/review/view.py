@@ -15,10 +15,10 @@ from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSize, Qt, QTh
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                                QListView, QMessageBox, QPushButton, QSlider, QStackedWidget, QVBoxLayout, QWidget)
 
-from app.engine import picks as engine_picks
-from app.engine import review
-from app.engine import reroll
-from app.engine.review import Pick, ReviewError, ReviewOutput, ReviewQuery, ReviewSession
+from app.engine.review import picks as engine_picks
+from app.engine.review import session as review
+from app.engine.review import reroll
+from app.engine.review.session import Pick, ReviewError, ReviewOutput, ReviewQuery, ReviewSession
 from app.ui.review.compare import MAX_ITEMS, MIN_ITEMS, CompareDialog
 from app.ui.review.delegate import TileDelegate
 from app.ui.review.largepreview import LargePreview
@@ -702,7 +702,7 @@ def _outcome(work) -> tuple[bool, object]:
     except (ReviewError, reroll.RerollError, engine_picks.ExportError, OSError) as exc:
         return False, str(exc)
     except Exception as exc:  # noqa: BLE001 - AtlasError and the like: the user reads the reason
-        from app.engine.errors import AtlasError
+        from app.engine.atlas.errors import AtlasError
 
         if isinstance(exc, AtlasError):
             return False, str(exc)

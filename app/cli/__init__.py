@@ -1,0 +1,71 @@
+"""batch-studio: the desktop app with no command; otherwise one module per command here.
+
+- ``run``: a job set headless, for cron and scripts (app/cli/run.py)
+- ``models``: the catalog (app/cli/models.py)
+- ``picks``: a batch folder's review, and handing the picks off (app/cli/picks.py)
+- ``sim``: the local Atlas simulator (app/cli/sim.py)
+- ``worker``: a Celery worker for fleet batches (app/cli/worker.py)
+- ``batch-child``: the process the window runs each local batch in (app/cli/batch_child.py)
+
+The grammar of them all is app/cli/parser.py. Command modules are imported only when their
+command runs, so ``batch-studio run`` never loads Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from app.cli.parser import build_parser
+
+JOB_SET_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) == 1 and not argv[0].startswith("-") and Path(argv[0]).suffix.lower() in JOB_SET_SUFFIXES:
+        return _start_desktop(argv)  # "batch-studio jobs.yaml", as a file manager or desktop entry calls it
+    if argv[:1] == ["--self-check"]:  # for packagers: see packaging/build-check.sh
+        from app.ui.selfcheck import main as self_check
+
+        return self_check(argv[1:])
+    if argv[:1] == ["batch-child"]:  # the window runs each local batch in this process
+        from app.cli.batch_child import main as batch_child_main
+
+        return batch_child_main(argv[1:])
+    if argv[:1] == ["sim"]:  # the simulator parses its own options
+        from app.cli.sim import main as sim_main
+
+        return sim_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        from app.cli.run import run_command
+
+        return run_command(args)
+    if args.command == "worker":
+        from app.cli.worker import main as worker_main
+
+        return worker_main(args)
+    if args.command == "picks":
+        from app.cli.picks import picks_command
+
+        return picks_command(args)
+    if args.command == "models":
+        from app.cli.models import models_command
+
+        return models_command()
+    return _start_desktop(argv)
+
+
+def _start_desktop(argv: list[str]) -> int:
+    try:
+        from app.ui.main import main as ui_main
+    except ImportError as exc:
+        print(f"The desktop app cannot start: {exc}. Run `batch-studio run JOBSET --demo` for a headless batch.",
+              file=sys.stderr)
+        return 1
+    return ui_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""manifest.json: what a batch produced, written atomically as it progresses."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from app import __version__
+from app.engine.core.fileio import atomic_write_text, check_version
+from app.engine.run.records import JobRecord, JobState
+from app.engine.run.store import JobLink, JobStore, ReviewMark, read_annotations
+
+# Review mode added keys (a "review" per file, "batch", "position" and "link" per result)
+# without changing what any existing key means: a version 1 reader still reads it all.
+MANIFEST_VERSION = 1
+UNREVIEWED = ReviewMark(None, None, None)
+MANIFEST_NAME = "manifest.json"
+
+
+def _iso(stamp: float | None) -> str | None:
+    if stamp is None:
+        return None
+    return datetime.fromtimestamp(stamp, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _money(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(round(amount, 6))
+
+
+def result_entry(record: JobRecord) -> dict:
+    """Cached on the record until its next event: a 10,000-job manifest is rewritten often."""
+    if record.manifest_entry is None:
+        record.manifest_entry = _result_entry(record)
+    return record.manifest_entry
+
+
+def _result_entry(record: JobRecord) -> dict:
+    first_file = record.files[0] if record.files else None
+    stamps = record.timestamps
+    submitted, completed = stamps.get("submitted_at"), stamps.get("downloading_at")
+    return {
+        "name": record.spec.name,
+        "batch": record.batch,
+        "position": record.index,
+        "model": record.spec.model,
+        "type": record.model.type.lower(),
+        "status": record.state.value,
+        "prediction_id": record.prediction_id,
+        "inputs": record.spec.inputs,
+        "output_subfolder": record.spec.output_subfolder,
+        "output_url": record.output_urls[0] if record.output_urls else None,
+        "outputs": list(record.output_urls),
+        "local_path": first_file.path if first_file else None,
+        "bytes": first_file.bytes if first_file else None,
+        "sha256": first_file.sha256 if first_file else None,
+        "files": [{**vars(f), "review": UNREVIEWED.as_manifest()} for f in record.files],
+        "cost": {
+            "estimated": _money(record.estimate.amount),
+            "quoted": _money(record.quote.amount) if record.quote else None,
+            "charged": _money(record.charged),
+            "charged_basis": record.best_cost.basis if record.prediction_id else None,
+            "refunded": _money(record.best_cost.amount) if record.refunded else None,
+        },
+        "timings": {
+            "queued_at": _iso(stamps.get("queued_at")),
+            "submitted_at": _iso(submitted),
+            "completed_at": _iso(completed),
+            "finished_at": _iso(stamps.get(f"{record.state.value}_at") if record.state.is_terminal else None),
+            "generation_seconds": round(completed - submitted, 3) if submitted and completed else None,
+        },
+        "request_ids": record.request_ids,
+        "error": record.error,
+        "link": None,
+    }
+
+
+def annotate(document: dict, reviews: dict[str, ReviewMark], links: dict[tuple[int, int], JobLink]) -> dict:
+    """The document with each output's review and each re-roll's link to its original.
+
+    The store holds them (the runner knows nothing of reviews), so every writer of the
+    manifest passes through here and none drops what a person decided. Only the entries
+    that change are copied: the cached ones stay shared and untouched.
+    """
+    if not reviews and not links:
+        return document
+    results = []
+    for entry in document.get("results", []):
+        link = links.get((entry.get("batch"), entry.get("position")))
+        files = entry.get("files") or []
+        marked = [reviews.get(f.get("path")) for f in files]
+        if link is None and not any(marked):
+            results.append(entry)
+            continue
+        entry = {**entry, "files": [{**f, "review": mark.as_manifest()} if mark else f
+                                    for f, mark in zip(files, marked)]}
+        if link is not None:
+            entry["link"] = link.as_manifest()
+        results.append(entry)
+    return {**document, "results": results}
+
+
+def build(records: list[JobRecord], *, batch: dict, mode: str, base_url: str) -> dict:
+    counts = {state: 0 for state in JobState}
+    for record in records:
+        counts[record.state] += 1
+    charged = [r.charged for r in records if r.charged is not None]
+    bases = {r.best_cost.basis for r in records if r.prediction_id}
+    return {
+        "schema_version": MANIFEST_VERSION,
+        "generator": f"Batch Studio {__version__}",
+        "generated_at": _iso(time.time()),
+        "mode": mode,
+        "base_url": base_url,
+        "batch": batch,
+        "total_jobs": len(records),
+        "successful": counts[JobState.DONE],
+        "failed": counts[JobState.FAILED],
+        "cancelled": counts[JobState.CANCELLED],
+        "needs_attention": counts[JobState.NEEDS_ATTENTION],
+        "pending": sum(n for s, n in counts.items() if not s.is_terminal),
+        "total_cost": _money(sum(charged, Decimal(0))),
+        "total_cost_basis": (next(iter(bases)) if len(bases) == 1 else "mixed") if bases else None,
+        "total_cost_note": "charged at submit, minus automatic refunds of failed tasks",
+        "estimated_total": _money(sum((r.estimate.amount for r in records), Decimal(0))),
+        "results": [result_entry(r) for r in records],
+    }
+
+
+def dumps(document: dict, encoded: dict[int, tuple[dict, str]] | None = None) -> str:
+    """Readable (one result per line) yet fast: an indent would force json's pure-Python
+    encoder, whose cost on every write competes with the window for the GIL.
+
+    ``encoded`` carries results already encoded by an earlier call, keyed by the identity of
+    their (cached, never modified) entry; it is refilled with this document's results. A
+    500-job batch rewrites its manifest after every submit: encoding only the entries that
+    changed turns those rewrites from quadratic into linear work."""
+    head = {k: v for k, v in document.items() if k != "results"}
+    lines = ["{"]
+    for key, value in head.items():
+        lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, default=str)},")
+    if encoded is None:
+        results = [_result_line(entry) for entry in document.get("results", [])]
+    else:
+        results, fresh = [], {}
+        for entry in document.get("results", []):
+            known = encoded.get(id(entry))
+            line = known[1] if known is not None and known[0] is entry else _result_line(entry)
+            # The entry is kept alongside its line, so its id cannot be reused while cached.
+            fresh[id(entry)] = (entry, line)
+            results.append(line)
+        encoded.clear()
+        encoded.update(fresh)
+    lines.append('  "results": [' + ("" if results else "]"))
+    if results:
+        lines.append(",\n".join(results))
+        lines.append("  ]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _result_line(entry: dict) -> str:
+    return "    " + json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class ManifestWriter:
+    """Rewrites the manifest at most every ``interval`` seconds, and always when forced."""
+
+    def __init__(self, folder: Path, interval: float = 0.5, *, store: JobStore | None = None):
+        """``store``: the batch's open store, whose connection then reads the reviews and links;
+        without one, each write reads them through a short-lived connection of its own."""
+        self.path = folder / MANIFEST_NAME
+        self.store = store
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._last = 0.0
+        self._encoded: dict[int, tuple[dict, str]] = {}
+
+    def write(self, document_factory, force: bool = False) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if not force and now - self._last < self.interval:
+                return
+            document = annotate(document_factory(), *self._annotations())
+            atomic_write_text(self.path, dumps(document, self._encoded))
+            self._last = now
+
+    def _annotations(self) -> tuple[dict[str, ReviewMark], dict[tuple[int, int], JobLink]]:
+        # Read on every write all the same: the window records reviews while a batch runs.
+        if self.store is not None:
+            return self.store.reviews(), self.store.links()
+        return read_annotations(self.path.parent)
+
+
+def read(path: Path) -> dict:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    check_version(document, MANIFEST_VERSION, "manifest", path)
+    return document

@@ -1,0 +1,375 @@
+"""The job store: every job's spec, state, prediction id, outputs and money, in SQLite.
+
+It lives in the output folder (``.batch-studio/jobs.sqlite``), beside the files and the
+manifest it describes, so a folder can be moved, backed up or reopened on another machine
+and still be resumed. WAL mode with synchronous=FULL: once ``save`` returns, the row
+survives a crash, kill -9 or power loss, and the runner only counts a job as submitted
+after its prediction id was saved.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from app.engine.core.fileio import NewerVersionError
+from app.engine.jobs.spec import JobSpec
+from app.engine.atlas.pricing import Cost
+from app.engine.run.records import JobRecord, JobState, OutputFile
+
+STORE_VERSION = 2
+STORE_PATH = Path(".batch-studio") / "jobs.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+    batch INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    queue_order REAL NOT NULL,
+    name TEXT NOT NULL,
+    model TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    output_subfolder TEXT,
+    image_from TEXT,
+    state TEXT NOT NULL,
+    paused INTEGER NOT NULL DEFAULT 0,
+    prediction_id TEXT,
+    output_urls TEXT NOT NULL DEFAULT '[]',
+    planned_paths TEXT NOT NULL DEFAULT '[]',
+    files TEXT NOT NULL DEFAULT '[]',
+    request_ids TEXT NOT NULL DEFAULT '[]',
+    error TEXT,
+    estimate TEXT NOT NULL,
+    estimate_basis TEXT NOT NULL,
+    quote TEXT,
+    refunded INTEGER NOT NULL DEFAULT 0,
+    submit_attempts INTEGER NOT NULL DEFAULT 0,
+    timestamps TEXT NOT NULL DEFAULT '{}',
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (batch, position)
+);
+"""
+
+# Each step brings a store of the previous version up to this one; a store is only ever
+# extended, so an older Batch Studio's folder opens and keeps every job it had.
+_MIGRATIONS = {
+    # Review mode: a person's verdict on each output file (keyed by its path in the folder, so
+    # it follows the file, not a row), and the link from a re-roll or variation to its original.
+    # Separate tables, because the runner rewrites whole job rows on every event.
+    2: """
+CREATE TABLE IF NOT EXISTS reviews (
+    path TEXT PRIMARY KEY,
+    batch INTEGER,
+    position INTEGER,
+    part INTEGER,
+    pick TEXT,
+    rating INTEGER,
+    reviewed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS links (
+    batch INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    origin_batch INTEGER NOT NULL,
+    origin_position INTEGER NOT NULL,
+    origin_name TEXT NOT NULL,
+    PRIMARY KEY (batch, position)
+);
+""",
+}
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReviewMark:
+    """A person's verdict on one output file; it never touches the file itself."""
+
+    pick: str | None  # "picked", "rejected", or None while unrated
+    rating: int | None  # 1..5
+    reviewed_at: str | None  # ISO 8601, UTC
+
+    def as_manifest(self) -> dict:
+        return {"pick": self.pick, "rating": self.rating, "reviewed_at": self.reviewed_at}
+
+    @classmethod
+    def from_manifest(cls, entry: object) -> "ReviewMark | None":
+        if not isinstance(entry, dict):
+            return None
+        pick = entry.get("pick") if entry.get("pick") in ("picked", "rejected") else None
+        rating = entry.get("rating")
+        rating = rating if isinstance(rating, int) and 1 <= rating <= 5 else None
+        reviewed_at = entry.get("reviewed_at") if isinstance(entry.get("reviewed_at"), str) else None
+        return cls(pick, rating, reviewed_at)
+
+
+@dataclass(frozen=True)
+class JobLink:
+    """A job made from another one of the folder: a re-roll or a variation."""
+
+    kind: str  # "reroll" or "vary"
+    origin_batch: int
+    origin_position: int
+    origin_name: str
+
+    def as_manifest(self) -> dict:
+        return {"kind": self.kind, "original": {"batch": self.origin_batch, "position": self.origin_position,
+                                                "name": self.origin_name}}
+
+    @classmethod
+    def from_manifest(cls, entry: object) -> "JobLink | None":
+        try:
+            original = entry["original"]
+            return cls(str(entry["kind"]), int(original["batch"]), int(original["position"]), str(original["name"]))
+        except (TypeError, KeyError, ValueError):
+            return None
+
+
+def read_annotations(folder: Path) -> tuple[dict[str, ReviewMark], dict[tuple[int, int], JobLink]]:
+    """The folder's reviews and links, read without opening (or migrating) the store, so any
+    process that rewrites the manifest can carry them over. Empty when there is no store or
+    it predates review mode."""
+    path = folder / STORE_PATH
+    if not path.is_file():
+        return {}, {}
+    try:
+        db = sqlite3.connect(path, timeout=5)
+    except sqlite3.Error:
+        return {}, {}
+    try:
+        reviews = {row[0]: ReviewMark(*row[1:]) for row in
+                   db.execute("SELECT path, pick, rating, reviewed_at FROM reviews")}
+        links = {(row[0], row[1]): JobLink(*row[2:]) for row in db.execute(
+            "SELECT batch, position, kind, origin_batch, origin_position, origin_name FROM links")}
+        return reviews, links
+    except sqlite3.Error:
+        return {}, {}
+    finally:
+        db.close()
+
+
+@dataclass
+class StoredJob:
+    """A row as read back; the runner turns it into a JobRecord with the catalog."""
+
+    batch: int
+    position: int
+    queue_order: float
+    spec: JobSpec
+    state: JobState
+    paused: bool
+    prediction_id: str | None
+    output_urls: list[str]
+    planned_paths: list[str]
+    files: list[OutputFile]
+    request_ids: list[str]
+    error: str | None
+    estimate: Cost
+    quote: Cost | None
+    refunded: bool
+    submit_attempts: int
+    timestamps: dict
+
+
+class JobStore:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.path = folder / STORE_PATH
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the job store {self.path} cannot be opened ({exc}); move it aside to start over") from None
+        version = self.meta("schema_version")
+        if version is not None and int(version) > STORE_VERSION:
+            self._db.close()
+            raise NewerVersionError(f"{self.path} was written by a newer Batch Studio (store version {version}); "
+                                    "update Batch Studio to resume this folder")
+        if version is None or int(version) < STORE_VERSION:
+            self._migrate(1 if version is None else int(version))
+
+    def _migrate(self, version: int) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for step in range(version + 1, STORE_VERSION + 1):
+                    for statement in filter(str.strip, _MIGRATIONS[step].split(";")):
+                        self._db.execute(statement)
+                self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                                 (str(STORE_VERSION),))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    @staticmethod
+    def exists(folder: Path) -> bool:
+        return (folder / STORE_PATH).is_file()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- meta ------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def latest_batch(self) -> int | None:
+        with self._lock:
+            row = self._db.execute("SELECT MAX(batch) FROM jobs").fetchone()
+        return row[0]
+
+    # --- rows ------------------------------------------------------------------------
+    def new_batch(self, records: list[JobRecord]) -> int:
+        batch = (self.latest_batch() or 0) + 1
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for record in records:
+                    record.batch = batch
+                    self._db.execute(*self._upsert(record))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return batch
+
+    def save(self, record: JobRecord) -> None:
+        with self._lock:
+            self._db.execute(*self._upsert(record))
+
+    def _upsert(self, record: JobRecord) -> tuple[str, tuple]:
+        spec = record.spec
+        return ("""INSERT OR REPLACE INTO jobs (batch, position, queue_order, name, model, inputs, output_subfolder,
+                   image_from, state, paused, prediction_id, output_urls, planned_paths, files, request_ids, error, estimate,
+                   estimate_basis, quote, refunded, submit_attempts, timestamps, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (record.batch, record.index, record.queue_order, spec.name, spec.model,
+                 json.dumps(spec.inputs, ensure_ascii=False), spec.output_subfolder, spec.image_from,
+                 record.state.value,
+                 int(record.paused), record.prediction_id, json.dumps(record.output_urls),
+                 json.dumps(record.planned_paths, ensure_ascii=False),
+                 json.dumps([vars(f) for f in record.files], ensure_ascii=False), json.dumps(record.request_ids),
+                 record.error, str(record.estimate.amount), record.estimate.basis,
+                 str(record.quote.amount) if record.quote else None, int(record.refunded), record.submit_attempts,
+                 json.dumps(record.timestamps), time.time()))
+
+    EDITABLE = {"state", "prediction_id", "queue_order", "paused", "error", "refunded", "inputs", "name"}
+
+    def update(self, batch: int, position: int, **fields) -> None:
+        """Changes a stored job between runs (queue order, a hold, the user's decision on a
+        job that needs attention)."""
+        unknown = set(fields) - self.EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        values = {k: (v.value if isinstance(v, JobState) else json.dumps(v, ensure_ascii=False) if k == "inputs"
+                      else int(v) if isinstance(v, bool) else v) for k, v in fields.items()}
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        with self._lock:
+            self._db.execute(f"UPDATE jobs SET {assignments}, updated_at = ? WHERE batch = ? AND position = ?",
+                             (*values.values(), time.time(), batch, position))
+
+    def load(self, batch: int | None = None) -> list[StoredJob]:
+        batch = self.latest_batch() if batch is None else batch
+        if batch is None:
+            return []
+        with self._lock:
+            rows = self._db.execute("""SELECT batch, position, queue_order, name, model, inputs, output_subfolder,
+                image_from, state, paused, prediction_id, output_urls, planned_paths, files, request_ids, error, estimate,
+                estimate_basis, quote, refunded, submit_attempts, timestamps FROM jobs WHERE batch = ?
+                ORDER BY position""", (batch,)).fetchall()
+        jobs = []
+        for row in rows:
+            (batch_no, position, order, name, model, inputs, subfolder, image_from, state, paused, prediction_id, urls,
+             planned, files, request_ids, error, estimate, basis, quote, refunded, attempts, stamps) = row
+            jobs.append(StoredJob(
+                batch_no, position, order, JobSpec(name, model, json.loads(inputs), subfolder, image_from),
+                JobState(state),
+                bool(paused), prediction_id, json.loads(urls), json.loads(planned),
+                [OutputFile(**f) for f in json.loads(files)], json.loads(request_ids), error,
+                Cost(Decimal(estimate), basis), Cost(Decimal(quote), "quote") if quote is not None else None,
+                bool(refunded), attempts, json.loads(stamps)))
+        return jobs
+
+    def append(self, batch: int, records: list[JobRecord], links: list[JobLink | None] | None = None) -> None:
+        """Adds jobs to the end of a stored batch (re-rolls beside their originals): each takes the
+        next free position, so resuming the batch runs them and leaves the finished jobs as they are."""
+        links = links or [None] * len(records)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                last_position, last_order = self._db.execute(
+                    "SELECT MAX(position), MAX(queue_order) FROM jobs WHERE batch = ?", (batch,)).fetchone()
+                next_position = -1 if last_position is None else last_position
+                next_order = -1.0 if last_order is None else last_order
+                for record, link in zip(records, links):
+                    next_position += 1
+                    next_order += 1
+                    record.batch, record.index, record.queue_order = batch, next_position, next_order
+                    self._db.execute(*self._upsert(record))
+                    if link is not None:
+                        self._db.execute("INSERT OR REPLACE INTO links (batch, position, kind, origin_batch, "
+                                         "origin_position, origin_name) VALUES (?, ?, ?, ?, ?, ?)",
+                                         (batch, next_position, link.kind, link.origin_batch, link.origin_position,
+                                          link.origin_name))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def batches(self) -> list[int]:
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT DISTINCT batch FROM jobs ORDER BY batch")]
+
+    # --- review ----------------------------------------------------------------------
+    def set_reviews(self, marks: list[tuple[str, int | None, int | None, int | None, ReviewMark]]) -> None:
+        """(path, batch, position, part, mark) for each output, in one transaction: a pick made
+        on 500 selected outputs is one write."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO reviews (path, batch, position, part, pick, rating, reviewed_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(path, batch, position, part, mark.pick, mark.rating, mark.reviewed_at)
+                     for path, batch, position, part, mark in marks])
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def reviews(self) -> dict[str, ReviewMark]:
+        with self._lock:
+            rows = self._db.execute("SELECT path, pick, rating, reviewed_at FROM reviews").fetchall()
+        return {path: ReviewMark(pick, rating, reviewed_at) for path, pick, rating, reviewed_at in rows}
+
+    def links(self) -> dict[tuple[int, int], JobLink]:
+        with self._lock:
+            rows = self._db.execute("SELECT batch, position, kind, origin_batch, origin_position, origin_name "
+                                    "FROM links").fetchall()
+        return {(row[0], row[1]): JobLink(*row[2:]) for row in rows}
+
+    def unfinished(self) -> int:
+        """Jobs of the latest batch that are not in a final state."""
+        return sum(1 for job in self.load() if not job.state.is_terminal)
+
+    def check(self) -> str:
+        with self._lock:
+            return self._db.execute("PRAGMA integrity_check").fetchone()[0]

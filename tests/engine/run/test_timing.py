@@ -1,0 +1,465 @@
+"""Learned generation times and the poll schedule, on a manual clock (nothing sleeps)."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+
+import pytest
+
+from app.engine.atlas.catalog import Catalog
+from app.engine.atlas.client import Prediction
+from app.engine.jobs.spec import JobSpec
+from app.engine.run.runner import Limits
+from app.engine.run.timing import (DEMO_SERVER, LAG_FRACTION, LAG_MARGIN, TAIL_GAP_SHARE, Expectation, Observation,
+                               PollSchedule, Spread, TimingModel, history_path, server_identity, shape_of)
+from tests.fakes.atlas import FakeAtlas
+from tests.fakes.clock import ManualClock
+from tests.fakes.runs import new_runner
+
+FLUX = "black-forest-labs/flux-2-pro/text-to-image"
+SEEDANCE_FAST = "bytedance/seedance-v1.5-pro-fast/text-to-video"
+SEEDANCE_FAST_I2V = "bytedance/seedance-v1.5-pro-fast/image-to-video"
+CLIP = {"duration": 6, "resolution": "720p"}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return Catalog.snapshot()
+
+
+def precise(seconds: float, prior: float = 1.0, width: float = 0.2) -> Observation:
+    """A finish seen by close polls ``width`` seconds apart, as a ratio to ``prior``."""
+    return Observation((seconds - width / 2) / prior, (seconds + width / 2) / prior)
+
+
+def polls_until(schedule: PollSchedule, finish: float, limit: int = 200) -> tuple[list[float], float]:
+    """The poll times of one job finishing at ``finish`` and the lag of the poll that saw it."""
+    elapsed, times = 0.0, []
+    while len(times) < limit:
+        elapsed += schedule.next_delay(elapsed)
+        times.append(elapsed)
+        if elapsed >= finish:
+            return times, elapsed - finish
+    raise AssertionError(f"no poll reached {finish} s in {limit} polls")
+
+
+# --- the distribution ------------------------------------------------------------------------
+def test_one_stalled_job_does_not_move_the_centre_or_widen_the_window():
+    rng = random.Random(7)
+    steady = [precise(20 * (0.95 + 0.1 * rng.random())) for _ in range(19)]
+    without = Spread.of(steady)
+    with_outlier = Spread.of(steady + [precise(200.0)])
+    assert with_outlier.centre == pytest.approx(without.centre, rel=0.02)
+    assert with_outlier.high == pytest.approx(without.high, rel=0.05)
+    assert with_outlier.high < 23
+
+
+def test_the_spread_covers_what_was_seen():
+    rng = random.Random(3)
+    durations = [20 * (0.9 + 0.2 * rng.random()) for _ in range(30)]
+    spread = Spread.of([precise(d) for d in durations])
+    # Each finish is known to 0.2 s; the window may fall short of the extremes by less than that.
+    inside = sum(spread.low - 0.2 <= d <= spread.high + 0.2 for d in durations)
+    assert inside >= 0.9 * len(durations)
+    assert spread.centre == pytest.approx(20, rel=0.05)
+    assert spread.high - spread.low < 0.25 * spread.centre  # a window, not the whole prior's guess
+
+
+def test_jobs_polled_on_shifted_grids_pin_one_finish_time_down():
+    """Eight jobs finishing at 8.0 s, each seen between two polls 0.5 s apart on its own grid:
+    the finish lies where all eight intervals overlap, far narrower than any one of them."""
+    rng = random.Random(11)
+    observations = []
+    for _ in range(8):
+        shift = rng.random() * 0.5
+        observations.append(Observation(8.0 - shift, 8.0 - shift + 0.5))
+    spread = Spread.of(observations)
+    assert spread.low <= 8.0 <= spread.high
+    assert spread.high - spread.low < 0.2
+
+
+def test_the_estimator_puts_each_finish_where_the_intervals_overlap():
+    from app.engine.run.timing import finish_distribution
+    # Two groups of jobs: one group finished in (1, 2], the other in (3, 4]; a vaguer job
+    # seen between 1 and 4 adds no mass outside those stretches.
+    distribution = finish_distribution([(1.0, 2.0), (1.0, 2.0), (3.0, 4.0), (1.0, 4.0)])
+    assert [(a, b) for a, b, _ in distribution] == [(1.0, 2.0), (3.0, 4.0)]
+    masses = [m for _, _, m in distribution]
+    assert sum(masses) == pytest.approx(1.0)
+    assert masses[0] == pytest.approx(2 / 3, abs=0.01)
+
+
+def test_one_or_two_vague_finishes_are_not_enough_to_learn_from():
+    vague = Observation(0.1, 0.9)  # done at the first close poll, seen running only at the early one
+    assert not vague.precise
+    assert Spread.of([vague]) is None and Spread.of([vague, vague]) is None
+    assert Spread.of([vague, vague, vague]) is not None
+
+
+def test_a_prior_twice_too_long_is_unlearned_within_two_batches(catalog):
+    """Every job finishes before the close polls begin: the window moves by most of the way
+    at once, not by a few per cent a batch."""
+    model, inputs = catalog.get(FLUX), {"prompt": "p", "size": "1024*1024"}
+    timing = TimingModel(rng=random.Random(5))
+    actual = timing.prior(model, inputs) / 2
+    rng = random.Random(1)
+    for _batch in range(2):
+        for _job in range(8):
+            finish = actual * (0.95 + 0.1 * rng.random())
+            times, _ = polls_until(timing.schedule(model, inputs), finish)
+            timing.observe(model, inputs, times[-2] if len(times) > 1 else 0.0, times[-1])
+    learned = timing.estimate(model, inputs)
+    assert learned.low <= actual <= learned.high
+    assert learned.centre == pytest.approx(actual, rel=0.1)
+
+
+# --- per server ---------------------------------------------------------------------------------
+def test_two_servers_never_share_what_they_learned(catalog, tmp_path):
+    model, inputs = catalog.get(SEEDANCE_FAST), CLIP
+    live = TimingModel.for_server(tmp_path, "https://api.atlascloud.ai")
+    staging = TimingModel.for_server(tmp_path, "https://staging.example.test")
+    demo = TimingModel.for_server(tmp_path, DEMO_SERVER)
+    prior = live.prior(model, inputs)
+    for _ in range(5):
+        staging.observe(model, inputs, 2.0 * prior - 0.1, 2.0 * prior + 0.1)
+        demo.observe(model, inputs, 0.5 * prior - 0.1, 0.5 * prior + 0.1)
+    staging.flush()
+    demo.flush()
+    assert live.estimate(model, inputs).basis == "prior"
+    assert TimingModel.for_server(tmp_path, "https://api.atlascloud.ai").estimate(model, inputs).basis == "prior"
+    reopened = TimingModel.for_server(tmp_path, "https://staging.example.test")
+    assert reopened.estimate(model, inputs).centre == pytest.approx(2.0 * prior, rel=0.01)
+    assert len({path.name for path in tmp_path.glob("timing-*.json")}) == 2
+
+
+def test_spellings_of_one_server_share_and_no_credentials_reach_the_file_name(tmp_path):
+    assert server_identity("https://API.atlascloud.ai/") == server_identity("https://api.atlascloud.ai")
+    assert server_identity("http://127.0.0.1:8001") != server_identity("http://127.0.0.1:8002")
+    named = history_path(tmp_path, "https://user:secret@proxy.example.test")
+    assert "secret" not in named.name and named == history_path(tmp_path, "https://proxy.example.test")
+
+
+def test_an_older_history_file_is_ignored(catalog, tmp_path):
+    path = history_path(tmp_path, "https://api.atlascloud.ai")
+    path.write_text(json.dumps({"schema_version": 1, "ratios": {FLUX: 0.5}}), encoding="utf-8")
+    timing = TimingModel(path)
+    assert timing.estimate(catalog.get(FLUX), {"prompt": "p"}).basis == "prior"
+
+
+def test_demo_time_is_stored_in_real_world_seconds(catalog, tmp_path):
+    model, inputs = catalog.get(FLUX), {"prompt": "p"}
+    fast = TimingModel(tmp_path / "t.json", scale=0.1)
+    fast.observe(model, inputs, 0.79, 0.81)  # 8 s at ten times the speed
+    for _ in range(3):
+        fast.observe(model, inputs, 0.79, 0.81)
+    fast.flush()
+    assert TimingModel(tmp_path / "t.json", scale=1.0).estimate(model, inputs).centre == pytest.approx(8.0)
+
+
+# --- the cold fallback chain -----------------------------------------------------------------------
+def test_a_cold_key_borrows_from_other_shapes_then_the_family_then_the_prior(catalog):
+    model, sibling = catalog.get(SEEDANCE_FAST), catalog.get(SEEDANCE_FAST_I2V)
+    timing = TimingModel()
+    short = {"duration": 4, "resolution": "720p"}
+    assert timing.estimate(model, CLIP).basis == "prior"
+    assert timing.estimate(model, CLIP).centre == pytest.approx(timing.prior(model, CLIP))
+
+    prior = timing.prior(model, short)
+    for _ in range(6):
+        timing.observe(model, short, 0.8 * prior - 0.1, 0.8 * prior + 0.1)  # 20% quicker than the prior
+    assert shape_of(model, short) != shape_of(model, CLIP)
+    borrowed = timing.estimate(model, CLIP)
+    assert borrowed.basis == "learned-other-shapes"
+    assert borrowed.centre == pytest.approx(0.8 * timing.prior(model, CLIP), rel=0.02)  # scaled to this shape
+    assert borrowed.low < 0.8 * borrowed.centre / 0.8 * 0.9  # borrowed learning keeps a wider window
+
+    family = timing.estimate(sibling, {**CLIP, "image": "https://example.test/a.png"})
+    assert family.basis == "learned-family"
+    assert family.centre == pytest.approx(0.8 * timing.prior(sibling, CLIP), rel=0.02)
+    assert timing.estimate(catalog.get(FLUX), {"prompt": "p"}).basis == "prior"
+
+
+def test_the_shape_key_follows_what_changes_the_time(catalog):
+    flux, video = catalog.get(FLUX), catalog.get(SEEDANCE_FAST)
+    assert shape_of(flux, {"size": "1024*1024"}) != shape_of(flux, {"size": "2048*2048"})
+    assert shape_of(flux, {"size": "1024*1024"}) == shape_of(flux, {"size": "1024*1000"})
+    assert shape_of(video, {"duration": 4}) != shape_of(video, {"duration": 10})
+    assert shape_of(video, {"duration": "5"}) == shape_of(video, {"duration": 5})
+    assert TimingModel().prior(video, {"duration": "5s"}) == TimingModel().prior(video, {"duration": 5})
+
+
+# --- the schedule --------------------------------------------------------------------------------
+VIDEO = Expectation(centre=20.0, low=18.0, high=22.0, basis="learned", samples=30)
+IMAGE = Expectation(centre=8.0, low=7.2, high=8.8, basis="learned", samples=30)
+
+
+def test_the_first_poll_is_early_and_the_next_waits_for_the_window():
+    times, _ = polls_until(PollSchedule.fixed(VIDEO), 20.0)
+    assert times[0] == pytest.approx(2.0)  # min(2 s, 10% of 20 s)
+    assert 18.0 < times[1] < 19.0
+    times, _ = polls_until(PollSchedule.fixed(IMAGE), 8.0)
+    assert times[0] == pytest.approx(0.8)
+    assert 7.2 < times[1] < 7.8
+
+
+def test_polls_per_job_where_it_finishes():
+    at_centre, _ = polls_until(PollSchedule.fixed(VIDEO), 20.0)
+    at_high_edge, _ = polls_until(PollSchedule.fixed(VIDEO), 22.0)
+    far_past, lag = polls_until(PollSchedule.fixed(VIDEO), 120.0)
+    narrow, _ = polls_until(PollSchedule.fixed(Expectation(20.0, 19.0, 21.0, "learned")), 20.0)
+    assert len(narrow) <= 3  # the early poll, then one or two around the finish
+    assert len(at_centre) <= 4
+    assert len(at_high_edge) <= 7
+    # Past the window the gaps widen (to 15% of the time elapsed): six times the expected time
+    # costs about twenty polls, not the 130 of close polling, and is still noticed within 15%.
+    assert len(far_past) <= 22 and lag <= 0.15 * 120
+
+
+def test_a_finish_inside_the_window_is_noticed_within_5_percent_or_half_a_second():
+    for expectation, bound in ((VIDEO, lambda x: 0.05 * x), (IMAGE, lambda x: 0.5)):
+        for step in range(101):
+            finish = expectation.low + (expectation.high - expectation.low) * step / 100
+            _, lag = polls_until(PollSchedule.fixed(expectation), finish)
+            assert lag <= bound(finish) + 1e-9, (expectation, finish, lag)
+
+
+def test_gaps_respect_the_floor_and_the_ceiling():
+    schedule = PollSchedule.fixed(Expectation(600.0, 500.0, 700.0, "learned"), floor=0.5, ceiling=30.0)
+    times, _ = polls_until(schedule, 3000.0)
+    gaps = [later - earlier for earlier, later in zip(times[2:], times[3:])]  # after the quiet wait
+    assert max(gaps) <= 30.0 + 1e-9
+    tiny, _ = polls_until(PollSchedule.fixed(Expectation(1.0, 0.9, 1.1, "learned"), floor=0.5), 5.0)
+    assert tiny[0] == pytest.approx(0.5)
+    assert all(later - earlier >= 0.5 - 1e-9 for earlier, later in zip(tiny, tiny[1:]))
+
+
+def test_demo_time_scales_the_whole_schedule(catalog):
+    model, inputs = catalog.get(SEEDANCE_FAST), CLIP
+    real = polls_until(TimingModel(scale=1.0, rng=random.Random(1)).schedule(model, inputs), 21.0)[0]
+    demo = polls_until(TimingModel(scale=0.1, rng=random.Random(1)).schedule(model, inputs), 2.1)[0]
+    assert demo == pytest.approx([t / 10 for t in real])
+
+
+def test_a_sibling_finishing_moves_the_window_of_jobs_in_flight(catalog):
+    model, inputs = catalog.get(FLUX), {"prompt": "p"}
+    timing = TimingModel()
+    schedule = timing.schedule(model, inputs)
+    schedule.next_delay(0.0)  # the early poll
+    before = schedule.next_delay(1.0)
+    for _ in range(4):
+        timing.observe(model, inputs, 5.9, 6.1)  # the prior says 10 s; siblings took 6
+    assert schedule.next_delay(1.0) < before - 1
+
+
+# --- the runner follows the schedule and learns ---------------------------------------------------
+class TimedAtlas(FakeAtlas):
+    """Each task finishes a set time after its submit (or a time per prompt), on the test's clock."""
+
+    def __init__(self, clock, seconds: float | dict[str, float]):
+        super().__init__()
+        self.clock, self.seconds = clock, seconds
+        self.submitted_at: dict[str, float] = {}
+
+    def submit(self, model_type, body):
+        submission = super().submit(model_type, body)
+        self.submitted_at[submission.prediction_id] = self.clock()
+        return submission
+
+    def poll(self, prediction_id):
+        with self._lock:
+            self.polls[prediction_id] += 1
+            prompt = self._prompt_of[prediction_id]
+        seconds = self.seconds[prompt] if isinstance(self.seconds, dict) else self.seconds
+        done = self.clock() - self.submitted_at[prediction_id] >= seconds
+        outputs = (f"https://cdn.fake.test/{prediction_id}.png",) if done else ()
+        return Prediction(prediction_id, "completed" if done else "processing", outputs, "", None, "req")
+
+
+def test_the_runner_polls_near_the_finish_and_learns_from_it(catalog, tmp_path):
+    clock = ManualClock()
+    fake = TimedAtlas(clock, seconds=8.0)
+    timing = TimingModel.for_server(tmp_path / "data", fake.base_url, rng=random.Random(2))
+    lock = threading.Lock()
+
+    def run(prompts):
+        jobs = [JobSpec(p, FLUX, {"prompt": p, "size": "1024*1024"}) for p in prompts]
+        with lock:
+            return new_runner(jobs, catalog, tmp_path / "out", limits=Limits(concurrency=1), client=fake, clock=clock,
+                              sleep=clock.sleep, timing=timing).run()
+
+    cold = run([f"cold {i}" for i in range(4)])
+    assert all(r.state.value == "done" for r in cold.records)
+    cold_polls = sum(fake.polls.values())
+    assert cold_polls <= 5 * 4
+    learned = timing.estimate(catalog.get(FLUX), {"prompt": "x", "size": "1024*1024"})
+    assert learned.basis == "learned" and learned.centre == pytest.approx(8.0, rel=0.06)
+
+    fake.polls.clear()
+    run([f"warm {i}" for i in range(8)])
+    assert sum(fake.polls.values()) <= 3 * 8
+
+
+# --- what the targets allow (the engine bench's "fewest possible" row) ------------------------------
+def test_fewest_polls_of_a_known_spread_rise_with_the_spread():
+    from app.bench.engine import fewest_polls, fewest_polls_per_job
+    assert fewest_polls(8.0, 0.0) == 2.0 and fewest_polls(21.0, 0.0) == 2.0  # early poll, then the finish
+    # 16 images of 8 s and 8 clips of 21 s: 3 polls a job is within reach at +-5%, not at +-10%
+    # even for a schedule that knows the spread exactly, so the warm target cannot hold there.
+    assert fewest_polls_per_job(16, 8, 0.05) == pytest.approx(2.43, abs=0.01)
+    assert fewest_polls_per_job(16, 8, 0.10) == pytest.approx(3.30, abs=0.01)
+    # An 8 s image with +-10%: a 1.6 s window in 0.5 s steps is seen by close poll 1, 2, 3 or 4.
+    assert fewest_polls(8.0, 0.10) == pytest.approx(1 + (0.5 * 1 + 0.5 * 2 + 0.5 * 3 + 0.1 * 4) / 1.6)
+
+
+@pytest.mark.parametrize("centre, spread", [(8.0, 0.05), (8.0, 0.10), (21.0, 0.05), (21.0, 0.10)])
+def test_no_schedule_meeting_the_lag_target_beats_the_fewest_polls(centre, spread):
+    """The bound is a bound: the real schedule, told the spread exactly, spends at least as many
+    polls on uniform finishes, and is within half a poll of it."""
+    from app.bench.engine import fewest_polls
+    known = Expectation(centre, centre * (1 - spread), centre * (1 + spread), "learned", 30)
+    finishes = [known.low + (known.high - known.low) * (step + 0.5) / 400 for step in range(400)]
+    polls = [len(polls_until(PollSchedule.fixed(known), finish)[0]) for finish in finishes]
+    average = sum(polls) / len(polls)
+    assert fewest_polls(centre, spread) - 1e-9 <= average <= fewest_polls(centre, spread) + 0.5
+
+
+def test_the_engine_bench_takes_a_list_of_spreads():
+    import argparse
+    from app.bench.engine import _jitters
+    assert _jitters("0,0.05,0.1") == [0.0, 0.05, 0.1] and _jitters("0.1") == [0.1]
+    for wrong in ("", "a", "1.5", "-0.1"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _jitters(wrong)
+
+
+# --- narrow windows --------------------------------------------------------------------------------
+def test_a_window_known_to_the_moment_gets_one_poll_on_its_high_edge():
+    known = Expectation(8.0, 7.95, 8.05, "learned", 30)
+    schedule = PollSchedule.fixed(known)
+    times, lag = polls_until(schedule, 8.0)
+    assert times == pytest.approx([0.8, 8.05]) and lag == pytest.approx(0.05)
+
+    # An explorer polls the low edge, a point inside (half way, here) and the high edge.
+    explorer = PollSchedule.fixed(known, explore=True, phase=0.5)
+    assert polls_until(explorer, 8.04)[0] == pytest.approx([0.8, 7.95, 8.0, 8.05])
+    assert polls_until(PollSchedule.fixed(known, explore=True, phase=0.5), 7.97)[0] == pytest.approx([0.8, 7.95, 8.0])
+
+
+def _learn(timing: TimingModel, model, inputs, finishes) -> list[int]:
+    polls = []
+    for finish in finishes:
+        schedule = timing.schedule(model, inputs)
+        times, _ = polls_until(schedule, finish)
+        running = times[-2] if len(times) > 1 else 0.0
+        timing.observe(model, inputs, running, times[-1])
+        polls.append(len(times))
+    return polls
+
+
+def test_a_steady_service_settles_on_two_polls_and_a_quicker_one_is_noticed(catalog):
+    model, inputs = catalog.get(FLUX), {"prompt": "p", "size": "1024*1024"}
+    timing = TimingModel(rng=random.Random(4))
+    _learn(timing, model, inputs, [8.0] * 24)
+    settled = _learn(timing, model, inputs, [8.0] * 24)
+    assert sum(settled) / len(settled) <= 2.4  # the early poll and one at the finish, mostly
+    learned = timing.estimate(model, inputs)
+    assert learned.low <= 8.0 <= learned.high and learned.high - learned.low < 0.3
+
+    # The service becomes a quarter quicker: the explorers' low-edge polls see it, and within
+    # three batches of eight the window has moved to the new time.
+    for _ in range(3):
+        _learn(timing, model, inputs, [6.0] * 8)
+    moved = timing.estimate(model, inputs)
+    assert moved.low <= 6.0 <= moved.high
+
+
+def test_the_history_is_written_every_few_seconds_and_when_the_batch_ends(catalog, tmp_path):
+    model, inputs = catalog.get(FLUX), {"prompt": "p"}
+    path = tmp_path / "t.json"
+    timing = TimingModel(path)
+
+    def stored() -> int:
+        return sum(len(pairs) for pairs in json.loads(path.read_text(encoding="utf-8"))["finishes"].values())
+
+    timing.observe(model, inputs, 7.9, 8.1)
+    timing.save_if_due()
+    assert stored() == 1  # the first finish is written at once
+    for _ in range(5):
+        timing.observe(model, inputs, 7.9, 8.1)
+        timing.save_if_due()
+    assert stored() == 1  # not rewritten for every job
+    timing.flush()
+    assert stored() == 6
+    assert TimingModel(path).estimate(model, inputs).basis == "learned"
+
+
+def test_a_finished_batch_leaves_what_it_learned_on_disk(catalog, tmp_path):
+    clock = ManualClock()
+    fake = TimedAtlas(clock, seconds=8.0)
+    timing = TimingModel.for_server(tmp_path / "data", fake.base_url)
+    jobs = [JobSpec(f"j{i}", FLUX, {"prompt": f"j{i}", "size": "1024*1024"}) for i in range(3)]
+    new_runner(jobs, catalog, tmp_path / "out", limits=Limits(concurrency=1), client=fake, clock=clock,
+               sleep=clock.sleep, timing=timing).run()
+    reopened = TimingModel.for_server(tmp_path / "data", fake.base_url)
+    assert len(reopened._samples[next(iter(reopened._samples))]) == 3
+
+
+# --- jobs in flight follow their siblings ----------------------------------------------------------
+def test_a_sibling_finishing_moves_the_wait_of_a_job_in_flight():
+    window = {"now": Expectation(20.0, 14.0, 26.0, "prior")}
+    schedule = PollSchedule(lambda: window["now"])
+    assert schedule.replan(0.0, 1.0) is None  # the early poll stays where it is
+    schedule.next_delay(0.0)
+    first_close = schedule.next_delay(2.0)
+    assert schedule.replan(2.0, 5.0) == pytest.approx(first_close)  # nothing moved
+    # A sibling finished at 17 s, and its interval was narrow: this job's next poll moves there.
+    window["now"] = Expectation(17.0, 16.9, 17.2, "learned", 1, 16.9, 17.2)
+    assert 2.0 + schedule.replan(2.0, 5.0) == pytest.approx(17.2)
+
+
+def test_siblings_agreeing_on_a_finish_this_job_has_passed_poll_it_at_once():
+    window = {"now": Expectation(20.0, 14.0, 26.0, "prior")}
+    schedule = PollSchedule(lambda: window["now"])
+    schedule.next_delay(0.0)
+    schedule.next_delay(2.0)
+    schedule.next_delay(14.6)  # a close poll at 14.6 s saw it running
+    window["now"] = Expectation(15.0, 14.9, 15.1, "learned", 3, 14.9, 15.1)
+    assert schedule.replan(14.6, 15.3) == pytest.approx(15.3 - 14.6)  # poll now
+    # One sibling's finish alone is not agreement: a job already past it keeps its plan.
+    window["now"] = Expectation(15.0, 14.9, 15.1, "learned", 1, 14.9, 15.1)
+    assert schedule.replan(14.6, 15.3) is None
+
+
+def test_the_last_jobs_of_a_draining_batch_poll_closer():
+    known = Expectation(20.0, 18.0, 22.0, "learned", 30)
+    relaxed = polls_until(PollSchedule.fixed(known), 21.9)[0]
+    urgent = polls_until(PollSchedule.fixed(known, urgent=lambda: True), 21.9)
+    assert len(urgent[0]) > len(relaxed)
+    assert urgent[1] <= TAIL_GAP_SHARE * LAG_MARGIN * LAG_FRACTION * 22 + 1e-9
+    assert urgent[0][:2] == relaxed[:2]  # the early poll and the first close poll do not move
+
+
+def test_a_job_waiting_to_poll_is_woken_when_a_sibling_finishes(catalog, tmp_path):
+    """Real time, briefly: the second job is waiting for its next poll when the first one is
+    noticed, and the runner asks its schedule again there and then."""
+    import time as real_time
+
+    timing = TimingModel(scale=0.04)  # the prior says 10 s: 0.4 s here
+    replans: list[str] = []
+    make_schedule = timing.schedule
+
+    def watched(model, inputs, **options):
+        schedule = make_schedule(model, inputs, **options)
+        replan = schedule.replan
+        schedule.replan = lambda *args: (replans.append(inputs["prompt"]), replan(*args))[1]
+        return schedule
+
+    timing.schedule = watched
+    jobs = [JobSpec(p, FLUX, {"prompt": p, "size": "1024*1024"}) for p in ("quick", "slow")]
+    fake = TimedAtlas(real_time.monotonic, {"quick": 0.25, "slow": 0.4})
+    result = new_runner(jobs, catalog, tmp_path / "out", limits=Limits(concurrency=2), client=fake,
+                        timing=timing).run()
+    assert [r.state.value for r in result.records] == ["done", "done"]
+    assert "slow" in replans
