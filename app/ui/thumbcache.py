@@ -131,6 +131,7 @@ class ThumbnailLoader(QObject):
         self._workers = 0
         self._pixmaps: OrderedDict[tuple[str, int], QPixmap | None] = OrderedDict()
         self._scrubs: OrderedDict[tuple[str, int], list[QPixmap]] = OrderedDict()
+        self._again: set[tuple[str, int]] = set()  # reloaded while being made
         self._closed = False
 
     @staticmethod
@@ -152,7 +153,12 @@ class ThumbnailLoader(QObject):
         (the disk cache notices the change; the memory here must not answer first)."""
         key = self._key(path, tile)
         self._pixmaps.pop(key, None)
-        self._request(key)
+        with self._lock:
+            making = key in self._queued and key not in self._wanted
+        if making:  # from what may be the old file: made once more when it arrives
+            self._again.add(key)
+        else:
+            self._request(key)
 
     def prefetch(self, path: Path | str, tile: int) -> None:
         """Asks for a picture below every other request: what is on screen comes first."""
@@ -219,6 +225,9 @@ class ThumbnailLoader(QObject):
         while len(self._pixmaps) > MEMORY_LIMIT:
             self._pixmaps.popitem(last=False)
         self.ready.emit(key[0])
+        if key in self._again:
+            self._again.discard(key)
+            self._request(key)
 
     def forget_pending(self) -> None:
         """Drops requests not started yet (a new folder, another filter)."""
