@@ -24,6 +24,7 @@ from app.ui import documents, reasons, theme
 from app.ui.backend import Backend, CatalogUpdater
 from app.ui.controller import RunController
 from app.ui.costs import CostService
+from app.ui.draftmode import DraftMode
 from app.ui.delegates import ProgressDelegate, warm_up
 from app.ui.dialogs import SettingsDialog, folder_problem, show_problems
 from app.ui.editor import JobEditor
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self.review_mode = ReviewMode(self)  # the review shares the centre with the job list
+        self.draft_mode = DraftMode(self)  # the toolbar switch; the logic is in draftmode.py
         self.setAcceptDrops(True)
         self.resize(1280, 800)
         geometry = settings.window_geometry()
@@ -550,6 +552,7 @@ class MainWindow(QMainWindow):
             self.document_path = path
             self.document_concurrency = loaded.concurrency
             self.document_webhook = loaded.webhook_url
+            self.draft_mode.set_enabled(loaded.draft)
             if loaded.output_dir is not None and folder_problem(loaded.output_dir) is None:
                 self.output_dir = loaded.output_dir
             self.dirty = False
@@ -601,7 +604,7 @@ class MainWindow(QMainWindow):
     def _write(self, path: Path, adopt: bool) -> bool:
         try:
             documents.write(path, self.jobs.specs(), self.output_dir, self.document_concurrency,
-                            self.document_webhook)
+                            self.document_webhook, draft=self.draft_mode.enabled)
         except OSError as exc:
             QMessageBox.warning(self, self.tr("Not saved"), self.tr("{path} could not be written: {reason}.").format(
                 path=path, reason=exc.strerror or exc))
@@ -994,6 +997,8 @@ class MainWindow(QMainWindow):
         self.status_jobs.setText(self.tr("%n job(s)", "", len(rows)))
         self.status_progress.setText(self.tr("done {done} · failed {failed}").format(done=done, failed=failed))
         self.status_total.setText(self.tr("total {cost}").format(cost=self.costs.summary().total_label()))
+        if hasattr(self, "draft_mode"):
+            self.draft_mode.show_totals(self.status_total)
         self.status_spent.setText(self.tr("spent {amount}").format(amount=format_money(self.jobs.spent())))
         self.status_balance.setText(self.balance_text)
         self._update_title()

@@ -74,6 +74,30 @@
     </message>
 </context>
 <context>
+    <name>Promoter</name>
+    <message numerus="yes">
+        <source>Pricing %n final(s)…</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Render %n final(s) for {total}? Each is linked to its draft and runs now.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n final(s) queued beside their drafts.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ReviewView</name>
     <message numerus="yes">
         <source>Pricing %n re-roll(s)…</source>

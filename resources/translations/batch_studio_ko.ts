@@ -97,6 +97,72 @@
     </message>
 </context>
 <context>
+    <name>Draft</name>
+    <message>
+        <source>&quot;{job}&quot;: {model} has no {name}; its {target} is the closest, and takes the value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;{job}&quot;: {model} has no {name} and nothing like it; it was left out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;{job}&quot;: {model} does not offer {name} {value}; it uses {fallback}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;{job}&quot;: {model} comes in no cheaper tier; it runs as itself and its output is the final</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saved {amount}, {percent}%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cost {amount} more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{jobs} draft(s) {drafts} + {promoted} final(s) {finals} = {spent}, against {full} for every job on its final tier: {verdict}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DraftMode</name>
+    <message>
+        <source>Draft mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run each job on the cheapest tier of its model family, at a draft resolution and length, prompt and seed kept; promote the picks in review (Ctrl+Shift+D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft mode: each job runs on the cheapest tier of its family first; promote the picks in review.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft mode is off: each job runs on its own model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{cost} · draft price loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{cost} · no cheaper tier: runs as itself</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{draft} draft · {final} final</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>total ≈{draft} draft · ≈{final} final</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EngineReason</name>
     <message>
         <source>all jobs ended</source>
@@ -610,6 +676,10 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>{source}: template must be a job (name, model, inputs)</source>
         <translation>{source}: template은 작업(name, model, inputs)이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: draft must be true or false</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{source}: csv and matrix fill a template; add a template job</source>
@@ -1600,6 +1670,94 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>This picture cannot be shown: {problem}</source>
         <translation>이 그림을 표시할 수 없습니다: {problem}</translation>
+    </message>
+</context>
+<context>
+    <name>Promote</name>
+    <message>
+        <source>the batch has no job named {names}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;{name}&quot;: its final model {model} is not in the catalog</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;{name}&quot; already ran on its final tier ({model})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;{name}&quot; has no output file to keep the composition of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;{name}&quot;: the family of {model} offers no image-to-image, edit or image-to-video model, so the final starts from the prompt and seed only</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Promoter</name>
+    <message>
+        <source>Promote picks to final…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render the picked drafts again on the final tier of their model, prompt, seed and inputs kept; shows the cost first ({key})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep this composition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start each final from its draft&apos;s picture, where the model family has an image-to-image, edit or image-to-video model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promote picks to final</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shift+P promote picks to final</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{folder} has only a manifest.json and no job store, so finals cannot join its batch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick the drafts to promote first: select them and press P.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to promote.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Pricing %n final(s)…</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Render %n final(s) for {total}? Each is linked to its draft and runs now.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n final(s) queued beside their drafts.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
