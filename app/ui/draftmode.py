@@ -22,6 +22,7 @@ from app.engine.atlas.ladders import Ladders, build_ladders
 from app.engine.atlas.pricing import PriceTable, format_money
 from app.engine.jobs.draft import DraftJob, draft_job, draft_jobs, finals_meta_key, finals_to_json
 from app.engine.jobs.spec import JobSpec, validate_jobs
+from app.engine.review.savings import batch_saving
 from app.engine.run.planning import InvalidJobsError
 
 UNRUN = ("ready", "invalid")
@@ -51,6 +52,8 @@ class DraftMode(QObject):
         window.model.cost_text = self.cost_text
         window.controller.draft = self
         window.catalogs.schemas_loaded.connect(lambda *_: self._changed())
+        # After the window's own line about the finished batch (connected before this one).
+        window.controller.finished.connect(self._batch_finished)
 
     @property
     def enabled(self) -> bool:
@@ -138,6 +141,19 @@ class DraftMode(QObject):
                 finals += figures[1]
         label.setText(self.tr("total ≈{draft} draft · ≈{final} final").format(draft=format_money(drafts),
                                                                               final=format_money(finals)))
+
+    def _batch_finished(self, _result) -> None:
+        """A batch run as drafts (or its promotions) says what it saved in the status bar."""
+        controller = self.window.controller
+        if controller.store is None or controller.batch is None:
+            return
+        try:
+            saving = batch_saving(controller.store, controller.batch, self.window.backend.catalog, self.prices)
+        except Exception:  # noqa: BLE001 - a schema not loaded (a lazy catalog): no figure rather than a wrong one
+            return
+        if saving is not None:
+            bar = self.window.statusBar()
+            bar.showMessage(" · ".join(filter(None, [bar.currentMessage(), saving.sentence()])), 20000)
 
     # --- the run controller's hooks (on its pool thread) ------------------------------------
     def prepare(self, specs: list[JobSpec]) -> list[DraftJob] | None:

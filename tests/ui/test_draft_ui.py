@@ -35,6 +35,8 @@ def test_draft_mode_runs_the_cheapest_tier_and_shows_both_prices(qtbot, window, 
     assert window.run_batch()
     qtbot.waitUntil(lambda: not window.controller.running, timeout=30000)
     assert all(job.state == "done" for job in window.jobs.rows)
+    assert "2 draft(s) $0.06 + 0 final(s) $0.00" in window.statusBar().currentMessage()
+    assert "saved $0.04, 40%" in window.statusBar().currentMessage()
     store = JobStore(tmp_path / "out")
     try:
         jobs = store.load()

@@ -61,7 +61,8 @@ def _cost(job: StoredJob) -> Decimal:
 
 
 def batch_saving(store: JobStore, batch: int, catalog: Catalog, prices: PriceTable | None = None) -> Saving | None:
-    """None when the batch was not run in draft mode. Reads schemas: off the GUI thread."""
+    """None when the batch was not run in draft mode, or a final's model is not in ``catalog``.
+    Reads schemas: off the GUI thread."""
     finals = finals_from_json(store.meta(finals_meta_key(batch)))
     if not finals:
         return None
@@ -79,6 +80,7 @@ def batch_saving(store: JobStore, batch: int, catalog: Catalog, prices: PriceTab
             all_final += (promoted[position].quote or promoted[position].estimate).amount
             continue
         model = catalog.get(spec.model)
-        if model is not None:
-            all_final += prices.estimate(model, spec.inputs).amount
+        if model is None:
+            return None  # a final that cannot be priced would make the figure wrong, not rough
+        all_final += prices.estimate(model, spec.inputs).amount
     return Saving(drafts, finals_cost, all_final, len(finals), len(promoted))
