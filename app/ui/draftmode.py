@@ -37,6 +37,10 @@ class DraftMode(QObject):
         self.prices = PriceTable.load()
         self._ladders: Ladders | None = None
         self._cache: dict[str, DraftJob | None] = {}
+        # Per row: (spec, state, cost, figures). The status bar totals every row on each update
+        # during a batch: a row whose spec, state and cost are the same objects is not priced again.
+        self._rows: dict[int, tuple] = {}
+        self._failed: set[str] = set()  # schemas that could not be loaded: not asked for on every repaint
         self.action = QAction(self.tr("Draft mode"), window)
         self.action.setObjectName("draft_mode")
         self.action.setCheckable(True)
@@ -51,7 +55,7 @@ class DraftMode(QObject):
         self.action.toggled.connect(self._toggled)
         window.model.cost_text = self.cost_text
         window.controller.draft = self
-        window.catalogs.schemas_loaded.connect(lambda *_: self._changed())
+        window.catalogs.schemas_loaded.connect(self._schemas_loaded)
         # After the window's own line about the finished batch (connected before this one).
         window.controller.finished.connect(self._batch_finished)
 
@@ -69,8 +73,14 @@ class DraftMode(QObject):
             "Draft mode: each job runs on the cheapest tier of its family first; promote the picks in review.")
             if on else self.tr("Draft mode is off: each job runs on its own model."), 8000)
 
+    def _schemas_loaded(self, model_ids, failures: dict) -> None:
+        self._failed.difference_update(model_ids)
+        self._failed.update(failures)
+        self._changed()
+
     def _changed(self) -> None:
         self._cache.clear()
+        self._rows.clear()
         model = self.window.model
         if model.rowCount():
             model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1, model.columnCount() - 1))
@@ -92,7 +102,8 @@ class DraftMode(QObject):
         needed = [m for m in (spec.model, ladders.draft_model(spec.model))
                   if catalog.get(m) is not None and not catalog.get(m).schema_loaded]
         if needed:
-            self.window.catalogs.ensure_schemas(needed)
+            if asked := [m for m in needed if m not in self._failed]:
+                self.window.catalogs.ensure_schemas(asked)
             return None
         if catalog.get(spec.model) is None:
             return None
@@ -101,6 +112,15 @@ class DraftMode(QObject):
 
     def prices_of(self, job) -> tuple[Decimal, Decimal] | None:
         """(draft, final) for a row, or None when they cannot be told yet."""
+        known = self._rows.get(id(job))
+        if known is not None and known[0] is job.spec and known[1] == job.state and known[2] is job.cost:
+            return known[3]
+        figures = self._prices_of(job)
+        if figures is not None:
+            self._rows[id(job)] = (job.spec, job.state, job.cost, figures)
+        return figures
+
+    def _prices_of(self, job) -> tuple[Decimal, Decimal] | None:
         if job.cost is None:
             return None
         draft = self.draft_of(job.spec)
