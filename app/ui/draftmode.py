@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QToolBar
+from PySide6.QtWidgets import QLabel, QMenu, QToolBar
 
 from app.engine.atlas.ladders import Ladders, build_ladders
 from app.engine.atlas.pricing import PriceTable, format_money
@@ -44,6 +44,8 @@ class DraftMode(QObject):
         self.action = QAction(self.tr("Draft mode"), window)
         self.action.setObjectName("draft_mode")
         self.action.setCheckable(True)
+        # The toolbar is full at the default width: a short label keeps the budget box in sight.
+        self.action.setIconText(self.tr("Draft"))
         self.action.setShortcut("Ctrl+Shift+D")
         self.action.setToolTip(self.tr("Run each job on the cheapest tier of its model family, at a draft resolution "
                                        "and length, prompt and seed kept; promote the picks in review "
@@ -51,6 +53,9 @@ class DraftMode(QObject):
         toolbar = window.findChild(QToolBar, "main_toolbar")
         if toolbar is not None:
             toolbar.insertAction(window.act_run, self.action)
+        run_menu = next((owner for owner in window.act_run.associatedObjects() if isinstance(owner, QMenu)), None)
+        if run_menu is not None:
+            run_menu.insertAction(window.act_run, self.action)
         window.addAction(self.action)
         self.action.toggled.connect(self._toggled)
         window.model.cost_text = self.cost_text

@@ -134,6 +134,10 @@
         <translation>초안 모드</translation>
     </message>
     <message>
+        <source>Draft</source>
+        <translation>초안</translation>
+    </message>
+    <message>
         <source>Run each job on the cheapest tier of its model family, at a draft resolution and length, prompt and seed kept; promote the picks in review (Ctrl+Shift+D)</source>
         <translation>각 작업을 모델 계열의 가장 저렴한 등급에서 초안 해상도와 길이로 실행합니다. 프롬프트와 시드는 그대로이며, 고른 결과물은 검토에서 최종본으로 올립니다 (Ctrl+Shift+D)</translation>
     </message>
