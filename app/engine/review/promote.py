@@ -48,8 +48,8 @@ class PromotePlan:
 
 
 def items_to_promote(session: ReviewSession, *, picks: bool = True, names: Iterable[str] = ()) -> list[ReviewItem]:
-    """The picked jobs (or the named ones, or with ``picks=False`` every finished job), finals
-    and jobs with no output left out."""
+    """The picked jobs (or the named ones, or with ``picks=False`` every finished job); finals
+    are left out, and so are drafts promoted before unless they are named."""
     wanted = list(names)
     if wanted:
         missing = [name for name in wanted if session.item(name) is None]
@@ -61,6 +61,10 @@ def items_to_promote(session: ReviewSession, *, picks: bool = True, names: Itera
         chosen = list(dict.fromkeys(output.item for output in session.picked()))
     else:
         chosen = [item for item in session.items if item.status == "done"]
+    if not wanted:
+        promoted = {(item.link.origin_batch, item.link.origin_position) for item in session.items
+                    if item.link is not None and item.link.kind == PROMOTE}
+        chosen = [item for item in chosen if (item.key.batch, item.key.position) not in promoted]
     return [item for item in chosen if not (item.link is not None and item.link.kind == PROMOTE)]
 
 

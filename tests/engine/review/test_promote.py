@@ -162,3 +162,15 @@ def test_budgets_hold_before_anything_is_queued(draft_folder, catalog, tmp_path)
                                                                                     ledger=ledger))
         assert "daily cap" in daily.plan.problem
         assert len(session.items) == 6
+
+
+def test_a_draft_promoted_before_is_left_out_unless_named(draft_folder, catalog):
+    ladders = build_ladders(catalog)
+    with review.open_folder(draft_folder.folder) as session:
+        session.set_pick(session.item("still").outputs, Pick.PICKED)
+        promotion = plan_promote(session, items_to_promote(session), catalog, ladders)
+        append_to_batch(session, promotion.plan, catalog)
+        assert items_to_promote(session) == []
+        assert [item.name for item in items_to_promote(session, picks=False)] == [
+            "film", "loop", "flux", "film b", "film c"]
+        assert [item.name for item in items_to_promote(session, names=["still"])] == ["still"]
