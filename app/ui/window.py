@@ -24,9 +24,9 @@ from app.ui import documents, reasons, theme
 from app.ui.backend import Backend, CatalogUpdater
 from app.ui.controller import RunController
 from app.ui.costs import CostService
-from app.ui.draftmode import DraftMode
 from app.ui.delegates import ProgressDelegate, warm_up
 from app.ui.dialogs import SettingsDialog, folder_problem, show_problems
+from app.ui.draftmode import DraftMode
 from app.ui.editor import JobEditor
 from app.ui.joblist import JobList
 from app.ui.preview import PreviewPane, open_with_system, show_in_folder

@@ -133,3 +133,15 @@ def test_draft_then_promote_from_the_command_line(tmp_path):
     document = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     final = next(entry for entry in document["results"] if entry["link"])
     assert final["link"]["kind"] == "promote" and final["status"] == "done"
+
+
+def test_models_ladders_as_json(tmp_path):
+    result = cli("models", "--ladders", "--json", env={"ATLASCLOUD_BASE_URL": "http://127.0.0.1:9",
+                                                       "XDG_CACHE_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    ladders = json.loads(result.stdout)
+    assert ["google/imagen4-fast", "google/imagen4", "google/imagen4-ultra"] in ladders
+    assert ["google/veo3.1-fast/text-to-video", "google/veo3.1/text-to-video"] in ladders
+    text = cli("models", "--ladders", env={"ATLASCLOUD_BASE_URL": "http://127.0.0.1:9",
+                                           "XDG_CACHE_HOME": str(tmp_path)})
+    assert "cheapest first" in text.stdout and "ultra" in text.stdout
