@@ -104,7 +104,8 @@ def plan_promote(session: ReviewSession, items: Iterable[ReviewItem], catalog: C
         notices.extend(carried)
         image_from = final.image_from
         if keep_composition:
-            model, inputs, note = _composed(session, item, model, inputs, ladders, catalog)
+            model, inputs, note, carried = _composed(session, item, model, inputs, ladders)
+            notices.extend(carried)
             if note:
                 notices.append(note)
             else:
@@ -115,25 +116,26 @@ def plan_promote(session: ReviewSession, items: Iterable[ReviewItem], catalog: C
     return PromotePlan(price_plan(jobs, catalog, budget=budget, prices=prices, client=client), notices, skipped)
 
 
-def _composed(session: ReviewSession, item: ReviewItem, model: ModelInfo, inputs: dict, ladders: Ladders,
-              catalog: Catalog) -> tuple[ModelInfo, dict, str | None]:
-    """The final model and inputs that start from the draft's picture, or why they cannot."""
+def _composed(session: ReviewSession, item: ReviewItem, model: ModelInfo, inputs: dict,
+              ladders: Ladders) -> tuple[ModelInfo, dict, str | None, list[str]]:
+    """The final model and inputs that start from the draft's picture, or why they cannot, and
+    the inputs carried to that model under other names or dropped."""
     output = next((o for o in item.outputs if o.file is not None and o.file.is_file()), None)
     if output is None:
         return model, inputs, translate("Promote", '"{name}" has no output file to keep the composition of').format(
-            name=item.name)
+            name=item.name), []
     target = model if _picture_field(model) else next(
         (other for other in ladders.same_line(model.model_id, COMPOSITION_TASKS[model.is_video])
          if _picture_field(other)), None)
     if target is None:
         return model, inputs, translate("Promote", '"{name}": the family of {model} offers no image-to-image, edit '
                                                    "or image-to-video model, so the final starts from the prompt "
-                                                   "and seed only").format(name=item.name, model=model.model_id)
+                                                   "and seed only").format(name=item.name, model=model.model_id), []
     picture = _first_frame(session.folder, item.name, output.file) if output.is_video else output.file
-    carried, _ = carry_inputs(inputs, target, item.name) if target is not model else (dict(inputs), [])
+    carried, notices = carry_inputs(inputs, target, item.name) if target is not model else (dict(inputs), [])
     name, listed = _picture_field(target)
     carried[name] = [str(picture)] if listed else str(picture)
-    return target, carried, None
+    return target, carried, None, notices
 
 
 def _picture_field(model: ModelInfo) -> tuple[str, bool] | None:
