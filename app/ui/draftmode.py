@@ -132,7 +132,9 @@ class DraftMode(QObject):
         if draft is None:
             return None
         catalog = self.window.backend.catalog
-        final = job.cost.amount if job.state in UNRUN else self.prices.estimate(
+        # The row's own price (a quote, when there is one) is the final's while the job is as written.
+        as_written = job.state in UNRUN and draft.final.model == job.spec.model
+        final = job.cost.amount if as_written else self.prices.estimate(
             catalog.get(draft.final.model), draft.final.inputs).amount
         if not draft.laddered:
             return final, final

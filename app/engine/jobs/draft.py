@@ -167,6 +167,12 @@ def draft_job(job: JobSpec, catalog: Catalog, ladders: Ladders) -> DraftJob:
     target = catalog.get(ladders.draft_model(job.model))
     inputs, notices = carry_inputs(job.inputs, target, job.name)
     draft = JobSpec(job.name, target.model_id, draft_settings(target, inputs), job.output_subfolder, job.image_from)
+    top = catalog.get(ladders.final_model(job.model))
+    if top is not None and top.model_id != job.model:
+        # A job written on the cheapest tier is already a draft: its final is the top tier.
+        final_inputs, carried = carry_inputs(job.inputs, top, job.name)
+        final = JobSpec(job.name, top.model_id, final_inputs, job.output_subfolder, job.image_from)
+        notices.extend(carried)
     return DraftJob(draft, final, notices)
 
 

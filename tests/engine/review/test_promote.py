@@ -174,3 +174,11 @@ def test_a_draft_promoted_before_is_left_out_unless_named(draft_folder, catalog)
         assert [item.name for item in items_to_promote(session, picks=False)] == [
             "film", "loop", "flux", "film b", "film c"]
         assert [item.name for item in items_to_promote(session, names=["still"])] == ["still"]
+
+
+def test_a_job_written_on_the_cheapest_tier_drafts_there_and_finishes_on_the_top_tier(catalog):
+    job = JobSpec("clip", "google/veo3.1-fast/text-to-video", {"prompt": "waves", "duration": 8,
+                                                               "resolution": "1080p", "seed": 4})
+    draft = draft_jobs([job], catalog, build_ladders(catalog))[0]
+    assert draft.draft.model == job.model and draft.draft.inputs["duration"] == 4
+    assert draft.final.model == VEO and draft.final.inputs == job.inputs and draft.laddered
