@@ -105,6 +105,7 @@ class WindowDocuments:
             self.document_path = path
             self.document_concurrency = loaded.concurrency
             self.document_webhook = loaded.webhook_url
+            self.draft_mode.set_enabled(loaded.draft)
             if loaded.output_dir is not None and folder_problem(loaded.output_dir) is None:
                 self.output_dir = loaded.output_dir
             self.dirty = False
@@ -169,7 +170,7 @@ class WindowDocuments:
     def _write(self, path: Path, adopt: bool) -> bool:
         try:
             documents.write(path, self.jobs.specs(), self.output_dir, self.document_concurrency,
-                            self.document_webhook)
+                            self.document_webhook, draft=self.draft_mode.enabled)
         except OSError as exc:
             QMessageBox.warning(self, translate("MainWindow", "Not saved"), translate(
                 "MainWindow", "{path} could not be written: {reason}.").format(
