@@ -35,6 +35,7 @@ from app.engine.client import AtlasClient
 from app.engine.ledger import SpendLedger
 from app.engine.planning import plan_resume
 from app.engine.pricing import Cost
+from app.engine.recipes import RecipePolicy
 from app.engine.records import RunEvent
 from app.engine.runner import BatchPlan, BatchRunner, Connections, Limits, TimeLimits
 from app.engine.store import JobStore
@@ -115,6 +116,7 @@ class ChildConfig:
     paused_reason: str | None = None  # start paused: follow what was submitted, submit nothing
     held: tuple[int, ...] = ()  # positions held back at the start
     models: tuple[dict, ...] = ()  # model_document() of every model the batch uses
+    recipes: RecipePolicy = RecipePolicy()  # what goes into each output file
 
     def to_json(self) -> str:
         limits = self.limits
@@ -126,7 +128,8 @@ class ChildConfig:
             "max_spend": _money(limits.max_spend), "daily_cap": _money(limits.daily_cap),
             "ledger_path": str(self.ledger_path) if self.ledger_path else None,
             "timing_path": str(self.timing_path) if self.timing_path else None, "timing_scale": self.timing_scale,
-            "paused_reason": self.paused_reason, "held": list(self.held), "models": list(self.models)},
+            "paused_reason": self.paused_reason, "held": list(self.held), "models": list(self.models),
+            "recipes": self.recipes.as_dict()},
             ensure_ascii=False)
 
     @classmethod
@@ -139,7 +142,8 @@ class ChildConfig:
         return cls(Path(doc["folder"]), int(doc["batch"]), doc["base_url"], bool(doc["demo"]), doc["mode"], limits,
                    Path(doc["ledger_path"]) if doc.get("ledger_path") else None,
                    Path(doc["timing_path"]) if doc.get("timing_path") else None, float(doc.get("timing_scale", 1.0)),
-                   doc.get("paused_reason"), tuple(int(i) for i in doc.get("held", ())), tuple(doc.get("models", ())))
+                   doc.get("paused_reason"), tuple(int(i) for i in doc.get("held", ())), tuple(doc.get("models", ())),
+                   RecipePolicy.from_dict(doc.get("recipes")))
 
 
 # --- the child --------------------------------------------------------------------------
@@ -289,7 +293,7 @@ def serve(commands: BinaryIO, out: TextIO, *, detach_grace: float = DETACH_GRACE
     runner = BatchRunner(BatchPlan(records, config.folder, config.mode), config.limits, io=Connections(
         client=client, store=store, on_event=on_event,
         ledger=SpendLedger(config.ledger_path) if config.ledger_path else None,
-        timing=TimingModel(config.timing_path, scale=config.timing_scale)))
+        timing=TimingModel(config.timing_path, scale=config.timing_scale), recipes=config.recipes))
     control.runner = runner
     for position in config.held:
         runner.pause_job(position, True)

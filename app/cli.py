@@ -7,7 +7,7 @@ import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from app import __version__
+from app import __version__, recipe_command
 
 DEMO_SPEED = 10.0
 
@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true", help="continue the batch stored in --out after a crash or "
                      "kill: submitted jobs are polled and downloaded, never submitted again")
     run.add_argument("--retry-failed", action="store_true", help="rerun only the failed jobs of the batch in --out")
+    run.add_argument("--no-embed", action="store_true", help="keep every output byte-identical to the download; "
+                     "each recipe goes to NAME.recipe.json beside it instead")
+    run.add_argument("--no-prompts-in-files", action="store_true", help="leave the prompts out of the metadata "
+                     "written into outputs (for sharing); the manifest and sidecars keep them")
     run.add_argument("--demo-speed", type=float, default=DEMO_SPEED, help=argparse.SUPPRESS)
     sim = commands.add_parser("sim", help="run the local Atlas simulator", add_help=False)
     sim.add_argument("args", nargs=argparse.REMAINDER)
@@ -77,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
                                              "redis://127.0.0.1:6379/0). Its API key comes from ATLASCLOUD_API_KEY.")
     worker.add_argument("--concurrency", type=_concurrency, default=4, help="jobs this worker runs at once")
     worker.add_argument("--name", help="worker name (default: a unique one)")
+    recipe_command.add_parser(commands)
     return parser
 
 
@@ -110,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         from app.picks_command import picks_command
 
         return picks_command(args)
+    if args.command == "recipe":
+        return recipe_command.run(args)
     if args.command == "models":
         from app.headless import models_command
 

@@ -21,6 +21,7 @@ from app.engine.outputs import folder_problem
 from app.engine.pricing import ESTIMATE, Cost, PriceTable, format_cost, format_money, quote_bodies, summarize
 from app.engine.records import JobState, RunEvent
 from app.engine.planning import plan_batch, plan_resume
+from app.engine.recipes import RecipePolicy
 from app.engine.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.timing import DEMO_SERVER, TimingModel
 from app.engine.store import JobStore, StoreError
@@ -178,7 +179,9 @@ def run_command(args) -> int:
             return EXIT_INVALID
         runner = BatchRunner(BatchPlan(records, out_dir, mode), limits, io=Connections(
             client=client, store=store, ledger=SpendLedger(appdirs.data_dir() / f"spend-{mode}.json"),
-            on_event=on_event, timing=timing))
+            on_event=on_event, timing=timing,
+            recipes=RecipePolicy(embed=not getattr(args, "no_embed", False),
+                                 prompts=not getattr(args, "no_prompts_in_files", False))))
         try:
             if args.executor == "celery":
                 from app.distributed.coordinator import run_distributed

@@ -703,6 +703,7 @@ class MainWindow(QMainWindow):
         self.controller.daily_cap = Decimal(str(self.settings.daily_cap)) if self.settings.daily_cap > 0 else None
         self.controller.webhook_url = self.document_webhook or self.settings.webhook_url or None
         self.controller.executor = self.settings.executor
+        self.controller.recipes = RecipePolicy(self.settings.embed_recipes, self.settings.prompts_in_files)
         if self.settings.executor == "celery":
             if self.settings.broker_url:
                 os.environ.setdefault("BATCH_STUDIO_BROKER_URL", self.settings.broker_url)
