@@ -367,7 +367,7 @@ def read_file(path: Path) -> Found:
             file=path.name, reason=exc.strerror or exc))
         return found
     found.notes.extend(tags.notes)
-    if not tags.kind:
+    if not tags.kind and not sidecar_path(path).is_file():
         found.notes.append(translate("Recipes", "{file} is not an image or video this app reads (PNG, JPEG, WebP, MP4, "
                                                 "WebM) nor a recipe or picks.csv").format(file=path.name))
         return found
@@ -384,7 +384,7 @@ def read_file(path: Path) -> Found:
         if side.recipes:
             found.recipes.extend(side.recipes)
             return found
-    params = foreign.parse(tags)
+    params = foreign.parse(tags) if tags.kind else None
     if params is not None:
         found.foreign.append(params)
     elif text is None:
