@@ -42,7 +42,16 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             print(f"note: {note}", file=err)
     empty = [f for f in found if not f.recipes and not f.foreign]
     if args.jobset is not None:
-        jobs, notes, foreign_count = recipes.restore(args.files, args.model)
+        catalog = None
+        if args.model:
+            from app.engine.catalog import Catalog
+
+            catalog = Catalog.snapshot()  # what the model takes: a seed, a size or an aspect ratio
+            if catalog.get(args.model) is None:
+                print(f"error: {args.model} is not a model in the catalog; `batch-studio models` lists them",
+                      file=err)
+                return EXIT_INVALID
+        jobs, notes, foreign_count = recipes.restore(args.files, args.model, catalog)
         for note in notes:
             if not any(note in f.notes for f in found):
                 print(f"note: {note}", file=err)

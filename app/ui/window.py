@@ -18,6 +18,7 @@ from app.engine import jobset
 from app.engine.catalog import SchemaUnavailable
 from app.engine.jobs import JobSpec, chain_stages
 from app.engine.pricing import format_money
+from app.engine.recipes import RecipePolicy
 from app.engine.runner import TimeLimits
 from app.paths import resources_dir
 from app.ui import documents, reasons, theme
@@ -29,6 +30,7 @@ from app.ui.dialogs import SettingsDialog, folder_problem, show_problems
 from app.ui.editor import JobEditor
 from app.ui.joblist import JobList
 from app.ui.preview import PreviewPane, open_with_system, show_in_folder
+from app.ui.recipes import RecipeOpener, restorable
 from app.ui.review.mode import ReviewMode
 from app.ui.settings import AppSettings
 from app.ui.tablemodel import PROGRESS, JobTableModel
@@ -165,6 +167,10 @@ class MainWindow(QMainWindow):
                                        self.tr("Add the jobs of a YAML, JSON or CSV file"))
         self.act_export = self._action(self.tr("Export…"), self.export_file, "Ctrl+E",
                                        self.tr("Write the jobs to another file"))
+        self.recipe_opener = RecipeOpener(self)
+        self.act_open_recipe = self._action(self.tr("Open recipe…"), self.recipe_opener.ask_and_open, "Ctrl+Alt+G",
+                                            self.tr("Get the jobs back from outputs, their recipe files or a "
+                                                    "picks.csv"))
         self.act_add_image = self._action(self.tr("Add image"), lambda: self.add_job("Image"), "Ctrl+Shift+I")
         self.act_add_video = self._action(self.tr("Add video"), lambda: self.add_job("Video"), "Ctrl+Shift+V")
         self.act_duplicate = self._action(self.tr("Duplicate"), self.duplicate_selected, "Ctrl+D")
@@ -216,7 +222,7 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
         for action in (self.act_new, self.act_open, self.act_save, self.act_save_as, None, self.act_import,
-                       self.act_export, None, self.act_reopen, None, self.act_quit):
+                       self.act_export, self.act_open_recipe, None, self.act_reopen, None, self.act_quit):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit_menu = menus.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.act_undo)
@@ -615,14 +621,18 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event):
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        if any(u.toLocalFile().lower().endswith(documents.JOBSET_SUFFIXES) for u in urls):
+        if any(u.toLocalFile().lower().endswith(documents.JOBSET_SUFFIXES) or restorable(Path(u.toLocalFile()))
+               for u in urls):
             event.acceptProposedAction()
 
     def dropEvent(self, event):
+        outputs = [Path(u.toLocalFile()) for u in event.mimeData().urls() if restorable(Path(u.toLocalFile()))]
         for url in event.mimeData().urls():
             path = url.toLocalFile()
-            if path.lower().endswith(documents.JOBSET_SUFFIXES):
+            if path.lower().endswith(documents.JOBSET_SUFFIXES) and Path(path) not in outputs:
                 self.import_file(Path(path))
+        if outputs and not self.controller.running:
+            self.recipe_opener.open(outputs)  # the jobs that made them come back
         event.acceptProposedAction()
 
     # --- running ---------------------------------------------------------------------
