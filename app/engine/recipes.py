@@ -77,11 +77,20 @@ def scrub(value: object) -> object:
     if isinstance(value, list):
         return [scrub(v) for v in value]
     if isinstance(value, str):
-        if value.startswith("apikey-") or "Bearer " in value:
+        if value.startswith("apikey-"):
             return "[removed]"
-        if _is_local_path(value) and (value.startswith(("/", "~", "\\")) or _WINDOWS_PATH.match(value)):
+        # Only a path that names a file here: a prompt such as "/imagine a fox" stays as written.
+        if (value.startswith(("/", "~", "\\")) or _WINDOWS_PATH.match(value)) and "\n" not in value \
+                and len(value) < 4096 and _exists(value):
             return _file_name(value)
     return value
+
+
+def _exists(value: str) -> bool:
+    try:
+        return Path(value).expanduser().exists()
+    except (OSError, ValueError):
+        return False
 
 
 class RecipeWriter:
@@ -91,7 +100,6 @@ class RecipeWriter:
         self.out_dir = out_dir
         self.policy = policy
         self.store = store
-        self._links = None
         self._digests: dict[tuple, str] = {}
         self._lock = threading.Lock()
 
@@ -100,11 +108,9 @@ class RecipeWriter:
             return {"kind": "chain", "original": {"name": record.spec.image_from}}
         if self.store is None:
             return None
-        with self._lock:
-            if self._links is None:
-                # Read once: re-rolls and variations are linked before their batch runs.
-                self._links = self.store.links()
-        link = self._links.get((record.batch, record.index))
+        # Read each time: a re-roll may join the batch while it runs. The table holds only the
+        # re-rolls and variations, so this stays small next to a download.
+        link = self.store.links().get((record.batch, record.index))
         return link.as_manifest() if link is not None else None
 
     def _digest(self, path: Path) -> str | None:
@@ -146,6 +152,10 @@ class RecipeWriter:
                 sent = replaced_at(sent, item.path, entry["file"])
             files.append(entry)
             written = replaced_at(written, item.path, entry["file"])
+        for item in media_values(sent, model.properties):
+            # A chained job's start image, sent as the parent's file once its URL had expired.
+            if isinstance(item.value, str) and _is_local_path(item.value) and not is_remote_media(item.value):
+                sent = replaced_at(sent, item.path, _file_name(item.value))
         recipe = {
             "schema": RECIPE_SCHEMA, "schema_version": RECIPE_VERSION, "app": CREATOR_TOOL,
             "model": spec.model, "type": model.type.lower(),

@@ -69,3 +69,17 @@ def test_the_recipe_command_reads_other_tools_and_says_what_is_missing(tmp_path)
 
     nothing = cli("recipe", plain)
     assert nothing.returncode == 2 and "Traceback" not in nothing.stderr
+
+
+def test_run_no_embed_keeps_files_as_downloaded_with_sidecars(tmp_path):
+    out = tmp_path / "out"
+    made = cli("run", EXAMPLES / "product-launch.yaml", "--demo", "--out", out, "--demo-speed", "40", "--no-embed")
+    assert made.returncode == 0, made.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["results"] and all(r["status"] == "done" for r in manifest["results"])
+    for result in manifest["results"]:
+        for listed in result["files"]:
+            path = out / listed["path"]
+            assert listed["recipe"] == "sidecar" and listed["written_sha256"] == listed["sha256"]
+            assert (path.parent / listed["sidecar"]).is_file()
+            assert recipes.read_file(path).recipes[0]["job"]["prediction_id"] == result["prediction_id"]

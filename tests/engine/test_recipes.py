@@ -366,3 +366,24 @@ def test_concurrent_downloads_each_carry_their_own_job(catalog, tmp_path):
     for record in runner.run().records:
         recipe = recipes.read_file(tmp_path / "out" / record.files[0].path).recipes[0]
         assert (recipe["job"]["name"], recipe["seed"]) == (record.spec.name, record.spec.inputs["seed"])
+
+
+def test_no_absolute_path_even_for_a_chained_start_image_and_prompts_stay_as_written(catalog, tmp_path):
+    from app.engine.planning import plan_batch
+
+    chain = "bytedance/seedance-v1.5-pro-fast/image-to-video"
+    parent_file = tmp_path / "out" / "images" / "parent.png"
+    parent_file.parent.mkdir(parents=True)
+    parent_file.write_bytes(media.media_bytes("png"))
+    records = plan_batch([JobSpec("parent", IMAGE, {"prompt": "a pier"}),
+                          JobSpec("clip", chain, {"prompt": "/imagine waves at ~/home"}, image_from="parent")],
+                         catalog)
+    record = records[1]
+    field = record.model.image_fields()[0]
+    # The parent's URL had expired: its downloaded file was sent (uploaded), named by its path.
+    record.sent_body = {**record.spec.request_body(record.model), field: str(parent_file)}
+    recipe = recipes.RecipeWriter(tmp_path / "out").recipe(record, None, "abc", "clip.mp4")
+    assert str(tmp_path) not in json.dumps(recipe, ensure_ascii=False)
+    assert recipe["sent"][field] == "parent.png"
+    assert recipe["prompt"]["written"] == recipe["inputs"]["prompt"] == "/imagine waves at ~/home"
+    assert recipe["parent"] == {"kind": "chain", "original": {"name": "parent"}}

@@ -107,3 +107,23 @@ def test_a_file_without_a_recipe_is_a_sentence_not_a_crash(qtbot, window, tmp_pa
     assert any("noise.png is not an image" in n for n in notes) and any("plain.png carries no recipe" in n
                                                                          for n in notes)
     assert "No job was restored" in window.statusBar().currentMessage()
+
+
+def test_the_recipe_settings_reach_the_batch_process(qtbot, window):
+    from app.batchproc import ChildConfig
+    from app.engine.recipes import RecipePolicy
+    from app.engine.runner import Limits
+    from app.ui.dialogs import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    assert dialog.embed_recipes.isChecked() and dialog.prompts_in_files.isChecked()
+    dialog.embed_recipes.setChecked(False)
+    dialog.prompts_in_files.setChecked(False)
+    dialog.accept()
+    assert (window.settings.embed_recipes, window.settings.prompts_in_files) == (False, False)
+    policy = RecipePolicy(window.settings.embed_recipes, window.settings.prompts_in_files)
+    config = ChildConfig(window.output_dir, 1, "http://x", True, "demo", Limits(), None, None, recipes=policy)
+    assert ChildConfig.from_json(config.to_json()).recipes == RecipePolicy(embed=False, prompts=False)
+    assert ChildConfig.from_json(config.to_json().replace(', "recipes": {"embed": false, "prompts": false}', "")
+                                 ).recipes == RecipePolicy()  # a window from before recipes: embed
