@@ -4,6 +4,7 @@ publish, start chained jobs when their images exist, move on the jobs of a worke
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Callable
@@ -18,6 +19,7 @@ from app.engine.catalog import Catalog
 from app.engine.i18n import translate
 from app.engine.records import JobRecord, JobState, RunEvent
 from app.engine.planning import record_from_stored, remove_partial_downloads
+from app.engine.recipes import RECIPE_POLICY_KEY
 from app.engine.runner import BatchResult, BatchRunner
 from app.engine.store import JobStore
 
@@ -44,6 +46,8 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
     by_name = {record.spec.name: record for record in runner.records}
     waiting = {r.index for r in runner.records if r.spec.image_from and r.spec.image_from in by_name}
     writer = manifest.ManifestWriter(runner.out_dir, store=store)
+    # The workers read the batch from the store, and so what goes into its files.
+    store.set_meta(RECIPE_POLICY_KEY, json.dumps(runner.io.recipes.as_dict()))
 
     folder = str(runner.out_dir)
 

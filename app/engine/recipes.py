@@ -38,6 +38,7 @@ KNOWN_KEYS = {"schema", "schema_version", "app", "model", "type", "job", "inputs
               "negative_prompt", "parent", "output", "prompts_left_out"}
 PROMPT_FIELDS = ("prompt", "negative_prompt")
 MAX_SIDECAR = mediatags.MAX_TEXT
+RECIPE_POLICY_KEY = "recipe_policy"  # the job store's meta key a fleet's workers read it from
 _WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
 
 
@@ -57,6 +58,13 @@ class RecipePolicy:
         if not isinstance(data, dict):
             return cls()
         return cls(bool(data.get("embed", True)), bool(data.get("prompts", True)))
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "RecipePolicy":
+        try:
+            return cls.from_dict(json.loads(text)) if text else cls()
+        except ValueError:
+            return cls()
 
 
 # --- building ---------------------------------------------------------------------------
