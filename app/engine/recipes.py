@@ -346,7 +346,7 @@ def _checked(recipe: object, where: str, notes: list[str]) -> dict | None:
 def _parse_recipe(text: str, where: str, notes: list[str]) -> dict | None:
     try:
         document = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # a nesting thousands deep is broken too
         notes.append(translate("Recipes", "{file}: the recipe is broken ({reason}); the file itself is fine").format(
             file=where, reason=exc))
         return None
@@ -426,8 +426,10 @@ def _read_picks(path: Path, found: Found) -> Found:
             file=path.name))
         return found
     for row in rows:
-        target = path.parent / str(row.get("file") or "")
-        if not row.get("file") or not target.is_file():
+        name = str(row.get("file") or "")
+        target = path.parent / name
+        # Exported picks sit beside the csv: a row naming a path elsewhere is not followed.
+        if not name or Path(name).name != name or not target.is_file():
             found.notes.append(translate("Recipes", "{file} lists {pick}, which is not beside it").format(
                 file=path.name, pick=row.get("file") or "?"))
             continue

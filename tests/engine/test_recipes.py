@@ -303,7 +303,11 @@ def test_bad_input_never_crashes_and_never_changes_the_file(tmp_path):
         "cut.png": (tmp_path / "cut.png", "carries no recipe"),
         "empty.recipe.json": (tmp_path / "empty.recipe.json", "the recipe is broken"),
         "picks.csv": (tmp_path / "picks.csv", "not a picks.csv"),
+        "deep.recipe.json": (tmp_path / "deep.recipe.json", "the recipe is broken"),
+        "elsewhere.csv": (tmp_path / "elsewhere.csv", "which is not beside it"),
     }
+    (tmp_path / "deep.recipe.json").write_text("[" * 200000)
+    (tmp_path / "elsewhere.csv").write_text("file,name\n../plain.png,x\n")
     (tmp_path / "noise.png").write_bytes(b"\x00garbage" * 100)
     (tmp_path / "cut.png").write_bytes(media.media_bytes("png")[:60])
     (tmp_path / "empty.recipe.json").write_text("")
