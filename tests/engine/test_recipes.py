@@ -21,7 +21,7 @@ from app.engine.jobs import JobSpec
 from app.engine.records import JobState
 from app.engine.recipes import RecipePolicy
 from app.engine.store import JobLink, JobStore
-from tests.fakes import media
+from tests.fakes import c2pa_signed, media
 from tests.fakes.atlas import FakeAtlas
 from tests.fakes.clock import ManualClock
 from tests.fakes.runs import new_runner
@@ -37,8 +37,8 @@ def catalog():
 
 
 class FormatAtlas(FakeAtlas):
-    """Outputs in the format a prompt starts with ("jpeg: a cat"), optionally C2PA-signed
-    ("signed png: …"); uploads answer with a CDN URL."""
+    """Outputs in the format a prompt starts with ("jpeg: a cat"), optionally signed with C2PA
+    content credentials by the reference SDK ("signed png: …"); uploads answer with a CDN URL."""
 
     def __init__(self):
         super().__init__()
@@ -62,7 +62,7 @@ class FormatAtlas(FakeAtlas):
             kind, signed = self._kind(self._prompt_of[prediction_id])
         data = media.media_bytes(kind, colour=(len(url) * 7 % 255, 90, 30))
         if signed:
-            data = media.with_c2pa(kind, data)
+            data = c2pa_signed.sign(kind, data)
         destination.write_bytes(data)
         with self._lock:
             self.downloaded[destination.name] = data
@@ -205,7 +205,8 @@ def test_a_c2pa_signed_file_stays_byte_identical_and_gets_a_sidecar(catalog, tmp
     file = result.records[0].files[0]
     output = tmp_path / "out" / file.path
     assert mediatags.has_c2pa(output)
-    assert output.read_bytes() == fake.downloaded[output.name]  # the signature still holds
+    assert output.read_bytes() == fake.downloaded[output.name]
+    assert c2pa_signed.validation_state(kind, output.read_bytes()) == "Valid"  # the credentials still hold
     assert file.recipe == "sidecar" and file.written_sha256 == file.sha256
     sidecar = output.with_name(output.name + ".recipe.json")
     assert file.sidecar == sidecar.name and sidecar.is_file()
@@ -215,6 +216,21 @@ def test_a_c2pa_signed_file_stays_byte_identical_and_gets_a_sidecar(catalog, tmp
     for dropped in (output, sidecar):
         [job], notes, _ = recipes.restore([dropped])
         assert (job.model, job.inputs) == (IMAGE, spec.inputs) and notes == []
+
+
+@pytest.mark.parametrize("kind", ["png", "jpeg", "webp", "mp4"])
+def test_a_manifest_store_is_found_where_each_format_keeps_it_even_unsigned(tmp_path, kind):
+    """A store the SDK could not validate (an unsupported claim, here) is still a store: the
+    file is not ours to change."""
+    path = tmp_path / f"store{media.SUFFIX[kind]}"
+    path.write_bytes(media.with_c2pa(kind, media.media_bytes(kind)))
+    before = path.read_bytes()
+    assert mediatags.has_c2pa(path)
+    recipe = {"schema": "batch-studio-recipe", "schema_version": 1, "model": IMAGE, "inputs": {"prompt": "s"}}
+    assert recipes.save_recipe(path, recipe, RecipePolicy()).how == "sidecar" and path.read_bytes() == before
+    plain = tmp_path / f"plain{media.SUFFIX[kind]}"
+    plain.write_bytes(media.media_bytes(kind))
+    assert not mediatags.has_c2pa(plain)
 
 
 def test_no_embed_keeps_every_file_as_downloaded(catalog, tmp_path):
@@ -353,9 +369,10 @@ def test_the_rating_goes_into_the_xmp_unless_the_file_is_signed(tmp_path):
         assert write_rating(plain, 4) == "embedded" and read_rating(plain) == 4
         assert not plain.with_suffix(".xmp").exists()
         signed = tmp_path / f"signed{media.SUFFIX[kind]}"
-        signed.write_bytes(media.with_c2pa(kind, media.media_bytes(kind)))
+        signed.write_bytes(c2pa_signed.sign(kind, media.media_bytes(kind)))
         before = signed.read_bytes()
         assert write_rating(signed, -1) == "sidecar" and signed.read_bytes() == before
+        assert c2pa_signed.validation_state(kind, before) == "Valid"
         assert read_rating(signed) == -1 and "<xmp:Rating>-1</xmp:Rating>" in signed.with_suffix(".xmp").read_text()
 
 

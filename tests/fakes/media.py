@@ -1,6 +1,7 @@
-"""Media files made by the tests: plain outputs in each format, files signed with a C2PA
-manifest store (structurally valid JUMBF, in each format's documented place), and samples in
-other tools' documented metadata conventions."""
+"""Media files made by the tests: plain outputs in each format, files carrying a C2PA manifest
+store built by hand (structurally valid JUMBF in each format's documented place, unsigned; the
+signed ones come from tests/fakes/c2pa_signed.py), and samples in other tools' documented
+metadata conventions."""
 
 from __future__ import annotations
 
