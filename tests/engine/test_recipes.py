@@ -7,7 +7,6 @@ import dataclasses
 import hashlib
 import json
 import shutil
-import threading
 from pathlib import Path
 
 import av
