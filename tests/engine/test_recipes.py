@@ -407,3 +407,22 @@ def test_no_absolute_path_even_for_a_chained_start_image_and_prompts_stay_as_wri
     assert recipe["sent"][field] == "parent.png"
     assert recipe["prompt"]["written"] == recipe["inputs"]["prompt"] == "/imagine waves at ~/home"
     assert recipe["parent"] == {"kind": "chain", "original": {"name": "parent"}}
+
+
+def test_a_quicktime_mov_takes_its_recipe_as_an_mp4_does(tmp_path):
+    path = tmp_path / "clip.mov"
+    with av.open(str(path), "w", format="mov") as out:
+        stream = out.add_stream("libx264", rate=8)
+        stream.width, stream.height, stream.pix_fmt = 32, 24, "yuv420p"
+        for _ in range(3):
+            for packet in stream.encode(av.VideoFrame.from_image(media.picture())):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    recipe = {"schema": "batch-studio-recipe", "schema_version": 1, "model": IMAGE, "inputs": {"prompt": "q"},
+              "sent": {"prompt": "q"}, "prompt": {"sent": "q"}}
+    assert recipes.save_recipe(path, recipe, RecipePolicy()).how == "embedded"
+    assert recipes.read_file(path).recipes[0]["inputs"] == {"prompt": "q"}
+    with av.open(str(path)) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 3
+        assert json.loads(container.metadata[recipes.RECIPE_KEY])["model"] == IMAGE
