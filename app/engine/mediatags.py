@@ -152,6 +152,8 @@ def has_c2pa(path: Path) -> bool:
     if kind not in ("png", "jpeg", "webp"):
         return False
     data = path.read_bytes()
+    if _remote_manifest(data, kind):
+        return True
     if kind == "png":
         return any(chunk == b"caBX" for chunk, _, _ in png_chunks(data))
     if kind == "webp":
@@ -162,6 +164,14 @@ def has_c2pa(path: Path) -> bool:
                 and b"c2pa" in data[start + 4:start + 4 + length]:
             return True
     return False
+
+
+def _remote_manifest(data: bytes, kind: str) -> bool:
+    """A manifest kept online, named in the file's XMP (``dcterms:provenance``): its signature
+    covers these bytes all the same."""
+    tags = Tags(kind)
+    {"png": _read_png, "jpeg": _read_jpeg, "webp": _read_webp}[kind](data, tags, "")
+    return bool(tags.xmp) and "dcterms:provenance" in tags.xmp
 
 
 # --- XMP --------------------------------------------------------------------------------

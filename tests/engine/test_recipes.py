@@ -218,7 +218,7 @@ def test_a_c2pa_signed_file_stays_byte_identical_and_gets_a_sidecar(catalog, tmp
 
 
 @pytest.mark.parametrize("kind", ["png", "jpeg", "webp", "mp4"])
-def test_a_manifest_store_is_found_where_each_format_keeps_it_even_unsigned(tmp_path, kind):
+def test_a_manifest_store_is_found_where_each_format_keeps_it_even_unsigned(tmp_path, kind, monkeypatch):
     """A store the SDK could not validate (an unsupported claim, here) is still a store: the
     file is not ours to change."""
     path = tmp_path / f"store{media.SUFFIX[kind]}"
@@ -230,6 +230,15 @@ def test_a_manifest_store_is_found_where_each_format_keeps_it_even_unsigned(tmp_
     plain = tmp_path / f"plain{media.SUFFIX[kind]}"
     plain.write_bytes(media.media_bytes(kind))
     assert not mediatags.has_c2pa(plain)
+    if kind != "mp4":
+        # A manifest kept online, named in the XMP, signs these bytes too.
+        packet = mediatags.xmp_packet
+        monkeypatch.setattr(mediatags, "xmp_packet", lambda fields: packet(fields).replace(
+            "<xmp:CreatorTool>", '<dcterms:provenance xmlns:dcterms="http://purl.org/dc/terms/">'
+                                 "https://cai.example/manifest/1</dcterms:provenance><xmp:CreatorTool>"))
+        mediatags.embed(plain, mediatags.Embedding(xmp=mediatags.XmpFields(creator_tool="a signing camera")))
+        assert "dcterms:provenance" in mediatags.read_tags(plain).xmp
+        assert mediatags.has_c2pa(plain)
 
 
 def test_no_embed_keeps_every_file_as_downloaded(catalog, tmp_path):
