@@ -7,7 +7,7 @@ Each tool documents (or shows by its source) where it keeps its parameters:
 - SwarmUI: ``parameters`` as JSON under ``sui_image_params``.
 - InvokeAI: ``invokeai_metadata`` (JSON); older versions ``sd-metadata``.
 - ComfyUI: ``prompt`` (the graph it ran, as JSON) and ``workflow`` in PNG; EXIF Make/Model
-  ("workflow:…", "prompt:…") in WebP and JPEG.
+  ("workflow:…", "prompt:…") in WebP and JPEG; the video nodes' MP4 comment ({"prompt": …}).
 A job made from these runs on a model the user picks: the other tool's model and sampler
 settings do not carry over, and the window says so.
 """
@@ -61,7 +61,7 @@ def _size(value) -> tuple[int | None, int | None]:
 
 def parse(tags) -> Parameters | None:
     """Parameters from the first convention that fits ``tags`` (mediatags.Tags), or None."""
-    texts = {key.lower(): value for key, value in tags.texts.items()}
+    texts = {key.lower().replace("\xa9cmt", "comment"): value for key, value in tags.texts.items()}
     invoke = _json(texts.get("invokeai_metadata"))
     if isinstance(invoke, dict):
         return _invokeai(invoke)
@@ -74,6 +74,12 @@ def parse(tags) -> Parameters | None:
             text = texts.get(key, "")
             if text.startswith("prompt:"):
                 comfy = _json(text[len("prompt:"):])
+    if comfy is None:
+        # ComfyUI's video nodes (VideoHelperSuite) keep {"prompt": graph, "workflow": …} in the comment.
+        comment = _json(texts.get("comment"))
+        if isinstance(comment, dict):
+            graph = comment.get("prompt")
+            comfy = _json(graph) if isinstance(graph, str) else graph
     if isinstance(comfy, dict) and any(isinstance(node, dict) and "class_type" in node for node in comfy.values()):
         return _comfyui(comfy)
     parameters = texts.get("parameters") or texts.get("usercomment") or texts.get("comment")

@@ -271,6 +271,7 @@ EXPECTED = {
     "a1111-jpeg": ("A1111", "a lighthouse at dusk, oil painting", "blurry, text", 1234567, 768, 512),
     "comfyui": ("ComfyUI", "a red fox in snow", "watermark", 99887766, 1024, 1024),
     "comfyui-webp": ("ComfyUI", "a red fox in snow", "watermark", 99887766, 1024, 1024),
+    "comfyui-mp4": ("ComfyUI", "a red fox in snow", "watermark", 99887766, 1024, 1024),
     "invokeai": ("InvokeAI", "a castle on a hill", "fog", 424242, 896, 1152),
     "swarmui": ("SwarmUI", "a blue bicycle", "people", 31337, 1344, 768),
     "fooocus": ("Fooocus", "a bowl of ramen", "cartoon", 777, 1152, 896),

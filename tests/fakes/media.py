@@ -154,4 +154,12 @@ def samples(folder: Path) -> dict[str, Path]:
     webp = folder / "comfyui.webp"
     picture().save(webp, "WEBP", exif=comfy_exif)
     made["comfyui-webp"] = webp
+    from mutagen.mp4 import MP4
+
+    clip = folder / "comfyui.mp4"  # as VideoHelperSuite's Video Combine writes it
+    clip.write_bytes(media_bytes("mp4"))
+    video = MP4(clip)
+    video.tags["\xa9cmt"] = [json.dumps({"prompt": COMFY_GRAPH, "workflow": {"nodes": []}})]
+    video.save()
+    made["comfyui-mp4"] = clip
     return made
