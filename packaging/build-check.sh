@@ -34,6 +34,9 @@ YAML
   (cd "$work" && "$1" run check.yaml --demo --yes --out "$out")
   test -s "$out/manifest.json" || { echo "no manifest in $out" >&2; exit 1; }
   find "$out" -name '*.mp4' -size +1k | grep -q . || { echo "no video in $out" >&2; exit 1; }
+  # Each output carries its recipe (mutagen and piexif made it into the bundle).
+  "$1" recipe "$(find "$out" -name '*.mp4' | head -1)" "$(find "$out" -name '*.png' | head -1)" > /dev/null \
+    || { echo "the outputs in $out carry no recipe" >&2; exit 1; }
 }
 
 free_port() { .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -2,6 +2,7 @@
 
 - ``run``: a job set headless, for cron and scripts (app/cli/run.py)
 - ``models``: the catalog (app/cli/models.py)
+- ``recipe``: the recipe an output carries, or a job set that makes it again (app/cli/recipe.py)
 - ``promote``: re-render a batch's picked drafts on their final tier (app/cli/promote.py)
 - ``picks``: a batch folder's review, and handing the picks off (app/cli/picks.py)
 - ``sim``: the local Atlas simulator (app/cli/sim.py)
@@ -55,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.models import models_command
 
         return models_command(args)
+    if args.command == "recipe":
+        from app.cli.recipe import run as recipe_command
+
+        return recipe_command(args)
     if args.command == "promote":
         from app.cli.promote import promote_command
 

@@ -175,7 +175,7 @@ def serve(commands: BinaryIO, out: TextIO, *, detach_grace: float = DETACH_GRACE
     runner = BatchRunner(BatchPlan(records, config.folder, config.mode), config.limits, io=Connections(
         client=client, store=store, on_event=on_event,
         ledger=SpendLedger(config.ledger_path) if config.ledger_path else None,
-        timing=TimingModel(config.timing_path, scale=config.timing_scale)))
+        timing=TimingModel(config.timing_path, scale=config.timing_scale), recipes=config.recipes))
     control.runner = runner
     for position in config.held:
         runner.pause_job(position, True)

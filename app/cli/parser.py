@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--draft", action="store_true", help="draft mode: run each job on the cheapest tier of its "
                      "model family at a draft resolution and length; promote the picks later")
     run.add_argument("--retry-failed", action="store_true", help="rerun only the failed jobs of the batch in --out")
+    run.add_argument("--no-embed", action="store_true", help="keep every output byte-identical to the download; "
+                     "each recipe goes to NAME.recipe.json beside it instead")
+    run.add_argument("--no-prompts-in-files", action="store_true", help="leave the prompts out of the metadata "
+                     "written into outputs (for sharing); the manifest and sidecars keep them")
     run.add_argument("--demo-speed", type=float, default=DEMO_SPEED, help=argparse.SUPPRESS)
     sim = commands.add_parser("sim", help="run the local Atlas simulator", add_help=False)
     sim.add_argument("args", nargs=argparse.REMAINDER)
@@ -84,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                                              "redis://127.0.0.1:6379/0). Its API key comes from ATLASCLOUD_API_KEY.")
     worker.add_argument("--concurrency", type=_concurrency, default=4, help="jobs this worker runs at once")
     worker.add_argument("--name", help="worker name (default: a unique one)")
+    _add_recipe(commands)
     return parser
 
 
@@ -107,3 +112,17 @@ def _add_promote(commands) -> None:
     promote.add_argument("--demo", action="store_true", help="use the built-in simulator: nothing real, nothing "
                          "billed")
     promote.add_argument("--demo-speed", type=float, default=DEMO_SPEED, help=argparse.SUPPRESS)
+
+
+def _add_recipe(commands) -> None:
+    recipe = commands.add_parser(
+        "recipe", help="print the recipe an output carries; --jobset writes a job set that makes it again",
+        description="Read the recipe of outputs (PNG, JPEG, WebP, MP4, WebM, NAME.recipe.json sidecars or a "
+                    "picks.csv). Files made by A1111, ComfyUI, InvokeAI, SwarmUI or Fooocus give their prompt, "
+                    "negative prompt, seed and size (best effort); with --model they become jobs on that model. "
+                    "Exit codes: 0 every file had a recipe, 1 some had none, 2 nothing could be read or written.")
+    recipe.add_argument("files", type=Path, nargs="+", metavar="FILE", help="outputs, sidecars or picks.csv")
+    recipe.add_argument("--jobset", type=Path, metavar="OUT.yaml", help="write the jobs to this job set (YAML, "
+                        "JSON or CSV by its suffix)")
+    recipe.add_argument("--model", help="the model for jobs from other tools' files (they name no Atlas model)")
+    recipe.add_argument("--json", action="store_true", help="print the recipes as one JSON document")

@@ -30,6 +30,7 @@ from app.engine.run.timing import DEMO_SERVER, TimingModel
 from app.engine.run.store import JobStore, StoreError
 from app.engine.run.ledger import SpendLedger
 from app.engine.core.fileio import NewerVersionError
+from app.engine.jobs.recipes import RecipePolicy
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_INVALID, EXIT_STOPPED = 0, 1, 2, 3
 DEMO_BANNER = """\
@@ -191,7 +192,9 @@ def run_command(args) -> int:
             return EXIT_INVALID
         runner = BatchRunner(BatchPlan(records, out_dir, mode), limits, io=Connections(
             client=client, store=store, ledger=SpendLedger(appdirs.data_dir() / f"spend-{mode}.json"),
-            on_event=on_event, timing=timing))
+            on_event=on_event, timing=timing,
+            recipes=RecipePolicy(embed=not getattr(args, "no_embed", False),
+                                 prompts=not getattr(args, "no_prompts_in_files", False))))
         try:
             if args.executor == "celery":
                 from app.distributed.coordinator import run_distributed

@@ -4,6 +4,7 @@ publish, start chained jobs when their images exist, move on the jobs of a worke
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Callable
@@ -20,6 +21,7 @@ from app.engine.run.records import JobRecord, JobState, RunEvent
 from app.engine.run.planning import record_from_stored, remove_partial_downloads
 from app.engine.run.runner import BatchResult, BatchRunner
 from app.engine.run.store import JobStore
+from app.engine.jobs.recipes import RECIPE_POLICY_KEY
 
 # kombu's Redis transport serves priority 0 first: a job taken back from a dead worker goes
 # ahead of the queue, so it moves on within seconds even behind thousands of queued jobs.
@@ -44,6 +46,8 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
     by_name = {record.spec.name: record for record in runner.records}
     waiting = {r.index for r in runner.records if r.spec.image_from and r.spec.image_from in by_name}
     writer = manifest.ManifestWriter(runner.out_dir, store=store)
+    # The workers read the batch from the store, and so what goes into its files.
+    store.set_meta(RECIPE_POLICY_KEY, json.dumps(runner.io.recipes.as_dict()))
 
     folder = str(runner.out_dir)
 

@@ -33,6 +33,7 @@ from app.engine.run.records import JobState, RunEvent
 from app.engine.run.planning import InvalidJobsError, plan_batch, plan_resume
 from app.engine.run.runner import BatchPlan, BatchResult, BatchRunner, Connections, Limits, TimeLimits
 from app.engine.run.store import JobStore
+from app.engine.jobs.recipes import RecipePolicy
 from app.ui.backend import Backend
 from app.ui.batchchild import ChildRunner
 from app.ui.joblist import HELD_MESSAGE, JobList
@@ -81,6 +82,7 @@ class RunController(QObject):
         self.daily_cap: Decimal | None = None
         self.webhook_url: str | None = None
         self.executor = "local"  # or "celery": the jobs run on the fleet, events come back here
+        self.recipes = RecipePolicy()  # what goes into each output file (the window sets it from the settings)
         self._webhook: WebhookSender | None = None
         self._event_handler = None
         self.draft = None  # the window's draft mode (app/ui/draftmode.py): swaps jobs for drafts at start
@@ -258,7 +260,7 @@ class RunController(QObject):
         client lives until the batch finishes."""
         self._client = self.backend.client()
         return Connections(client=self._client, ledger=self.backend.ledger(), on_event=self._event_handler,
-                           spawn=self._spawn, timing=self.backend.timing())
+                           spawn=self._spawn, timing=self.backend.timing(), recipes=self.recipes)
 
     def _child_runner(self, out_dir: Path, store: JobStore, models, budgets: Limits, on_event, *,
                       paused_reason: str | None = None, held=()) -> ChildRunner:
@@ -270,7 +272,7 @@ class RunController(QObject):
         config = ChildConfig(out_dir, self.batch, backend.base_url, backend.demo, self._mode(), budgets,
                              ledger_path=backend.ledger().path, timing_path=timing.history_path,
                              timing_scale=timing.scale, paused_reason=paused_reason, held=tuple(held),
-                             models=tuple(model_document(model) for model in models))
+                             models=tuple(model_document(model) for model in models), recipes=self.recipes)
         return ChildRunner(config, store=store, on_event=on_event, env=backend.process_environment(),
                            lost_reason=BATCH_PROCESS_LOST, unstarted_reason=BATCH_PROCESS_NOT_STARTED)
 

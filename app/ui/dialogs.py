@@ -90,6 +90,15 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Daily spend cap"), self.daily_cap)
         form.addRow("", self.strict_budget)
         form.addRow(self.tr("Default output folder"), output_row)
+        self.embed_recipes = QCheckBox(self.tr("Write each output's recipe into the file (else beside it, the file "
+                                               "kept exactly as downloaded)"), self)
+        self.embed_recipes.setChecked(settings.embed_recipes)
+        self.prompts_in_files = QCheckBox(self.tr("Include the prompts in the files' metadata"), self)
+        self.prompts_in_files.setChecked(settings.prompts_in_files)
+        self.prompts_in_files.setToolTip(self.tr("Off for files you share: the manifest and sidecars keep the "
+                                                 "prompts."))
+        form.addRow(self.tr("Recipes"), self.embed_recipes)
+        form.addRow("", self.prompts_in_files)
         self.webhook = QLineEdit(settings.webhook_url, self)
         self.webhook.setPlaceholderText(self.tr("https://… (optional; a job set's webhook_url wins)"))
         self.webhook.setToolTip(self.tr("Signed JSON events when jobs finish or fail and when a batch ends or "
@@ -159,6 +168,8 @@ class SettingsDialog(QDialog):
         self.settings.video_limit_minutes = self.video_limit.value()
         self.settings.strict_budget = self.strict_budget.isChecked()
         self.settings.daily_cap = self.daily_cap.value()
+        self.settings.embed_recipes = self.embed_recipes.isChecked()
+        self.settings.prompts_in_files = self.prompts_in_files.isChecked()
         webhook = self.webhook.text().strip()
         if webhook and not webhook.startswith(("http://", "https://")):
             QMessageBox.warning(self, self.tr("Webhook URL"),

@@ -1,7 +1,8 @@
 """python -m app.ui.screenshot OUT.png: the app after a finished demo batch, a video playing
 (or, with ``--view review``, the review of that batch with a few picks and rejects; with
 ``--view promote``, a draft beside the final promoted from it: use the draft example,
-``--jobset resources/examples/draft-explore.yaml``).
+``--jobset resources/examples/draft-explore.yaml``; with ``--view recipe``, File › Open recipe…
+run on some of its outputs and an A1111 picture).
 
 Without a display it re-runs itself under xvfb-run, since QWidget.grab() cannot capture a
 QVideoWidget but a real (virtual) screen can.
@@ -37,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobset", type=Path, default=resources_dir() / "examples" / "weekly-social-pack.yaml")
     parser.add_argument("--language", choices=["en", "ko"], default="en", help="interface language (default en)")
     parser.add_argument("--theme", choices=["light", "dark"], default="light", help="palette (default light)")
-    parser.add_argument("--view", choices=["jobs", "review", "promote"], default="jobs",
-                        help="the job list with a video playing, the review grid, or a draft and its final "
-                             "compared (default jobs)")
+    parser.add_argument("--view", choices=["jobs", "review", "promote", "recipe"], default="jobs",
+                        help="the job list with a video playing, the review grid, a draft and its final "
+                             "compared, or jobs restored from their outputs' recipes (default jobs)")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("BATCH_STUDIO_SCREENSHOT_CHILD"):
         return _reexec_under_xvfb(argv)
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     def promote_then_compare() -> None:
         """The first picture promoted to its final (as Promote does, without the question),
         then the draft and the final side by side once the final has run."""
-        from app.engine.review.promote import plan_promote
+        from app.engine.review.session.promote import plan_promote
         from app.engine.review.reroll import append_to_batch
 
         window.review_mode.show_review(window.output_dir)
@@ -130,8 +131,35 @@ def main(argv: list[str] | None = None) -> int:
             result["code"] = 0
         app.quit()
 
-    then = {"review": review_then_capture, "promote": promote_then_compare}.get(args.view, capture)
-    Autopilot(window, then, fail)
+    def recipe_then_capture() -> None:
+        """A new list, then the recipes of a few outputs and of a picture another tool made."""
+        from PIL import Image
+        from PIL.PngImagePlugin import PngInfo
+
+        outputs = sorted((window.output_dir / "images").glob("*.png"))[:3] + \
+            sorted((window.output_dir / "videos").glob("*.mp4"))[:1]
+        other = scratch / "lighthouse-a1111.png"
+        info = PngInfo()
+        info.add_text("parameters", "a lighthouse at dusk, oil painting\nNegative prompt: blurry, text\n"
+                                    "Steps: 30, Sampler: DPM++ 2M Karras, Seed: 1234567, Size: 768x512, "
+                                    "Model: v1-5-pruned-emaonly, Version: v1.9.4")
+        Image.new("RGB", (768, 512), (40, 60, 90)).save(other, pnginfo=info)
+        window.jobs.replace_all([])
+        window.dirty = False
+        opener = window.recipe_opener
+        opener.choose_model = lambda count: opener.DEFAULT_MODEL
+
+        def restored(rows) -> None:
+            window.select_rows([rows[-1]])  # the editor shows what came over from the other tool
+            if opener.notes_box is not None:  # below the restored rows, clear of the editor
+                from PySide6.QtCore import QPoint
+                opener.notes_box.move(window.mapToGlobal(QPoint(40, 420)))
+            QTimer.singleShot(1500, capture)
+        opener.restored.connect(restored)
+        opener.open(outputs + [other])
+
+    then = {"review": review_then_capture, "promote": promote_then_compare, "recipe": recipe_then_capture}
+    Autopilot(window, then.get(args.view, capture), fail)
     app.exec()
     window.shutdown()
     backend.close()

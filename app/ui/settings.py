@@ -55,6 +55,8 @@ class AppSettings:
     _output_dir = _Setting("folders/output_dir", "")
     language = _Setting("app/language", "system")  # system, or a code in app.ui.i18n.LANGUAGES
     theme = _Setting("app/theme", "system")  # system, light or dark
+    embed_recipes = _Setting("outputs/embed_recipes", True, bool)  # False: files stay as downloaded, sidecars
+    prompts_in_files = _Setting("outputs/prompts_in_files", True, bool)  # False: prompts stay out of file metadata
 
     def __init__(self, settings: QSettings | None = None):
         # The application's names and default format (set by app.ui.main); tests and the

@@ -21,6 +21,7 @@ from app.ui.draftmode import DraftMode
 from app.ui.editor import JobEditor
 from app.ui.joblist import JobList
 from app.ui.preview import PreviewPane
+from app.ui.recipes import RecipeOpener
 from app.ui.review.mode import ReviewMode
 from app.ui.settings import AppSettings
 from app.ui.tablemodel import PROGRESS, JobTableModel
@@ -157,6 +158,10 @@ class MainWindow(WindowEditing, WindowDocuments, WindowRuns, WindowCatalog, Wind
                                        self.tr("Add the jobs of a YAML, JSON or CSV file"))
         self.act_export = self._action(self.tr("Export…"), self.export_file, "Ctrl+E",
                                        self.tr("Write the jobs to another file"))
+        self.recipe_opener = RecipeOpener(self)
+        self.act_open_recipe = self._action(self.tr("Open recipe…"), self.recipe_opener.ask_and_open, "Ctrl+Alt+G",
+                                            self.tr("Get the jobs back from outputs, their recipe files or a "
+                                                    "picks.csv"))
         self.act_add_image = self._action(self.tr("Add image"), lambda: self.add_job("Image"), "Ctrl+Shift+I")
         self.act_add_video = self._action(self.tr("Add video"), lambda: self.add_job("Video"), "Ctrl+Shift+V")
         self.act_duplicate = self._action(self.tr("Duplicate"), self.duplicate_selected, "Ctrl+D")
@@ -208,7 +213,7 @@ class MainWindow(WindowEditing, WindowDocuments, WindowRuns, WindowCatalog, Wind
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
         for action in (self.act_new, self.act_open, self.act_save, self.act_save_as, None, self.act_import,
-                       self.act_export, None, self.act_reopen, None, self.act_quit):
+                       self.act_export, self.act_open_recipe, None, self.act_reopen, None, self.act_quit):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit_menu = menus.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.act_undo)

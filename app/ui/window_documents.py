@@ -14,6 +14,7 @@ from app.engine.atlas.catalog import SchemaUnavailable
 from app.engine.atlas.pricing import format_money
 from app.ui import documents
 from app.ui.dialogs import folder_problem, show_problems
+from app.ui.recipes import restorable
 
 # These texts keep the window's translation context, "MainWindow", under which the catalogues hold
 # them; lupdate reads each call's literal context. Texts that count (%n) come from the window's
@@ -185,13 +186,17 @@ class WindowDocuments:
 
     def dragEnterEvent(self, event):
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        if any(u.toLocalFile().lower().endswith(documents.JOBSET_SUFFIXES) for u in urls):
+        if any(u.toLocalFile().lower().endswith(documents.JOBSET_SUFFIXES) or restorable(Path(u.toLocalFile()))
+               for u in urls):
             event.acceptProposedAction()
 
     def dropEvent(self, event):
+        outputs = [Path(u.toLocalFile()) for u in event.mimeData().urls() if restorable(Path(u.toLocalFile()))]
         for url in event.mimeData().urls():
             path = url.toLocalFile()
-            if path.lower().endswith(documents.JOBSET_SUFFIXES):
+            if path.lower().endswith(documents.JOBSET_SUFFIXES) and Path(path) not in outputs:
                 self.import_file(Path(path))
+        if outputs and not self.controller.running:
+            self.recipe_opener.open(outputs)  # the jobs that made them come back
         event.acceptProposedAction()
 

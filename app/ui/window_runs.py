@@ -12,6 +12,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTrayIcon
 
 from app.engine.atlas.pricing import format_money
+from app.engine.jobs.recipes import RecipePolicy
 from app.engine.run.runner import TimeLimits
 from app.ui import reasons
 from app.ui.dialogs import folder_problem, show_problems
@@ -107,6 +108,7 @@ class WindowRuns:
         self.controller.daily_cap = Decimal(str(self.settings.daily_cap)) if self.settings.daily_cap > 0 else None
         self.controller.webhook_url = self.document_webhook or self.settings.webhook_url or None
         self.controller.executor = self.settings.executor
+        self.controller.recipes = RecipePolicy(self.settings.embed_recipes, self.settings.prompts_in_files)
         if self.settings.executor == "celery":
             if self.settings.broker_url:
                 os.environ.setdefault("BATCH_STUDIO_BROKER_URL", self.settings.broker_url)

@@ -98,6 +98,51 @@
     </message>
 </context>
 <context>
+    <name>RecipeOpener</name>
+    <message numerus="yes">
+        <source>Reading the recipes of %n file(s)…</source>
+        <translation>
+            <numerusform>Reading the recipe of %n file…</numerusform>
+            <numerusform>Reading the recipes of %n files…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) from other tools were left out: no model was chosen</source>
+        <translation>
+            <numerusform>%n file from another tool was left out: no model was chosen</numerusform>
+            <numerusform>%n files from other tools were left out: no model was chosen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Restore %n job(s)</source>
+        <translation>
+            <numerusform>Restore %n job</numerusform>
+            <numerusform>Restore %n jobs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %n job(s): same model, inputs and seed. Run them, or change them first.</source>
+        <translation>
+            <numerusform>Restored %n job: same model, inputs and seed. Run it, or change it first.</numerusform>
+            <numerusform>Restored %n jobs: same model, inputs and seed. Run them, or change them first.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… and %n more</numerusform>
+            <numerusform>… and %n more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) come from another tool (A1111, ComfyUI, InvokeAI, SwarmUI or Fooocus). Their prompt, negative prompt, seed and size go to a new job on the model you pick; their own model and sampler settings do not carry over (best effort).</source>
+        <translation>
+            <numerusform>%n file comes from another tool (A1111, ComfyUI, InvokeAI, SwarmUI or Fooocus). Its prompt, negative prompt, seed and size go to a new job on the model you pick; its own model and sampler settings do not carry over (best effort).</numerusform>
+            <numerusform>%n files come from other tools (A1111, ComfyUI, InvokeAI, SwarmUI or Fooocus). Their prompt, negative prompt, seed and size go to new jobs on the model you pick; their own model and sampler settings do not carry over (best effort).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ReviewView</name>
     <message numerus="yes">
         <source>Pricing %n re-roll(s)…</source>

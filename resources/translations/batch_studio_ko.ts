@@ -1467,6 +1467,14 @@ Or enter your API key to generate for real.</source>
         <source>Close Batch Studio? Jobs already submitted keep running on Atlas Cloud; reopen this output folder (File › Reopen batch folder) to download them and continue the queue. Nothing is paid twice.</source>
         <translation>Batch Studio를 닫을까요? 이미 제출된 작업은 Atlas Cloud에서 계속 실행됩니다. 이 출력 폴더를 다시 열면(파일 › 배치 폴더 다시 열기) 결과물을 내려받고 대기열을 이어서 진행합니다. 두 번 결제되는 일은 없습니다.</translation>
     </message>
+    <message>
+        <source>Open recipe…</source>
+        <translation>레시피 열기…</translation>
+    </message>
+    <message>
+        <source>Get the jobs back from outputs, their recipe files or a picks.csv</source>
+        <translation>결과물, 레시피 파일 또는 picks.csv에서 작업을 되살립니다</translation>
+    </message>
 </context>
 <context>
     <name>MediaListEditor</name>
@@ -1762,6 +1770,232 @@ Or enter your API key to generate for real.</source>
         <translation>
             <numerusform>최종본 %n개를 초안 옆에 대기열에 넣었습니다.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RecipeOpener</name>
+    <message>
+        <source>Outputs and recipes (*.png *.jpg *.jpeg *.webp *.mp4 *.mov *.webm *.recipe.json picks.csv);;All files (*)</source>
+        <translation>결과물과 레시피 (*.png *.jpg *.jpeg *.webp *.mp4 *.mov *.webm *.recipe.json picks.csv);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Open recipe</source>
+        <translation>레시피 열기</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading the recipes of %n file(s)…</source>
+        <translation>
+            <numerusform>파일 %n개의 레시피를 읽는 중…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The files could not be read: {reason}</source>
+        <translation>파일을 읽을 수 없습니다: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) from other tools were left out: no model was chosen</source>
+        <translation>
+            <numerusform>다른 도구에서 만든 파일 %n개는 빠졌습니다: 모델을 고르지 않았습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Restore %n job(s)</source>
+        <translation>
+            <numerusform>작업 %n개 되살리기</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %n job(s): same model, inputs and seed. Run them, or change them first.</source>
+        <translation>
+            <numerusform>작업 %n개를 되살렸습니다: 모델, 입력, 시드가 같습니다. 바로 실행하거나 먼저 바꾸세요.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No job was restored.</source>
+        <translation>되살린 작업이 없습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… 외 %n개</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model for other tools&apos; files</source>
+        <translation>다른 도구 파일에 쓸 모델</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) come from another tool (A1111, ComfyUI, InvokeAI, SwarmUI or Fooocus). Their prompt, negative prompt, seed and size go to a new job on the model you pick; their own model and sampler settings do not carry over (best effort).</source>
+        <translation>
+            <numerusform>파일 %n개는 다른 도구(A1111, ComfyUI, InvokeAI, SwarmUI, Fooocus)에서 만들어졌습니다. 프롬프트, 네거티브 프롬프트, 시드, 크기가 고른 모델의 새 작업으로 옮겨지며, 원래 모델과 샘플러 설정은 옮겨지지 않습니다(최선의 추정).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Recipes</name>
+    <message>
+        <source>the negative prompt</source>
+        <translation>네거티브 프롬프트</translation>
+    </message>
+    <message>
+        <source>the seed</source>
+        <translation>시드</translation>
+    </message>
+    <message>
+        <source>the size</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>From {tool}, best effort: the prompt, negative prompt, seed and size go to {model}; the other tool&apos;s model ({source}) and sampler settings do not carry over.</source>
+        <translation>{tool}에서 가져옴(최선의 추정): 프롬프트, 네거티브 프롬프트, 시드, 크기는 {model}(으)로 옮겨지고, 원래 도구의 모델({source})과 샘플러 설정은 옮겨지지 않습니다.</translation>
+    </message>
+    <message>
+        <source>{model} has no place for {what}; left out</source>
+        <translation>{model}에는 {what}을(를) 넣을 곳이 없어 뺐습니다</translation>
+    </message>
+    <message>
+        <source>{file} is not a PNG, JPEG, WebP, MP4 or WebM file, so nothing can be written inside it</source>
+        <translation>{file}은(는) PNG, JPEG, WebP, MP4, WebM 파일이 아니어서 안에 아무것도 쓸 수 없습니다</translation>
+    </message>
+    <message>
+        <source>{file} could not take its metadata ({reason})</source>
+        <translation>{file}에 메타데이터를 쓸 수 없었습니다({reason})</translation>
+    </message>
+    <message>
+        <source>the PNG file has no end chunk; it may be cut short</source>
+        <translation>PNG 파일에 끝 청크가 없습니다. 잘렸을 수 있습니다</translation>
+    </message>
+    <message>
+        <source>the recipe is too long for a JPEG&apos;s XMP segment</source>
+        <translation>레시피가 JPEG의 XMP 세그먼트에 넣기에는 너무 깁니다</translation>
+    </message>
+    <message>
+        <source>the WebP file has no extended header to mark its XMP in</source>
+        <translation>WebP 파일에 XMP를 표시할 확장 헤더가 없습니다</translation>
+    </message>
+    <message>
+        <source>{file} is larger than 512 MB; its metadata was not read</source>
+        <translation>{file}은(는) 512MB보다 커서 메타데이터를 읽지 않았습니다</translation>
+    </message>
+    <message>
+        <source>{file} has a {what} of {size} MB, more than any recipe needs; it was skipped</source>
+        <translation>{file}에 {size}MB짜리 {what}이(가) 있습니다. 어떤 레시피보다도 커서 건너뛰었습니다</translation>
+    </message>
+    <message>
+        <source>{file} has a compressed text chunk that does not decompress</source>
+        <translation>{file}에 압축이 풀리지 않는 텍스트 청크가 있습니다</translation>
+    </message>
+    <message>
+        <source>compressed text chunk</source>
+        <translation>압축된 텍스트 청크</translation>
+    </message>
+    <message>
+        <source>text chunk</source>
+        <translation>텍스트 청크</translation>
+    </message>
+    <message>
+        <source>the EXIF block could not be read</source>
+        <translation>EXIF 블록을 읽을 수 없었습니다</translation>
+    </message>
+    <message>
+        <source>metadata chunk</source>
+        <translation>메타데이터 청크</translation>
+    </message>
+    <message>
+        <source>{file}: its MP4 tags could not be read ({reason})</source>
+        <translation>{file}: MP4 태그를 읽을 수 없었습니다({reason})</translation>
+    </message>
+    <message>
+        <source>tag</source>
+        <translation>태그</translation>
+    </message>
+    <message>
+        <source>{file}: its tags could not be read ({reason})</source>
+        <translation>{file}: 태그를 읽을 수 없었습니다({reason})</translation>
+    </message>
+    <message>
+        <source>the recipe was not written: {reason}</source>
+        <translation>레시피를 쓰지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>files are kept exactly as downloaded (setting)</source>
+        <translation>파일을 내려받은 그대로 둡니다(설정)</translation>
+    </message>
+    <message>
+        <source>{file} carries C2PA content credentials, which any change would break</source>
+        <translation>{file}에는 C2PA 콘텐츠 자격 증명이 있어 조금만 바꿔도 깨집니다</translation>
+    </message>
+    <message>
+        <source>{file} is not a format that carries metadata we write</source>
+        <translation>{file}은(는) 이 앱이 메타데이터를 쓰는 형식이 아닙니다</translation>
+    </message>
+    <message>
+        <source>{file}: the recipe is not a Batch Studio recipe</source>
+        <translation>{file}: Batch Studio 레시피가 아닙니다</translation>
+    </message>
+    <message>
+        <source>{file}: the recipe has no valid schema_version</source>
+        <translation>{file}: 레시피에 올바른 schema_version이 없습니다</translation>
+    </message>
+    <message>
+        <source>{file}: the recipe is version {version}, written by a newer Batch Studio; this version reads up to version {supported}. Update Batch Studio to restore it.</source>
+        <translation>{file}: 레시피가 버전 {version}으로, 더 새로운 Batch Studio가 썼습니다. 이 버전은 버전 {supported}까지 읽습니다. 되살리려면 Batch Studio를 업데이트하세요.</translation>
+    </message>
+    <message>
+        <source>{file}: the recipe has no model or no inputs</source>
+        <translation>{file}: 레시피에 모델이나 입력이 없습니다</translation>
+    </message>
+    <message>
+        <source>{file}: the recipe has keys this version does not know ({keys}); they were ignored</source>
+        <translation>{file}: 레시피에 이 버전이 모르는 키({keys})가 있어 무시했습니다</translation>
+    </message>
+    <message>
+        <source>{file}: the recipe is broken ({reason}); the file itself is fine</source>
+        <translation>{file}: 레시피가 깨져 있습니다({reason}). 파일 자체는 멀쩡합니다</translation>
+    </message>
+    <message>
+        <source>{file} is too large to be a recipe</source>
+        <translation>{file}은(는) 레시피라기에는 너무 큽니다</translation>
+    </message>
+    <message>
+        <source>{file} cannot be read: {reason}</source>
+        <translation>{file}을(를) 읽을 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>{file} is not an image or video this app reads (PNG, JPEG, WebP, MP4, WebM) nor a recipe or picks.csv</source>
+        <translation>{file}은(는) 이 앱이 읽는 이미지나 동영상(PNG, JPEG, WebP, MP4, WebM)도, 레시피나 picks.csv도 아닙니다</translation>
+    </message>
+    <message>
+        <source>{file} carries no recipe: it was not made by Batch Studio or another tool whose metadata we read, or its metadata was removed</source>
+        <translation>{file}에는 레시피가 없습니다: Batch Studio나 이 앱이 메타데이터를 읽는 다른 도구로 만들지 않았거나, 메타데이터가 지워졌습니다</translation>
+    </message>
+    <message>
+        <source>{file} cannot be read ({reason})</source>
+        <translation>{file}을(를) 읽을 수 없습니다({reason})</translation>
+    </message>
+    <message>
+        <source>{file} is not a picks.csv written by Batch Studio</source>
+        <translation>{file}은(는) Batch Studio가 쓴 picks.csv가 아닙니다</translation>
+    </message>
+    <message>
+        <source>{file} lists {pick}, which is not beside it</source>
+        <translation>{file}에 적힌 {pick}이(가) 같은 폴더에 없습니다</translation>
+    </message>
+    <message>
+        <source>{job}: {file} was not found beside {source}; its uploaded copy is used while its link lasts</source>
+        <translation>{job}: {source} 옆에서 {file}을(를) 찾지 못해, 링크가 유효한 동안 업로드된 사본을 씁니다</translation>
+    </message>
+    <message>
+        <source>{job}: choose {file} again for {field}; it was not found beside {source}</source>
+        <translation>{job}: {source} 옆에서 {file}을(를) 찾지 못했습니다. {field}에 다시 고르세요</translation>
+    </message>
+    <message>
+        <source>{job}: the prompt was left out of this file when it was shared; write it again</source>
+        <translation>{job}: 공유용으로 이 파일에서 프롬프트를 뺐습니다. 다시 입력하세요</translation>
+    </message>
+    <message>
+        <source>{job} started from the output of {parent}; that image is used by its link while it lasts</source>
+        <translation>{job}은(는) {parent}의 결과물에서 시작했습니다. 링크가 유효한 동안 그 이미지를 씁니다</translation>
     </message>
 </context>
 <context>
@@ -2458,6 +2692,22 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>The webhook URL must start with http:// or https://.</source>
         <translation>웹훅 URL은 http:// 또는 https://로 시작해야 합니다.</translation>
+    </message>
+    <message>
+        <source>Write each output&apos;s recipe into the file (else beside it, the file kept exactly as downloaded)</source>
+        <translation>각 결과물의 레시피를 파일 안에 씁니다(끄면 옆 파일에 쓰고, 결과물은 내려받은 그대로 둡니다)</translation>
+    </message>
+    <message>
+        <source>Include the prompts in the files&apos; metadata</source>
+        <translation>파일 메타데이터에 프롬프트 포함</translation>
+    </message>
+    <message>
+        <source>Off for files you share: the manifest and sidecars keep the prompts.</source>
+        <translation>공유할 파일에는 끄세요: 매니페스트와 옆 파일에는 프롬프트가 남습니다.</translation>
+    </message>
+    <message>
+        <source>Recipes</source>
+        <translation>레시피</translation>
     </message>
 </context>
 <context>

@@ -62,7 +62,8 @@ def test_a_clean_batch_produces_real_files_and_a_true_manifest(run_batch, tmp_pa
     document = json.loads((tmp_path / "out" / "manifest.json").read_text())
     for entry in document["results"]:
         data = (tmp_path / "out" / entry["local_path"]).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"]
+        # Verified as downloaded (sha256), then the recipe went in (sha256_written).
+        assert hashlib.sha256(data).hexdigest() == entry["sha256_written"] != entry["sha256"]
         assert data[:4] == b"\x89PNG" if entry["type"] == "image" else data[4:8] == b"ftyp"
     stats = server.stats()
     assert stats["downloads_with_authorization"] == 0 and stats["duplicate_submits"] == 0
@@ -82,7 +83,7 @@ def test_every_fault_at_once_loses_nothing_and_never_submits_twice(run_batch, tm
     for record in result.records:
         if record.state == JobState.DONE:
             data = (tmp_path / "out" / record.files[0].path).read_bytes()
-            assert hashlib.sha256(data).hexdigest() == record.files[0].sha256
+            assert hashlib.sha256(data).hexdigest() == record.files[0].written_sha256
         if record.state == JobState.NEEDS_ATTENTION and record.prediction_id is None:
             assert "not resent" in record.error or "may or may not" in record.error
     leftovers = [p for p in (tmp_path / "out").rglob("*") if p.name.endswith((".part", ".tmp"))]

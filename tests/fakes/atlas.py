@@ -11,6 +11,22 @@ from pathlib import Path
 from app.engine.atlas.client import Download, Prediction, Quote, Submission
 
 
+def output_bytes(url: str) -> bytes:
+    """A real (tiny) PNG, different for each URL: outputs get their recipe written into them."""
+    import io
+    import zlib
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), tuple(zlib.crc32(url.encode()).to_bytes(4, "big")[:3])).save(buffer, "PNG")
+    data = buffer.getvalue()
+    # The URL in a text chunk before IEND, so two outputs of one colour still differ.
+    text = b"tEXt" + b"source\x00" + url.encode()
+    chunk = len(text[4:]).to_bytes(4, "big") + text + zlib.crc32(text).to_bytes(4, "big")
+    return data[:-12] + chunk + data[-12:]
+
+
 class FakeAtlas:
     base_url = "https://fake.atlas.test"
 
@@ -57,7 +73,7 @@ class FakeAtlas:
             self.downloads.append(url)
         if isinstance(outcome, BaseException):
             raise outcome
-        data = f"output of {url}".encode()
+        data = output_bytes(url)
         destination.write_bytes(data)
         return Download(destination, len(data), hashlib.sha256(data).hexdigest())
 

@@ -29,6 +29,7 @@ from app.engine.core.fileio import atomic_write_bytes, file_sha256
 from app.engine.core.i18n import translate
 from app.engine.jobs.outputs import safe_stem
 from app.engine.review.session import ReviewOutput, ReviewSession
+from app.engine.review.ratings import EMBEDDED, write_rating, xmp_rating
 
 CSV_NAME = "picks.csv"
 SHEET_NAME = "contact-sheet.png"
@@ -229,7 +230,16 @@ def export_picks(session: ReviewSession, dest: Path | str, link: bool = True) ->
     exported = []
     for number, output in enumerate(present, start=1):
         try:
-            file, how = destination.place(output.file, export_name(number, width, output), link)
+            # Exported before and rated since (so its bytes differ from the source): the same pick.
+            earlier_file = next((row["file"] for row in earlier if row.get("source_file") == output.path
+                                 and row.get("prediction_id") == (output.item.prediction_id or "")), None)
+            if earlier_file is not None:
+                file, how = earlier_file, "already there"
+            else:
+                file, how = destination.place(output.file, export_name(number, width, output), link)
+            rating = xmp_rating(output.pick.value, output.rating)
+            if rating is not None and write_rating(dest / file, rating) == EMBEDDED and how == "linked":
+                how = "copied"  # its own copy now, with the rating: the batch's file is left as it was
         except OSError as exc:
             raise ExportError(translate("Review", "cannot write to {dest}: {reason}").format(
                 dest=dest, reason=exc.strerror or exc)) from None

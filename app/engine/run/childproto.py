@@ -22,6 +22,7 @@ from pathlib import Path
 
 from app.engine.atlas.catalog import Catalog, ModelInfo
 from app.engine.atlas.pricing import Cost
+from app.engine.jobs.recipes import RecipePolicy
 from app.engine.run.records import RunEvent
 from app.engine.run.runner import Limits, TimeLimits
 
@@ -99,6 +100,7 @@ class ChildConfig:
     paused_reason: str | None = None  # start paused: follow what was submitted, submit nothing
     held: tuple[int, ...] = ()  # positions held back at the start
     models: tuple[dict, ...] = ()  # model_document() of every model the batch uses
+    recipes: RecipePolicy = RecipePolicy()  # what goes into each output file
 
     def to_json(self) -> str:
         limits = self.limits
@@ -110,7 +112,8 @@ class ChildConfig:
             "max_spend": _money(limits.max_spend), "daily_cap": _money(limits.daily_cap),
             "ledger_path": str(self.ledger_path) if self.ledger_path else None,
             "timing_path": str(self.timing_path) if self.timing_path else None, "timing_scale": self.timing_scale,
-            "paused_reason": self.paused_reason, "held": list(self.held), "models": list(self.models)},
+            "paused_reason": self.paused_reason, "held": list(self.held), "models": list(self.models),
+            "recipes": self.recipes.as_dict()},
             ensure_ascii=False)
 
     @classmethod
@@ -123,4 +126,5 @@ class ChildConfig:
         return cls(Path(doc["folder"]), int(doc["batch"]), doc["base_url"], bool(doc["demo"]), doc["mode"], limits,
                    Path(doc["ledger_path"]) if doc.get("ledger_path") else None,
                    Path(doc["timing_path"]) if doc.get("timing_path") else None, float(doc.get("timing_scale", 1.0)),
-                   doc.get("paused_reason"), tuple(int(i) for i in doc.get("held", ())), tuple(doc.get("models", ())))
+                   doc.get("paused_reason"), tuple(int(i) for i in doc.get("held", ())), tuple(doc.get("models", ())),
+                   RecipePolicy.from_dict(doc.get("recipes")))

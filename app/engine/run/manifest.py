@@ -56,7 +56,8 @@ def _result_entry(record: JobRecord) -> dict:
         "outputs": list(record.output_urls),
         "local_path": first_file.path if first_file else None,
         "bytes": first_file.bytes if first_file else None,
-        "sha256": first_file.sha256 if first_file else None,
+        "sha256": first_file.sha256 if first_file else None,  # as downloaded
+        "sha256_written": first_file.written_sha256 if first_file else None,  # with its recipe in it
         "files": [{**vars(f), "review": UNREVIEWED.as_manifest()} for f in record.files],
         "cost": {
             "estimated": _money(record.estimate.amount),

@@ -81,7 +81,11 @@ class OutputFile:
     url: str
     path: str  # relative to the output folder
     bytes: int
-    sha256: str
+    sha256: str  # of the bytes as downloaded
+    # The file as written: its recipe embedded (other bytes, so another hash) or in a sidecar.
+    written_sha256: str | None = None
+    recipe: str | None = None  # "embedded", "sidecar" or "none"
+    sidecar: str | None = None  # the sidecar's file name, beside the output
 
 
 @dataclass
@@ -108,6 +112,8 @@ class JobRecord:
     paused: bool = False
     batch: int = 0
     planned_paths: list[str] = field(default_factory=list)
+    # The body as submitted (uploaded URLs in place of local files), for the output's recipe.
+    sent_body: dict | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.queue_order is None:

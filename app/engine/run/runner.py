@@ -35,6 +35,7 @@ from app.engine.run.timing import TimingModel
 from app.engine.atlas.uploads import UploadCache, UploadFailed
 from app.engine.run.store import JobStore
 from app.engine.run.ledger import SpendLedger
+from app.engine.jobs.recipes import RecipePolicy, RecipeWriter
 
 NOT_VISIBLE_GRACE = 30.0
 FRESH_FOLLOW_SECONDS = 10.0
@@ -94,6 +95,7 @@ class Connections:
     backoff: Backoff = field(default_factory=Backoff)
     timing: TimingModel = field(default_factory=TimingModel)
     write_manifest: bool = True  # off on a fleet worker: the coordinator writes it for the whole batch
+    recipes: RecipePolicy = RecipePolicy()  # each output's recipe: embedded, or beside it
 
 
 @dataclass
@@ -168,6 +170,7 @@ class BatchRunner:
         self.planner = OutputPlanner(self.out_dir)
         self.uploads = UploadCache(self.client, io.backoff)
         self.manifest = manifest.ManifestWriter(self.out_dir, store=self.store)
+        self.recipes = RecipeWriter(self.out_dir, io.recipes, self.store)
         self._cond = threading.Condition()
         self._detached = threading.Event()
         self._in_flight: set[int] = set()  # jobs a thread works on (following, downloading)
@@ -405,6 +408,7 @@ class BatchRunner:
                 return False
             self._finish(record, JobState.FAILED, f"{exc}; nothing was charged")
             return False
+        record.sent_body = body
         attempt = 0
         while True:
             self._check_cancel(record)
@@ -589,7 +593,13 @@ class BatchRunner:
                              f"valid for a while: retry the download")
                 return
             relative = result.path.relative_to(self.out_dir).as_posix()
-            record.files.append(OutputFile(url=url, path=relative, bytes=result.bytes, sha256=result.sha256))
+            # Verified (length and hash) before anything is written into it.
+            saved = self.recipes.save(record, part if len(record.output_urls) > 1 else None, result.path,
+                                      result.sha256)
+            if saved.note and saved.how == "none":
+                self._emit(record, message=saved.note)
+            record.files.append(OutputFile(url=url, path=relative, bytes=result.bytes, sha256=result.sha256,
+                                           written_sha256=saved.sha256, recipe=saved.how, sidecar=saved.sidecar))
         self._finish(record, JobState.DONE, "", output_path=record.files[0].path if record.files else None)
 
     # --- helpers ---------------------------------------------------------------------

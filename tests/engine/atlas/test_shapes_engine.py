@@ -4,6 +4,7 @@ kept (a string enum takes an unambiguous number), located messages, several outp
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import struct
 import threading
@@ -338,7 +339,9 @@ def test_local_images_of_every_job_go_up_once_and_every_output_comes_down(catalo
         assert [f["url"] for f in entry["files"]] == entry["outputs"]
         for listed in entry["files"]:
             data = (out / listed["path"]).read_bytes()
-            assert listed["bytes"] == len(data) and len(listed["sha256"]) == 64
+            # Downloaded as listed, then its recipe written in: the manifest has both hashes.
+            assert listed["recipe"] == "embedded" and len(listed["sha256"]) == 64
+            assert hashlib.sha256(data).hexdigest() == listed["written_sha256"]
 
 
 def test_a_resumed_multi_output_job_keeps_its_names_and_every_file(catalog, tmp_path):
@@ -413,7 +416,7 @@ def test_a_multi_image_job_through_the_simulator_downloads_every_image(sim_runne
         [f.path for f in record.files]
     for listed in entry["files"]:
         data = (out / listed["path"]).read_bytes()
-        assert data[:4] == b"\x89PNG" and len(data) == listed["bytes"]
+        assert data[:4] == b"\x89PNG" and hashlib.sha256(data).hexdigest() == listed["written_sha256"]
     assert len({f.sha256 for f in record.files}) == 3  # three different pictures, not one three times
 
 
@@ -441,4 +444,5 @@ def test_an_edit_job_with_three_local_references_through_the_cli(tmp_path):
     assert len(set(task.body["images"])) == 3 and not any(str(tmp_path) in u for u in task.body["images"])
     assert entry["status"] == "done" and entry["outputs"] and len(entry["files"]) == len(entry["outputs"])
     for listed in entry["files"]:
-        assert (tmp_path / "out" / listed["path"]).stat().st_size == listed["bytes"]
+        data = (tmp_path / "out" / listed["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == listed["written_sha256"] and listed["bytes"] > 0

@@ -17,6 +17,7 @@ from app.engine.review import session as review
 from app.engine.review.picks import CSV_COLUMNS, ExportError, export_picks, sheet_size
 from app.engine.review.session import Pick
 from tests.engine.review.test_review import folder, sim  # noqa: F401 - fixtures shared with the review tests
+from app.engine.review.ratings import read_rating
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -48,9 +49,16 @@ def test_export_hard_links_names_readably_and_writes_the_csv_and_the_contact_she
     assert names == ["01 hero - flux-2-pro.png", "02 서울 야경 - imagen4.png",
                      "03 series - seedream-v4.5 part 1.png", "04 series - seedream-v4.5 part 3.png",
                      "05 clip - seedance-v1.5-pro-fast.mp4"]
-    assert result.count("linked") == 5 and not result.missing
+    # A rated picture is its own copy with xmp:Rating inside; the batch's file is left as it was.
+    # The unrated one stays a hard link, and the rated video's rating is in NAME.xmp beside it.
+    assert [p.how for p in result.picks] == ["copied", "linked", "copied", "copied", "linked"] and not result.missing
     for exported in result.picks:
-        assert os.path.samefile(dest / exported.file, exported.output.file)
+        stars = exported.output.rating
+        assert read_rating(dest / exported.file) == stars
+        assert read_rating(exported.output.file) is None
+        if exported.how == "linked":
+            assert os.path.samefile(dest / exported.file, exported.output.file)
+    assert (dest / "05 clip - seedance-v1.5-pro-fast.xmp").is_file()
 
     rows = read_csv(dest / "picks.csv")
     assert [row["file"] for row in rows] == names
@@ -108,11 +116,18 @@ def test_a_second_export_adds_the_new_picks_and_keeps_the_first(folder, tmp_path
     pick(folder, {"hero": ([0], 4)})
     with review.open_folder(folder) as session:
         second = export_picks(session, dest)
-    assert [(p.file, p.how) for p in second.picks] == [("01 hero - flux-2-pro.png", "linked"),
+    assert [(p.file, p.how) for p in second.picks] == [("01 hero - flux-2-pro.png", "copied"),
                                                       ("01 clip - seedance-v1.5-pro-fast.mp4", "already there")]
     assert sorted(row["file"] for row in read_csv(dest / "picks.csv")) == sorted(p.file for p in second.picks)
     assert sorted(p.name for p in dest.iterdir()) == ["01 clip - seedance-v1.5-pro-fast.mp4",
+                                                      "01 clip - seedance-v1.5-pro-fast.xmp",
                                                       "01 hero - flux-2-pro.png", "contact-sheet.png", "picks.csv"]
+    # Rated again and exported again: the same file takes the new rating, no second copy.
+    pick(folder, {"hero": ([0], 2)})
+    with review.open_folder(folder) as session:
+        third = export_picks(session, dest)
+    assert [(p.file, p.how) for p in third.picks][0] == ("01 hero - flux-2-pro.png", "already there")
+    assert read_rating(dest / "01 hero - flux-2-pro.png") == 2
     with Image.open(dest / "contact-sheet.png") as image:
         assert image.size == sheet_size(2)
 
@@ -170,7 +185,7 @@ def test_the_picks_command_summarises_and_exports_a_folder_the_cli_made(tmp_path
 
     exported = cli("picks", out, "--export", tmp_path / "dest")
     assert exported.returncode == 0, exported.stderr
-    assert "2 pick(s)" in exported.stdout and "2 hard-linked" in exported.stdout
+    assert "2 pick(s)" in exported.stdout and "1 hard-linked, 1 copied" in exported.stdout
     assert sorted(p.name for p in (tmp_path / "dest").iterdir()) == [
         "01 서울 야경 - imagen4.png", "02 clip - seedance-v1.5-pro-fast.mp4", "contact-sheet.png", "picks.csv"]
     assert [row["name"] for row in read_csv(tmp_path / "dest" / "picks.csv")] == ["서울 야경", "clip"]
