@@ -31,7 +31,7 @@ from app.engine.errors import (AtlasError, AuthError, DownloadError, FatalError,
                                UnknownOutcomeError)
 from app.engine.outputs import OutputPlanner
 from app.engine.records import JobRecord, JobState, OutputFile, RunEvent
-from app.engine.timing import TimingModel
+from app.engine.timing import QUEUED_STATUSES, TimingModel
 from app.engine.uploads import UploadCache, UploadFailed
 from app.engine.store import JobStore
 from app.engine.ledger import SpendLedger
@@ -175,7 +175,6 @@ class BatchRunner:
         # output is ready, so the next submit does not wait for a download.
         self._generating: set[int] = set()
         self._sent_at: dict[int, float] = {}  # job index -> clock when its submit was sent
-        self._draining = False  # nothing more will be submitted: the batch ends with what is in flight
         self._job_ends = 0  # counts slots given back; jobs waiting to poll look at it when woken
         self.limiter = ModelLimiter(self.concurrency)
         self._halt: tuple[str, str] | None = None  # ("paused" | "stopped", reason)
@@ -303,11 +302,9 @@ class BatchRunner:
             if record.index not in self._in_flight and record.prediction_id and record.state in FOLLOW_STATES:
                 return record
         if self._halt is not None:
-            self._draining = True
             return None
         waiting = sorted((r for r in self.records if r.state == JobState.QUEUED and not r.paused
                           and r.index not in self._in_flight), key=lambda r: r.queue_order)
-        self._draining = not waiting
         for record in waiting:
             if not self._parent_ready(record):
                 continue
@@ -320,10 +317,6 @@ class BatchRunner:
                 return None
             return record
         return None
-
-    def _in_the_tail(self) -> bool:
-        """The last few jobs of a draining batch: when each is noticed is when the batch ends."""
-        return self._draining and len(self._generating) <= max(1, self.concurrency // 4)
 
     def _parent_ready(self, record: JobRecord) -> bool:
         """A chained job waits for the job that makes its start image, and fails with it."""
@@ -470,7 +463,8 @@ class BatchRunner:
         started = self._sent_at.pop(record.index, None)
         if started is None:
             started = self.io.clock()
-        schedule = self.io.timing.schedule(record.model, record.spec.inputs, urgent=self._in_the_tail)
+        submitted = started  # ``started`` moves on while Atlas keeps the job queued
+        schedule = self.io.timing.schedule(record.model, record.spec.inputs)
         expected = schedule.current().centre
         # Only a job followed from its submit tells how long generations take; a resumed one
         # was submitted before this follow's clock started.
@@ -486,7 +480,7 @@ class BatchRunner:
             else:
                 self._wait_to_poll(record, schedule, started, elapsed, schedule.next_delay(elapsed))
             elapsed = self.io.clock() - started
-            if elapsed > limit:
+            if self.io.clock() - submitted > limit:
                 self._finish(record, JobState.NEEDS_ATTENTION,
                              f"still not finished after {limit / 60:.0f} min (the limit for this model); the "
                              f"prediction {record.prediction_id} is kept so it can be checked again later")
@@ -503,7 +497,7 @@ class BatchRunner:
                              f"{record.prediction_id} and can be checked again with a valid key")
                 return
             except (NotFoundError, FatalError) as exc:
-                if exc.status in (400, 404) and elapsed < NOT_VISIBLE_GRACE:
+                if exc.status in (400, 404) and asked - submitted < NOT_VISIBLE_GRACE:
                     continue  # just submitted: not visible yet
                 record.note_request(exc.request_id)
                 self._finish(record, JobState.FAILED, str(exc))
@@ -534,7 +528,12 @@ class BatchRunner:
                     learn = functools.partial(self._learn_from, record, last_running_at, elapsed)
                 self._download(record, after_release=learn)
                 return
-            if last_running_at is not None:
+            if prediction.status in QUEUED_STATUSES:
+                # Waiting at Atlas is not running: the job's clock starts again from this poll,
+                # and from here even a resumed job shows how long a generation takes.
+                started, last_running_at = asked, 0.0
+                schedule.restart(asked - submitted)
+            elif last_running_at is not None:
                 last_running_at = elapsed
             progress = min(0.95, elapsed / expected) if expected else None
             if record.state == JobState.SUBMITTED:
