@@ -19,6 +19,7 @@ from celery import Celery
 from app.distributed import config
 from app.distributed.coordination import GlobalGate, connect, publish
 from app.distributed.leases import FencedGate, FencedStore, JobKey, JobLease, SubmitClaim
+from app.distributed.timing_share import RedisTimingShare
 from app.engine import appdirs
 from app.engine.catalog import Catalog, CatalogService
 from app.engine.client import DEFAULT_BASE_URL, AtlasClient
@@ -135,7 +136,8 @@ def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: 
         runner = BatchRunner(BatchPlan([record], Path(folder), "distributed"), Limits(concurrency=1), io=Connections(
             client=client, store=FencedStore(store, lease, stand_down), gate=gate, on_event=report,
             timing=TimingModel.for_server(appdirs.data_dir(), DEMO_SERVER if demo else client.base_url,
-                                          scale=time_scale), write_manifest=False))
+                                          scale=time_scale, share=RedisTimingShare(redis_client, batch_id)),
+            write_manifest=False))
         stand_down.bind(runner)
         runner.run()
         if gate.refused is SubmitClaim.TAKEN:

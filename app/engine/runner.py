@@ -40,6 +40,7 @@ NOT_VISIBLE_GRACE = 30.0
 FRESH_FOLLOW_SECONDS = 10.0
 FOLLOW_STATES = frozenset({JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING})
 DOWNLOAD_ATTEMPTS = 4
+SHARED_LOOK_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -601,6 +602,7 @@ class BatchRunner:
             return
         due = started + polled_at + delay
         seen = self._job_ends
+        shared = self.io.timing.share is not None
         while True:
             with self._cond:
                 self._check_cancel(record)
@@ -608,8 +610,11 @@ class BatchRunner:
                 if now >= due:
                     return
                 if self._job_ends == seen:
-                    self._cond.wait(due - now)
+                    # A fleet's finishes arrive through Redis, not this process: look every so often.
+                    look = SHARED_LOOK_SECONDS * self.io.timing.scale
+                    self._cond.wait(min(due - now, look) if shared else due - now)
                 changed, seen = self._job_ends != seen, self._job_ends
+            changed = changed or (shared and self.io.timing.learned_elsewhere())
             if changed:
                 replanned = schedule.replan(polled_at, self.io.clock() - started)
                 if replanned is not None:

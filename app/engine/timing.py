@@ -334,17 +334,25 @@ class TimingModel:
                 self._spreads.pop(pool, None)
             self._unsaved = True
 
-    def _pull_shared(self) -> None:
-        """What the fleet's other processes learned since the last look."""
+    def _pull_shared(self) -> int:
+        """What the fleet's other processes learned since the last look: how many finishes."""
         if self.share is None:
-            return
+            return 0
         try:
             finishes = self.share.fetch()
         except Exception:  # noqa: BLE001 - a Redis blip costs only what it would have taught
-            return
+            return 0
+        learned = 0
         for key, running, done in finishes:
             if 0 <= running < done:
                 self._add(str(key), Observation(float(running), float(done)))
+                learned += 1
+        return learned
+
+    def learned_elsewhere(self) -> bool:
+        """Whether another process of the fleet has taught something since the last look: the
+        runner asks while its jobs wait to poll, so a finish anywhere moves their windows."""
+        return self._pull_shared() > 0
 
     def save_if_due(self) -> None:
         """Writes what was learned if the last write is a few seconds old: a 500-job batch
