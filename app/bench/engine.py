@@ -61,7 +61,8 @@ def finished_tasks(data_dir: Path) -> dict[str, tuple[float, float]]:
     for line in (data_dir / "journal.jsonl").read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
         if entry.get("type") == "task":
-            created[entry["id"]] = (entry["created_at"], entry["run_s"])
+            # A task queued at the provider (--queue-seconds) finishes its run that much later.
+            created[entry["id"]] = (entry["created_at"], entry.get("wait_s", 0.0) + entry["run_s"])
         elif entry.get("type") == "media" and entry.get("ready_at") is not None:
             ready[entry["id"]] = entry["ready_at"]
     return {task: (at, max(at + run, ready.get(task, at + run))) for task, (at, run) in created.items()}
@@ -347,7 +348,9 @@ def main(argv: list[str]) -> int:
                              f"{DEFAULT_DURATION_SPREAD:g})")
     parser.add_argument("--download-mb", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=10_000)
-    parser.add_argument("--only", choices=["schedule", "download", "load"])
+    parser.add_argument("--only", choices=["schedule", "matrix", "download", "load"])
+    parser.add_argument("--matrix-speed", type=float, default=4.0,
+                        help="simulator speed-up for the timing-robustness matrix (default 4: about 12 minutes)")
     args = parser.parse_args(argv)
     if args.only in (None, "load"):
         load_ten_thousand(args.jobs)
@@ -358,4 +361,7 @@ def main(argv: list[str]) -> int:
                                          max(1, args.repeat), jitter) for jitter in args.jitter}
         if len(results) > 1:
             jitter_summary(args.images, args.videos, results)
+    if args.only in (None, "matrix"):
+        from app.bench.robustness import timing_matrix  # it builds on this module's runs
+        timing_matrix(args.images, args.videos, args.concurrency, args.matrix_speed)
     return 0
