@@ -349,8 +349,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--download-mb", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=10_000)
     parser.add_argument("--only", choices=["schedule", "matrix", "download", "load"])
-    parser.add_argument("--matrix-speed", type=float, default=4.0,
-                        help="simulator speed-up for the timing-robustness matrix (default 4: about 12 minutes)")
+    parser.add_argument("--matrix-speed", type=float, default=3.0,
+                        help="simulator speed-up for the timing-robustness matrix (default 3: about 13 minutes)")
     args = parser.parse_args(argv)
     if args.only in (None, "load"):
         load_ten_thousand(args.jobs)

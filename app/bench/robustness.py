@@ -31,7 +31,6 @@ from app.sim import DEMO_KEY
 FACTORS = (0.25, 0.5, 1.0, 2.0, 4.0)
 SPREADS = (0.0, 0.2)
 QUEUE_CELL = (1.0, 0.0, 10.0)  # factor, spread, queue seconds
-MATRIX_SPEED = 4.0
 TUTORIAL_INTERVAL = 5.0  # seconds between the tutorial loop's polls (simulated)
 TARGETS = {  # (first run, second run)
     "makespan": (1.10, 1.05),

@@ -1,18 +1,18 @@
 """How long a generation is expected to take, and when to poll for it.
 
-The rule: a job's clock runs from its submit and starts again at every poll that finds it still
-queued (created, starting, queued, pending), so waiting at Atlas never counts as running. Its
-first poll comes at 15% of the model's prior (at most 5 s), then its polls lie on a geometric grid
-(each a fixed ratio of the time elapsed after the one before), so a finish is noticed within that
-ratio however wrong the expectation is; jobs of one model and shape take staggered phases on the
-grid (a van der Corput sequence), so that eight in flight together poll every few percent, and
-the first of them to see a finish wakes the others, which poll at once once they are past the
-window that finish moved. What is learned is a window: the range of finishes (Turnbull's estimate
-from each finish's interval between the last poll that saw it running and the one that saw it
-done, as ratios to the prior), widened by GUARD/n either side for n finishes. The grid's ratio
-loosens as n grows (COLD_RATIO ** (1 + n), soon a jump straight to the window); across the
-window polls are spread evenly at the lag bound (5% of elapsed, or 0.5 s), the first a phase of
-a gap in, so jobs on different grids pin the finish down further; past it they grow by 9%.
+The rule: a job's polls lie on a geometric grid of the time since its submit, each poll a fixed
+ratio after the one before (the first at 15% of the model's prior, at most 5 s), so however wrong
+the expectation, a finish is noticed within that ratio of its time; jobs of one model and shape
+take staggered phases on the grid (a van der Corput sequence), so eight in flight together poll
+every 7%, and when one sees a finish the others replan at once (polling now if they are past the
+window it moved). What is learned is a window: the range of finishes (Turnbull's estimate from
+each finish's interval between the last poll that saw it running and the one that saw it done,
+as ratios to the prior), widened by GUARD/n either side for n finishes. The grid's ratio loosens
+as n grows (COLD_RATIO ** (1 + n): soon one jump to the window); across the window polls are spread
+evenly at the lag bound (5% of elapsed, or 0.5 s), the first a phase of a gap in so that jobs pin
+the finish down together; past it each waits 9% more. A poll that finds the job still queued
+(created, starting, queued, pending) restarts its clock, so queueing at Atlas never counts as
+running, and the next waits half as long as the job has waited (at least the first poll's wait).
 
 Learning is kept per model and price-relevant shape and per server (a demo simulator or a proxy
 must never teach the live schedule), borrowed from the model's other shapes or its family for a
@@ -64,10 +64,12 @@ BORROWED_SPREAD = 0.15
 LOW_QUANTILE, HIGH_QUANTILE = 0.02, 0.95  # 0.95: one stalled job in twenty does not widen the window
 EM_ROUNDS, EM_TOLERANCE = 500, 1e-5
 
-FIRST_FRACTION = 0.15  # the first poll, at this share of the prior (never the learned time: see below)
+# The first poll, at this share of the prior, never of the learned time: whether it finds the job
+# still queued (and so where its clock starts) must not change as the learning does.
+FIRST_FRACTION = 0.15
 FIRST_CAP_SECONDS = 5.0
 # The geometric grid: each poll this ratio after the one before while nothing is learned. Jobs of
-# one key take staggered phases on it, so eight in flight together poll every 1.9**(1/8) - 1 = 8%.
+# one key take staggered phases on it, so eight in flight together poll every 1.7**(1/8) - 1 = 7%.
 COLD_RATIO = 1.7
 # The notice-lag bound across a learned window: 5% of the time elapsed, or half a second...
 LAG_FRACTION = 0.05
@@ -433,6 +435,7 @@ class PollSchedule:
         self._round_trip = 0.0
         self._planned = 0  # polls planned since the clock (re)started
         self._queued_gap = self.first
+        self._queued_for = 0.0  # the grid runs on the time since submit, queue included
 
     @classmethod
     def fixed(cls, expectation: Expectation, **options) -> "PollSchedule":
@@ -448,6 +451,7 @@ class PollSchedule:
         waited already, whichever is longer (a long queue is watched more loosely)."""
         self._planned = 0
         self._queued_gap = max(self.first, QUEUE_GROWTH * waited)
+        self._queued_for = waited
 
     def gap(self, elapsed: float) -> float:
         """The longest wait after a poll at ``elapsed`` that keeps the notice lag in bounds: a
@@ -479,8 +483,9 @@ class PollSchedule:
         ratio = COLD_RATIO ** (1 + min(expected.samples, 20))
         # The grid: first * ratio ** (k + phase), k = 0, 1, ...: the next point after ``elapsed``.
         phase = self.phase if expected.basis == "prior" else 0.0  # learned: straight on to the window
-        steps = math.floor(math.log(max(elapsed, self.first) / self.first) / math.log(ratio) - phase + 1e-9) + 1
-        on_grid = self.first * ratio ** (max(steps, 0) + phase)
+        since_submit = max(elapsed + self._queued_for, self.first)
+        steps = math.floor(math.log(since_submit / self.first) / math.log(ratio) - phase + 1e-9) + 1
+        on_grid = self.first * ratio ** (max(steps, 0) + phase) - self._queued_for
         if expected.basis == "prior" or on_grid < expected.low:
             return self._clamp(elapsed, on_grid)
         if elapsed < expected.high - 1e-9:
