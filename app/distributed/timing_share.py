@@ -34,14 +34,14 @@ class RedisTimingShare:
         self._read = 0
         self._lock = threading.Lock()
 
-    def publish(self, key: str, running: float, done: float) -> None:
-        entry = json.dumps([self.origin, key, running, done], separators=(",", ":"))
+    def publish(self, key: str, running: float, done: float, queued: float = 0.0) -> None:
+        entry = json.dumps([self.origin, key, running, done, queued], separators=(",", ":"))
         pipe = self.client.pipeline()
         pipe.rpush(self.key, entry)
         pipe.expire(self.key, KEEP_SECONDS)
         pipe.execute()
 
-    def fetch(self) -> list[tuple[str, float, float]]:
+    def fetch(self) -> list[tuple[str, float, float, float]]:
         """The finishes other processes published since the last call."""
         with self._lock:
             entries = self.client.lrange(self.key, self._read, -1)
@@ -49,9 +49,9 @@ class RedisTimingShare:
         found = []
         for entry in entries:
             try:
-                origin, key, running, done = json.loads(entry)
+                origin, key, running, done, queued = json.loads(entry)
             except (TypeError, ValueError):
                 continue  # not ours to read
             if origin != self.origin:
-                found.append((str(key), float(running), float(done)))
+                found.append((str(key), float(running), float(done), float(queued)))
         return found

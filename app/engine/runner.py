@@ -526,7 +526,7 @@ class BatchRunner:
                 record.output_urls = list(prediction.outputs) or record.output_urls
                 learn = None
                 if last_running_at is not None:
-                    learn = functools.partial(self._learn_from, record, last_running_at, elapsed)
+                    learn = functools.partial(self._learn_from, record, last_running_at, elapsed, started - submitted)
                 self._download(record, after_release=learn)
                 return
             if prediction.status in QUEUED_STATUSES:
@@ -544,9 +544,9 @@ class BatchRunner:
                 last_progress = progress
                 self._emit(record, progress=progress)
 
-    def _learn_from(self, record: JobRecord, running: float, done: float) -> None:
+    def _learn_from(self, record: JobRecord, running: float, done: float, queued: float) -> None:
         """What this finish teaches, then a wake-up for the jobs in flight: it moved their window."""
-        self.io.timing.observe(record.model, record.spec.inputs, running, done)
+        self.io.timing.observe(record.model, record.spec.inputs, running, done, queued)
         with self._cond:
             self._job_ends += 1
             self._cond.notify_all()

@@ -11,8 +11,9 @@ as ratios to the prior), widened by GUARD/n either side for n finishes. The grid
 as n grows (COLD_RATIO ** (1 + n): soon one jump to the window); across the window polls are spread
 evenly at the lag bound (5% of elapsed, or 0.5 s), the first a phase of a gap in so that jobs pin
 the finish down together; past it each waits 9% more. A poll that finds the job still queued
-(created, starting, queued, pending) restarts its clock, so queueing at Atlas never counts as
-running, and the next waits half as long as the job has waited (at least the first poll's wait).
+(created, starting, queued, pending) restarts its clock as its first poll, so queueing at Atlas
+never counts as running; a key whose jobs queued makes its first poll where they were last seen
+queued (the median), so its clock starts where theirs did and no poll is spent on a known queue.
 
 Learning is kept per model and price-relevant shape and per server (a demo simulator or a proxy
 must never teach the live schedule), borrowed from the model's other shapes or its family for a
@@ -77,7 +78,6 @@ SHORT_LAG_SECONDS = 0.5
 LAG_MARGIN = 0.96  # ...less the poll's round trip and a little for the wake-up of the polling thread
 ROUND_TRIP_MEMORY = 0.7
 LATE_RATIO = 1.09  # past a learned window: a finish still noticed within 10% of its time
-QUEUE_GROWTH = 0.5  # while queued, each poll waits at least half as long as the job has waited
 MIN_POLL_GAP = 0.1  # never two polls of one job closer than this (real-world seconds)
 QUEUED_STATUSES = frozenset({"created", "starting", "queued", "pending"})
 
@@ -156,6 +156,7 @@ class Observation:
     as ratios to the prior, on the job's clock (which a queued poll restarts)."""
     running: float
     done: float
+    queued: float = 0.0  # when the clock started: the last poll that found the job queued
 
 
 def finish_distribution(intervals: list[tuple[float, float]]) -> list[tuple[float, float, float]]:
@@ -311,18 +312,19 @@ class TimingModel:
     def expected(self, model: ModelInfo, inputs: dict) -> float:
         return self.estimate(model, inputs).centre
 
-    def observe(self, model: ModelInfo, inputs: dict, running: float, done: float) -> None:
+    def observe(self, model: ModelInfo, inputs: dict, running: float, done: float, queued: float = 0.0) -> None:
         """One finished job, seen running ``running`` seconds into its clock and done ``done``
-        seconds into it, in this model's (scaled) time."""
+        seconds into it, in this model's (scaled) time; its clock started ``queued`` seconds
+        after its submit (the last poll that found it queued)."""
         prior = self.prior(model, inputs)
         if prior <= 0 or not 0 <= running < done:
             return
         key = _key(model.model_id, shape_of(model, inputs))
-        observation = Observation(round(running / prior, 4), round(done / prior, 4))
+        observation = Observation(round(running / prior, 4), round(done / prior, 4), round(max(queued, 0.0) / prior, 4))
         self._add(key, observation)
         if self.share is not None:
             try:
-                self.share.publish(key, observation.running, observation.done)
+                self.share.publish(key, observation.running, observation.done, observation.queued)
             except Exception:  # noqa: BLE001 - sharing is an optimisation; the job goes on
                 pass
 
@@ -345,9 +347,9 @@ class TimingModel:
         except Exception:  # noqa: BLE001 - a Redis blip costs only what it would have taught
             return 0
         learned = 0
-        for key, running, done in finishes:
+        for key, running, done, queued in finishes:
             if 0 <= running < done:
-                self._add(str(key), Observation(float(running), float(done)))
+                self._add(str(key), Observation(float(running), float(done), float(queued)))
                 learned += 1
         return learned
 
@@ -371,7 +373,7 @@ class TimingModel:
             if not self._unsaved or self.history_path is None:
                 return
             self._unsaved, self._saved_at = False, time.monotonic()
-            snapshot = {k: [[o.running, o.done] for o in v] for k, v in self._samples.items()}
+            snapshot = {k: [[o.running, o.done, o.queued] for o in v] for k, v in self._samples.items()}
         try:
             # Compact: read by no person.
             atomic_write_text(self.history_path, json.dumps(
@@ -389,6 +391,12 @@ class TimingModel:
             number = self._jobs_started.get(key, 0)
             self._jobs_started[key] = number + 1
         first = min(FIRST_FRACTION * self.prior(model, inputs), FIRST_CAP_SECONDS * self.scale)
+        with self._lock:
+            queued = sorted(o.queued for o in self._samples.get(key, []))
+        if queued:
+            # Where this key's jobs were last seen queued: a first poll there finds it queued as
+            # they were, so the clock starts where theirs did, with no polls spent on the queue.
+            first = max(first, queued[len(queued) // 2] * self.prior(model, inputs))
         return PollSchedule(lambda: self.estimate(model, inputs), first=first, phase=van_der_corput(number),
                             floor=floor * self.scale, ceiling=ceiling * self.scale,
                             short_lag=SHORT_LAG_SECONDS * self.scale)
@@ -412,8 +420,8 @@ def _read_history(path: Path) -> dict[str, list[Observation]]:
         document = json.loads(path.read_text(encoding="utf-8"))
         if document.get("schema_version") != SCHEMA_VERSION:
             return {}  # older files held one ratio per model: relearning takes one batch
-        return {str(key): [Observation(float(running), float(done)) for running, done in pairs
-                           if 0 <= float(running) < float(done)][-HISTORY_LENGTH:]
+        return {str(key): [Observation(*map(float, finish[:3])) for finish in pairs
+                           if 0 <= float(finish[0]) < float(finish[1])][-HISTORY_LENGTH:]
                 for key, pairs in document.get("finishes", {}).items() if isinstance(pairs, list)}
     except (OSError, ValueError, AttributeError, TypeError):
         return {}
@@ -434,7 +442,6 @@ class PollSchedule:
         self.short_lag = short_lag
         self._round_trip = 0.0
         self._planned = 0  # polls planned since the clock (re)started
-        self._queued_gap = self.first
         self._queued_for = 0.0  # the grid runs on the time since submit, queue included
 
     @classmethod
@@ -447,10 +454,8 @@ class PollSchedule:
 
     def restart(self, waited: float) -> None:
         """The job was found still queued ``waited`` seconds after its submit: its clock starts
-        again, and its next poll comes after the first poll's wait or a share of the time it has
-        waited already, whichever is longer (a long queue is watched more loosely)."""
-        self._planned = 0
-        self._queued_gap = max(self.first, QUEUE_GROWTH * waited)
+        again at that poll, which counts as the clock's first (the grid goes on from it)."""
+        self._planned = 1
         self._queued_for = waited
 
     def gap(self, elapsed: float) -> float:
@@ -478,7 +483,7 @@ class PollSchedule:
     def _after(self, elapsed: float, polls_made: int) -> float:
         """The time of the poll after one at ``elapsed``, the ``polls_made``-th since the start."""
         if polls_made == 0:
-            return max(elapsed + self.floor, self._queued_gap)
+            return max(elapsed + self.floor, self.first)
         expected = self._expectation()
         ratio = COLD_RATIO ** (1 + min(expected.samples, 20))
         # The grid: first * ratio ** (k + phase), k = 0, 1, ...: the next point after ``elapsed``.

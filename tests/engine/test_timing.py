@@ -477,15 +477,30 @@ def test_a_job_past_the_window_a_sibling_taught_polls_at_once():
     assert schedule.replan(9.0, 15.3) == pytest.approx(15.3 - 9.0)  # poll now
 
 
-def test_a_queued_poll_restarts_the_clock_and_waits_half_as_long_as_the_job_has():
+def test_a_queued_poll_restarts_the_clock_as_its_first_poll():
     schedule = PollSchedule.fixed(IMAGE)
     assert schedule.next_delay(0.0) == pytest.approx(1.2)
-    schedule.restart(waited=1.2)  # found still "starting": the job's clock starts again
-    assert schedule.next_delay(0.0) == pytest.approx(1.2)
-    schedule.restart(waited=6.0)
-    assert schedule.next_delay(0.0) == pytest.approx(3.0)  # a long queue is watched more loosely
-    # Once it runs, the window counts from the last queued poll.
-    assert 7.2 < schedule.next_delay(3.0) + 3.0 <= 7.7
+    schedule.restart(waited=1.2)  # found still "starting": the job's clock starts again there
+    # The window counts from the last queued poll: its first close poll, a gap into it.
+    assert 7.2 < schedule.next_delay(0.0) <= 7.7
+    # On a cold prior the grid of the time since submit goes on through the queue.
+    cold = PollSchedule(lambda: Expectation(8.0, 8.0, 8.0, "prior"), first=1.2)
+    cold.next_delay(0.0)
+    cold.restart(waited=1.2)
+    assert 1.2 + cold.next_delay(0.0) == pytest.approx(1.2 * 1.7)
+    cold.restart(waited=1.2 * 1.7)
+    assert 1.2 * 1.7 + cold.next_delay(0.0) == pytest.approx(1.2 * 1.7 ** 2)
+
+
+def test_a_key_whose_jobs_queue_polls_first_where_they_were_last_seen_queued(catalog):
+    model, inputs = catalog.get(FLUX), {"prompt": "p", "size": "1024*1024"}
+    timing = TimingModel()
+    for _ in range(8):
+        timing.observe(model, inputs, 26.0, 26.5, queued=4.5)  # queued 4.5 s, then 26 s of run
+    schedule = timing.schedule(model, inputs)
+    assert schedule.next_delay(0.0) == pytest.approx(4.5)  # no polls spent on a queue seen before
+    schedule.restart(waited=4.5)
+    assert 25.0 < schedule.next_delay(0.0) <= 26.5
 
 
 def test_a_job_waiting_to_poll_is_woken_when_a_sibling_finishes(catalog, tmp_path):
@@ -551,9 +566,10 @@ def test_time_queued_at_atlas_is_not_learned_as_running_time(catalog, tmp_path):
     assert all(r.state.value == "done" for r in result.records)
     learned = timing.estimate(catalog.get(FLUX), {"prompt": "x", "size": "1024*1024"})
     # Up to a minute in the queue (8.5 s the median), yet what is learned is the 8 s run (from
-    # the last queued poll, so a little over it for a long queue watched loosely), not the queue.
+    # the last queued poll, so a little over it: a queue is watched on the grid), not the queue.
     assert learned.low <= 8.0 * 1.05
-    assert learned.centre == pytest.approx(8.0, rel=0.1)
-    # A long queue is watched more loosely: each queued poll waits half as long as the job has waited.
+    assert 8.0 <= learned.centre <= 10.0
+    # A queue is watched no closer than the run's learned time (or the cold grid): a minute in
+    # the queue costs about one poll per 8 s, not one per first poll's wait (1.5 s).
     long_queued = result.records[3].prediction_id
-    assert fake.polls[long_queued] <= 12
+    assert fake.polls[long_queued] <= 60 / 8 + 8
