@@ -281,7 +281,6 @@ class TimingModel:
     def estimate(self, model: ModelInfo, inputs: dict) -> Expectation:
         """The learned window for this model and shape; for a cold key, what this model taught
         at other shapes, then what its family taught, then the prior (no window)."""
-        self._pull_shared()
         prior = self.prior(model, inputs)
         key = _key(model.model_id, shape_of(model, inputs))
         model_prefix = model.model_id + "|"
@@ -386,6 +385,7 @@ class TimingModel:
         """A schedule for one job that follows this model's learning as it happens: a sibling
         finishing first moves the window of jobs still in flight. Successive jobs of one key
         take successive phases of a van der Corput sequence: any eight in a row spread evenly."""
+        self._pull_shared()  # then the runner looks again while the job waits to poll
         key = _key(model.model_id, shape_of(model, inputs))
         with self._lock:
             number = self._jobs_started.get(key, 0)

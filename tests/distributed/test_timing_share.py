@@ -39,11 +39,13 @@ def test_a_finish_in_one_worker_is_learned_by_the_others_of_its_batch_only(redis
     prior = one.prior(flux, INPUTS)
     for _ in range(8):
         one.observe(flux, INPUTS, 0.5 * prior - 0.1, 0.5 * prior + 0.1)  # twice as quick as the prior
+    assert other.learned_elsewhere()
     learned = other.estimate(flux, INPUTS)
     assert learned.basis == "learned" and learned.samples == 8
     assert learned.centre == pytest.approx(0.5 * prior, rel=0.02)
-    assert stranger.estimate(flux, INPUTS).basis == "prior"
+    assert not stranger.learned_elsewhere() and stranger.estimate(flux, INPUTS).basis == "prior"
     # Its own finishes come back from Redis too, and are not counted twice.
+    one.learned_elsewhere()
     assert one.estimate(flux, INPUTS).samples == 8
     assert not other.learned_elsewhere()  # nothing new since the last look
     one.observe(flux, INPUTS, 0.5 * prior - 0.1, 0.5 * prior + 0.1)
@@ -55,7 +57,7 @@ def test_a_redis_that_went_away_costs_only_the_sharing(redis_url, flux):
                                   socket_connect_timeout=0.2)
     timing = TimingModel(share=RedisTimingShare(client, "batch-a"))
     timing.observe(flux, INPUTS, 4.9, 5.1)  # publishing fails quietly
-    assert timing.estimate(flux, INPUTS).basis == "learned"
+    assert not timing.learned_elsewhere() and timing.estimate(flux, INPUTS).basis == "learned"
     client.close()
 
 
