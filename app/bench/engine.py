@@ -5,7 +5,6 @@ on a cold and a warm profile, memory while downloading a huge output, and loadin
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import threading
@@ -21,65 +20,20 @@ from app.engine.atlas.pricing import PriceTable, summarize
 from app.engine.run.planning import plan_batch
 from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.run.timing import TimingModel
+from app.bench.polling import (CountingClient, finished_tasks, ideal_makespan,
+                               percentile, schedule_jobs, workload_seconds)
 from app.bench.processes import simulator_process
 from app.sim import DEMO_KEY
 from app.sim.faults import DEFAULT_DURATION_SPREAD
-from app.sim.state import IMAGE_SECONDS, VIDEO_SECONDS
 
 IMAGE_MODELS = ["google/imagen4", "google/imagen4-fast", "google/imagen4-ultra", "black-forest-labs/flux-2-pro/text-to-image"]
 VIDEO_MODELS = [("bytedance/seedance-v1.5-pro-fast/text-to-video", 4), ("google/veo3.1-fast/text-to-video", 4),
                 ("bytedance/seedance-v1.5-pro/text-to-video", 5), ("google/veo3.1/text-to-video", 4)]
 
-# The issue's workload: Flux images of about 8 s and Seedance clips of about 20 s (the fast
-# variant's 6 s clip takes 21 s in the simulator), images first, 8 at a time.
-SCHEDULE_IMAGE = ("black-forest-labs/flux-2-pro/text-to-image", {"size": "1024*1024"})
-SCHEDULE_VIDEO = ("bytedance/seedance-v1.5-pro-fast/text-to-video", {"duration": 6, "resolution": "720p"})
 SHORT_JOB_SECONDS = 10.0
 JITTERS = (0.0, 0.05, DEFAULT_DURATION_SPREAD)  # where the README shows the targets holding, or not
 TARGETS = {"makespan": 1.03, "polls_cold": 5.0, "polls_warm": 3.0, "short_lag": 0.5, "long_lag": 0.05}
 BEFORE = {"cold": (1.07, 5.7), "warm": (1.10, 8.3)}  # issue 13, measured on an independent fake
-
-
-class CountingClient(AtlasClient):
-    """Counts the polls this client makes (the simulator runs in a process of its own)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.polls = 0
-        self._count_lock = threading.Lock()
-
-    def poll(self, prediction_id: str):
-        with self._count_lock:
-            self.polls += 1
-        return super().poll(prediction_id)
-
-
-def finished_tasks(data_dir: Path) -> dict[str, tuple[float, float]]:
-    """Each task's (created, completed) times, on the wall clock, from the simulator's journal."""
-    created: dict[str, tuple[float, float]] = {}
-    ready: dict[str, float] = {}
-    for line in (data_dir / "journal.jsonl").read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        if entry.get("type") == "task":
-            created[entry["id"]] = (entry["created_at"], entry["run_s"])
-        elif entry.get("type") == "media" and entry.get("ready_at") is not None:
-            ready[entry["id"]] = entry["ready_at"]
-    return {task: (at, max(at + run, ready.get(task, at + run))) for task, (at, run) in created.items()}
-
-
-def schedule_jobs(images: int, videos: int, run: str) -> list[JobSpec]:
-    """Prompts differ per run, so the simulator's jitter (drawn per request body) differs too."""
-    model, extra = SCHEDULE_IMAGE
-    jobs = [JobSpec(f"image {i}", model, {"prompt": f"{run} image {i}", **extra}) for i in range(images)]
-    model, extra = SCHEDULE_VIDEO
-    jobs += [JobSpec(f"video {i}", model, {"prompt": f"{run} video {i}", **extra}) for i in range(videos)]
-    return jobs
-
-
-def workload_seconds() -> tuple[float, float]:
-    """The simulator's own mean times of the schedule workload's image and clip."""
-    overhead, per_second = VIDEO_SECONDS["bytedance/seedance-v1.5-pro-fast"]
-    return IMAGE_SECONDS[SCHEDULE_IMAGE[0]], overhead + per_second * SCHEDULE_VIDEO[1]["duration"]
 
 
 def fewest_polls(centre: float, jitter: float) -> float:
@@ -108,20 +62,6 @@ def fewest_polls(centre: float, jitter: float) -> float:
 def fewest_polls_per_job(images: int, videos: int, jitter: float) -> float:
     image, video = workload_seconds()
     return (images * fewest_polls(image, jitter) + videos * fewest_polls(video, jitter)) / (images + videos)
-
-
-def ideal_makespan(durations: list[float], slots: int) -> float:
-    """The same dispatch order with zero overhead: each job takes exactly its server time."""
-    free = [0.0] * slots
-    for duration in durations:
-        slot = free.index(min(free))
-        free[slot] += duration
-    return max(free)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 @dataclass
@@ -347,7 +287,9 @@ def main(argv: list[str]) -> int:
                              f"{DEFAULT_DURATION_SPREAD:g})")
     parser.add_argument("--download-mb", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=10_000)
-    parser.add_argument("--only", choices=["schedule", "download", "load"])
+    parser.add_argument("--only", choices=["schedule", "matrix", "download", "load"])
+    parser.add_argument("--matrix-speed", type=float, default=3.0,
+                        help="simulator speed-up for the timing-robustness matrix (default 3: about 13 minutes)")
     args = parser.parse_args(argv)
     if args.only in (None, "load"):
         load_ten_thousand(args.jobs)
@@ -358,4 +300,7 @@ def main(argv: list[str]) -> int:
                                          max(1, args.repeat), jitter) for jitter in args.jitter}
         if len(results) > 1:
             jitter_summary(args.images, args.videos, results)
+    if args.only in (None, "matrix"):
+        from app.bench.robustness import timing_matrix  # it builds on this module's runs
+        timing_matrix(args.images, args.videos, args.concurrency, args.matrix_speed)
     return 0

@@ -29,6 +29,7 @@ from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.run.store import JobStore
 from app.engine.run.timing import DEMO_SERVER, TimingModel
 from app.engine.jobs.recipes import RECIPE_POLICY_KEY, RecipePolicy
+from app.distributed.timing_share import RedisTimingShare
 from app.sim.state import DEMO_KEY
 
 celery_app = Celery("batch_studio", broker=config.broker_url(), backend=config.broker_url())
@@ -136,8 +137,8 @@ def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: 
         runner = BatchRunner(BatchPlan([record], Path(folder), "distributed"), Limits(concurrency=1), io=Connections(
             client=client, store=FencedStore(store, lease, stand_down), gate=gate, on_event=report,
             timing=TimingModel.for_server(appdirs.data_dir(), DEMO_SERVER if demo else client.base_url,
-                                          scale=time_scale), write_manifest=False,
-            recipes=RecipePolicy.from_json(store.meta(RECIPE_POLICY_KEY))))
+                                          scale=time_scale, share=RedisTimingShare(redis_client, batch_id)),
+            write_manifest=False, recipes=RecipePolicy.from_json(store.meta(RECIPE_POLICY_KEY))))
         stand_down.bind(runner)
         runner.run()
         if gate.refused is SubmitClaim.TAKEN:

@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--duration-spread", type=_spread, default=DEFAULT_DURATION_SPREAD, metavar="FRACTION",
                         help="each task takes its model's time within +-FRACTION, evenly spread "
                              f"(default {DEFAULT_DURATION_SPREAD:g}; 0 for exact times)")
+    parser.add_argument("--time-factor", type=_positive, default=1.0, metavar="F",
+                        help="every task takes F times its model's usual time (before --speed), which no "
+                             "reply shows: a service slower or quicker than the client expects (default 1)")
+    parser.add_argument("--queue-seconds", type=_non_negative(float, "a number of seconds"), default=0.0,
+                        metavar="N", help="each task waits 0 to N seconds (evenly spread) in 'starting' "
+                        "before it runs, as when the provider queues work (before --speed; default 0)")
     parser.add_argument("--log", type=Path, help="append a JSON line per request to this file")
     parser.add_argument("--balance", type=_money, default=DEFAULT_BALANCE, help="starting balance in USD")
     parser.add_argument("--output-ttl", type=_positive, default=DEFAULT_OUTPUT_TTL,
@@ -99,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        plan = dataclasses.replace(FaultPlan.parse(args.faults, seed=args.seed), duration_spread=args.duration_spread)
+        plan = dataclasses.replace(FaultPlan.parse(args.faults, seed=args.seed), duration_spread=args.duration_spread,
+                                   time_factor=args.time_factor, queue_seconds=args.queue_seconds)
     except FaultSpecError as exc:
         print(f"error: --faults: {exc}", file=sys.stderr)
         return 2
@@ -125,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Atlas simulator listening on {server.base_url}", flush=True)
     print(f"  demo key: {DEMO_KEY}   speed: x{args.speed:g}   faults: {plan.describe()}   "
           f"balance: ${args.balance}", flush=True)
-    print(f"  models: {len(server.state.catalog.models)}   schema latency: {args.schema_latency:g} ms", flush=True)
+    print(f"  models: {len(server.state.catalog.models)}   schema latency: {args.schema_latency:g} ms   "
+          f"time factor: x{args.time_factor:g}   queue: 0-{args.queue_seconds:g} s", flush=True)
     print("  nothing here is real: outputs are generated locally. Ctrl+C stops it.", flush=True)
     stop.wait()
     server.stop()

@@ -34,6 +34,12 @@ class FaultPlan:
     seed: int = 0
     slow_seconds: float = 2.0
     duration_spread: float = DEFAULT_DURATION_SPREAD  # each task takes its model's time within +-this share
+    # A service slower or quicker than the client expects: every task's time times this, which
+    # no reply shows (the client must learn it from its polls).
+    time_factor: float = 1.0
+    # Queueing at the provider: each task waits 0 to this many seconds (evenly spread, fixed by
+    # the key) in "starting" before its generation begins.
+    queue_seconds: float = 0.0
 
     @classmethod
     def parse(cls, spec: str | None, seed: int = 0) -> "FaultPlan":
@@ -71,6 +77,10 @@ class FaultPlan:
     def duration_factor(self, *key: object) -> float:
         """How much longer or shorter than its model's time one task takes, fixed by the key."""
         return 1.0 + self.duration_spread * (2.0 * self.draw("duration", *key) - 1.0)
+
+    def queue_wait(self, *key: object) -> float:
+        """Seconds one task waits in the provider's queue before it runs, fixed by the key."""
+        return self.queue_seconds * self.draw("queue", *key) if self.queue_seconds > 0 else 0.0
 
     def draw(self, fault: str, *key: object) -> float:
         """A uniform number in [0, 1) fixed by the seed, the fault and the key."""

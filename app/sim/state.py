@@ -114,6 +114,7 @@ class SimTask:
     run_s: float
     outcome: str  # "completed", "failed" or "moderation", decided at submit
     expire_at_completion: bool
+    wait_s: float = 0.0  # queued at the provider ("starting") before queue_s and run_s begin
     output_paths: list[Path] = field(default_factory=list)
     media_ready_at: float | None = None
     media_error: str | None = None
@@ -139,6 +140,11 @@ class SimTask:
             if path.name == name:
                 return path
         return None
+
+
+def _failure_due(task: SimTask) -> float:
+    """When a task that will fail shows it: moderation as its queue ends, others as their run does."""
+    return task.created_at + task.wait_s + (task.queue_s if task.outcome == "moderation" else task.run_s)
 
 
 class RequestLog:
@@ -243,14 +249,14 @@ class SimState:
                 task = SimTask(id=entry["id"], model=model, body=entry["body"], body_hash=entry["body_hash"],
                                charged=Decimal(entry["charged"]), created_at=entry["created_at"],
                                created_iso=entry["created_iso"], queue_s=entry["queue_s"], run_s=entry["run_s"],
-                               outcome=entry["outcome"], expire_at_completion=entry["expire"])
+                               outcome=entry["outcome"], expire_at_completion=entry["expire"],
+                               wait_s=entry.get("wait_s", 0.0))
                 self._tasks[task.id] = task
                 self.balance -= task.charged
                 self.charged += task.charged
                 self.counters.created_by_hash[task.body_hash] += 1
                 if task.outcome != "completed":
-                    due = task.created_at + (task.queue_s if task.outcome == "moderation" else task.run_s)
-                    heapq.heappush(self._pending_failures, (due, task.id))
+                    heapq.heappush(self._pending_failures, (_failure_due(task), task.id))
                 else:
                     pending.append(task)
             elif entry["type"] == "media" and entry["id"] in self._tasks:
@@ -294,7 +300,7 @@ class SimState:
         """Charge and create, or raise InsufficientBalance without creating anything."""
         filled = model.with_defaults(body)
         jitter = self.faults.duration_factor(digest, attempt)
-        run_s = expected_seconds(model, filled) * jitter / self.speed
+        run_s = expected_seconds(model, filled) * jitter * self.faults.time_factor / self.speed
         if self.faults.hits("moderation", digest, attempt):
             outcome = "moderation"
         elif self.faults.hits("fail", digest, attempt):
@@ -306,6 +312,7 @@ class SimState:
             id=uuid.uuid4().hex, model=model, body=filled, body_hash=digest, charged=price,
             created_at=now, created_iso=utc_now_iso(), queue_s=run_s * QUEUE_FRACTION, run_s=run_s,
             outcome=outcome, expire_at_completion=self.faults.hits("expire", digest, attempt),
+            wait_s=self.faults.queue_wait(digest, attempt) / self.speed,
         )
         with self._lock:
             if self.balance < price:
@@ -316,13 +323,12 @@ class SimState:
             self.counters.created_by_hash[digest] += 1
             self._record({"type": "task", "id": task.id, "model": model.model_id, "body": filled, "body_hash": digest,
                           "charged": str(price), "created_at": task.created_at, "created_iso": task.created_iso,
-                          "queue_s": task.queue_s, "run_s": task.run_s, "outcome": outcome,
+                          "queue_s": task.queue_s, "run_s": task.run_s, "wait_s": task.wait_s, "outcome": outcome,
                           "expire": task.expire_at_completion})
             if outcome == "completed":
                 self._media_pending += 1
             else:
-                due = task.created_at + (task.queue_s if outcome == "moderation" else task.run_s)
-                heapq.heappush(self._pending_failures, (due, task.id))
+                heapq.heappush(self._pending_failures, (_failure_due(task), task.id))
         if outcome == "completed":
             self._media.submit(self._render, task)
         return task
@@ -393,7 +399,7 @@ class SimState:
         """(status, error, error_code) as of now."""
         self.settle()
         now = self.clock()
-        age = now - task.created_at
+        age = now - task.created_at - task.wait_s
         if age < task.queue_s:
             return "starting", "", None
         if task.outcome == "moderation":
@@ -413,7 +419,7 @@ class SimState:
     def completed_at(self, task: SimTask) -> float | None:
         if task.media_ready_at is None:
             return None
-        return max(task.created_at + task.run_s, task.media_ready_at)
+        return max(task.created_at + task.wait_s + task.run_s, task.media_ready_at)
 
     def output_expired(self, task: SimTask) -> bool:
         done = self.completed_at(task)

@@ -31,16 +31,17 @@ from app.engine.atlas.errors import (AtlasError, AuthError, DownloadError, Fatal
                                UnknownOutcomeError)
 from app.engine.jobs.outputs import OutputPlanner
 from app.engine.run.records import JobRecord, JobState, OutputFile, RunEvent
-from app.engine.run.timing import TimingModel
 from app.engine.atlas.uploads import UploadCache, UploadFailed
 from app.engine.run.store import JobStore
 from app.engine.run.ledger import SpendLedger
 from app.engine.jobs.recipes import RecipePolicy, RecipeWriter
+from app.engine.run.timing import QUEUED_STATUSES, TimingModel
 
 NOT_VISIBLE_GRACE = 30.0
 FRESH_FOLLOW_SECONDS = 10.0
 FOLLOW_STATES = frozenset({JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING})
 DOWNLOAD_ATTEMPTS = 4
+SHARED_LOOK_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,6 @@ class BatchRunner:
         # output is ready, so the next submit does not wait for a download.
         self._generating: set[int] = set()
         self._sent_at: dict[int, float] = {}  # job index -> clock when its submit was sent
-        self._draining = False  # nothing more will be submitted: the batch ends with what is in flight
         self._job_ends = 0  # counts slots given back; jobs waiting to poll look at it when woken
         self.limiter = ModelLimiter(self.concurrency)
         self._halt: tuple[str, str] | None = None  # ("paused" | "stopped", reason)
@@ -306,11 +306,9 @@ class BatchRunner:
             if record.index not in self._in_flight and record.prediction_id and record.state in FOLLOW_STATES:
                 return record
         if self._halt is not None:
-            self._draining = True
             return None
         waiting = sorted((r for r in self.records if r.state == JobState.QUEUED and not r.paused
                           and r.index not in self._in_flight), key=lambda r: r.queue_order)
-        self._draining = not waiting
         for record in waiting:
             if not self._parent_ready(record):
                 continue
@@ -323,10 +321,6 @@ class BatchRunner:
                 return None
             return record
         return None
-
-    def _in_the_tail(self) -> bool:
-        """The last few jobs of a draining batch: when each is noticed is when the batch ends."""
-        return self._draining and len(self._generating) <= max(1, self.concurrency // 4)
 
     def _parent_ready(self, record: JobRecord) -> bool:
         """A chained job waits for the job that makes its start image, and fails with it."""
@@ -474,7 +468,8 @@ class BatchRunner:
         started = self._sent_at.pop(record.index, None)
         if started is None:
             started = self.io.clock()
-        schedule = self.io.timing.schedule(record.model, record.spec.inputs, urgent=self._in_the_tail)
+        submitted = started  # ``started`` moves on while Atlas keeps the job queued
+        schedule = self.io.timing.schedule(record.model, record.spec.inputs)
         expected = schedule.current().centre
         # Only a job followed from its submit tells how long generations take; a resumed one
         # was submitted before this follow's clock started.
@@ -490,7 +485,7 @@ class BatchRunner:
             else:
                 self._wait_to_poll(record, schedule, started, elapsed, schedule.next_delay(elapsed))
             elapsed = self.io.clock() - started
-            if elapsed > limit:
+            if self.io.clock() - submitted > limit:
                 self._finish(record, JobState.NEEDS_ATTENTION,
                              f"still not finished after {limit / 60:.0f} min (the limit for this model); the "
                              f"prediction {record.prediction_id} is kept so it can be checked again later")
@@ -507,7 +502,7 @@ class BatchRunner:
                              f"{record.prediction_id} and can be checked again with a valid key")
                 return
             except (NotFoundError, FatalError) as exc:
-                if exc.status in (400, 404) and elapsed < NOT_VISIBLE_GRACE:
+                if exc.status in (400, 404) and asked - submitted < NOT_VISIBLE_GRACE:
                     continue  # just submitted: not visible yet
                 record.note_request(exc.request_id)
                 self._finish(record, JobState.FAILED, str(exc))
@@ -535,10 +530,15 @@ class BatchRunner:
                 record.output_urls = list(prediction.outputs) or record.output_urls
                 learn = None
                 if last_running_at is not None:
-                    learn = functools.partial(self._learn_from, record, last_running_at, elapsed)
+                    learn = functools.partial(self._learn_from, record, last_running_at, elapsed, started - submitted)
                 self._download(record, after_release=learn)
                 return
-            if last_running_at is not None:
+            if prediction.status in QUEUED_STATUSES:
+                # Waiting at Atlas is not running: the job's clock starts again from this poll,
+                # and from here even a resumed job shows how long a generation takes.
+                started, last_running_at = asked, 0.0
+                schedule.restart(asked - submitted)
+            elif last_running_at is not None:
                 last_running_at = elapsed
             progress = min(0.95, elapsed / expected) if expected else None
             if record.state == JobState.SUBMITTED:
@@ -548,9 +548,9 @@ class BatchRunner:
                 last_progress = progress
                 self._emit(record, progress=progress)
 
-    def _learn_from(self, record: JobRecord, running: float, done: float) -> None:
+    def _learn_from(self, record: JobRecord, running: float, done: float, queued: float) -> None:
         """What this finish teaches, then a wake-up for the jobs in flight: it moved their window."""
-        self.io.timing.observe(record.model, record.spec.inputs, running, done)
+        self.io.timing.observe(record.model, record.spec.inputs, running, done, queued)
         with self._cond:
             self._job_ends += 1
             self._cond.notify_all()
@@ -612,6 +612,7 @@ class BatchRunner:
             return
         due = started + polled_at + delay
         seen = self._job_ends
+        shared = self.io.timing.share is not None
         while True:
             with self._cond:
                 self._check_cancel(record)
@@ -619,8 +620,11 @@ class BatchRunner:
                 if now >= due:
                     return
                 if self._job_ends == seen:
-                    self._cond.wait(due - now)
+                    # A fleet's finishes arrive through Redis, not this process: look every so often.
+                    look = SHARED_LOOK_SECONDS * self.io.timing.scale
+                    self._cond.wait(min(due - now, look) if shared else due - now)
                 changed, seen = self._job_ends != seen, self._job_ends
+            changed = changed or (shared and self.io.timing.learned_elsewhere())
             if changed:
                 replanned = schedule.replan(polled_at, self.io.clock() - started)
                 if replanned is not None:

@@ -1,21 +1,23 @@
 """How long a generation is expected to take, and when to poll for it.
 
-A prior per model gives a first guess. Each finished job then adds one observation, kept per
-model and price-relevant shape (a 720p 6 s clip is not a 1080p 8 s one) and per server: the
-demo simulator, a test server or a proxy must never teach the live schedule their durations.
-Observations are stored as ratios to the prior, so a key seen only at other shapes, or only
-for a sibling model of the same family, still lends its learning to a cold key.
+The rule: a job's polls lie on a geometric grid of the time since its submit, each poll a fixed
+ratio after the one before (the first at 15% of the model's prior, at most 5 s), so however wrong
+the expectation, a finish is noticed within that ratio of its time; jobs of one model and shape
+take staggered phases on the grid (a van der Corput sequence), so eight in flight together poll
+every 7%, and when one sees a finish the others replan at once (polling now if they are past the
+window it moved). What is learned is a window: the range of finishes (Turnbull's estimate from
+each finish's interval between the last poll that saw it running and the one that saw it done,
+as ratios to the prior), widened by GUARD/n either side for n finishes. The grid's ratio loosens
+as n grows (COLD_RATIO ** (1 + n): soon one jump to the window); across the window polls are spread
+evenly at the lag bound (5% of elapsed, or 0.5 s), the first a phase of a gap in so that jobs pin
+the finish down together; past it each waits 9% more. A poll that finds the job still queued
+(created, starting, queued, pending) restarts its clock as its first poll, so queueing at Atlas
+never counts as running; a key whose jobs queued makes its first poll where they were last seen
+queued (the median), so its clock starts where theirs did and no poll is spent on a known queue.
 
-A finish is only ever seen between two polls, so what is learned is an interval per job; the
-distribution of finishes is the most likely one given all of them (Turnbull's estimator),
-which pins a finish down far more finely than any one job's polls when jobs poll on
-different grids.
-
-The schedule spends its polls where the finish is likely: one early poll for quick rejections,
-quiet until the window, close polls across it that end on its likely high edge (each gap small
-enough that a finish is noticed within 5% of the job's duration, or half a second), then
-widening gaps once the job runs past everything seen before. It is made again whenever a
-sibling finishes, so jobs in flight move to where the others just finished.
+Learning is kept per model and price-relevant shape and per server (a demo simulator or a proxy
+must never teach the live schedule), borrowed from the model's other shapes or its family for a
+cold key, and may be shared by a fleet (``share``: the batch's Redis).
 """
 
 from __future__ import annotations
@@ -25,9 +27,7 @@ import hashlib
 import itertools
 import json
 import math
-import random
 import re
-import statistics
 import threading
 import time
 from dataclasses import dataclass
@@ -57,35 +57,29 @@ HISTORY_LENGTH = 30
 SAVE_INTERVAL_SECONDS = 5.0
 SCHEMA_VERSION = 2
 
-# Relative half-widths of the window when little is known. A prior is a guess for a service
-# that changes; the same model at another shape or a sibling model is a closer one.
-PRIOR_SPREAD = 0.3
+# The windows' guards: a finish or two say little of the spread of the next ones, so a window
+# learned from n finishes is widened by GUARD/n of its centre either side; learning borrowed from
+# another shape or a sibling model is a guess about this one, widened at least BORROWED_SPREAD.
+GUARD = 0.2
 BORROWED_SPREAD = 0.15
-FEW_SAMPLES_SPREAD = 0.15
-MIN_SPREAD = 0.005
-FEW_SAMPLES = 3
-LOW_QUANTILE, HIGH_QUANTILE = 0.02, 0.95
-PRECISE_WIDTH = 0.2  # a finish known within 20% of its time (a few close polls)
-VAGUE_REACH = 0.1  # about two gaps of close polls
-OUTLIER_MADS = 5.0  # 5 normal-consistent MADs: a stalled job does not widen everyone's window
-OUTLIER_FLOOR = 0.02
+LOW_QUANTILE, HIGH_QUANTILE = 0.02, 0.95  # 0.95: one stalled job in twenty does not widen the window
 EM_ROUNDS, EM_TOLERANCE = 500, 1e-5
 
-EARLY_CAP_SECONDS = 2.0
-EARLY_FRACTION = 0.1
-# The notice-lag bound: 5% of the time elapsed, or half a second for short jobs.
+# The first poll, at this share of the prior, never of the learned time: whether it finds the job
+# still queued (and so where its clock starts) must not change as the learning does.
+FIRST_FRACTION = 0.15
+FIRST_CAP_SECONDS = 5.0
+# The geometric grid: each poll this ratio after the one before while nothing is learned. Jobs of
+# one key take staggered phases on it, so eight in flight together poll every 1.7**(1/8) - 1 = 7%.
+COLD_RATIO = 1.7
+# The notice-lag bound across a learned window: 5% of the time elapsed, or half a second...
 LAG_FRACTION = 0.05
 SHORT_LAG_SECONDS = 0.5
-# Polling gaps are the lag bound less the poll's round trip, which adds to the lag too...
-LAG_MARGIN = 0.96  # and a little more for the wake-up of the thread that polls
+LAG_MARGIN = 0.96  # ...less the poll's round trip and a little for the wake-up of the polling thread
 ROUND_TRIP_MEMORY = 0.7
-CLOCK_NOISE_SECONDS = 0.03  # of this machine's clock: not scaled with the demo's speed
-MIN_POLL_GAP = 0.1  # never two polls of one job closer than this (real-world seconds)...
-PROBE_GAP_SECONDS = 0.03  # ...but for an exploring job's probes of a narrow window
-EXPLORE_SHARE = 0.2
-TAIL_GAP_SHARE = 0.3
-LATE_GROWTH = 1.5
-LATE_LAG_FRACTION = 0.15
+LATE_RATIO = 1.09  # past a learned window: a finish still noticed within 10% of its time
+MIN_POLL_GAP = 0.1  # never two polls of one job closer than this (real-world seconds)
+QUEUED_STATUSES = frozenset({"created", "starting", "queued", "pending"})
 
 
 def server_identity(base_url: str) -> str:
@@ -158,27 +152,11 @@ def family_of(model_id: str) -> str:
 
 @dataclass(frozen=True)
 class Observation:
-    """A finish between the last poll that saw the job running and the first that saw it done
-    (as ratios to the prior). Close polls make it precise; a finish before the close polls
-    began is vague: it lies anywhere after the early poll."""
+    """A finish between the last poll that saw the job running and the first that saw it done,
+    as ratios to the prior, on the job's clock (which a queued poll restarts)."""
     running: float
     done: float
-
-    @property
-    def precise(self) -> bool:
-        return self.done - self.running <= PRECISE_WIDTH * self.done
-
-    def interval(self, reach: float = PRIOR_SPREAD) -> tuple[float, float]:
-        """Where the finish lies, (low, high]. A vague finish is taken to lie at most ``reach``
-        (a fraction of its time) before the poll that saw it."""
-        if self.precise:
-            return self.running, self.done
-        return max(self.running, self.done * (1 - reach)), self.done
-
-    @property
-    def value(self) -> float:
-        low, high = self.interval()
-        return (low + high) / 2
+    queued: float = 0.0  # when the clock started: the last poll that found the job queued
 
 
 def finish_distribution(intervals: list[tuple[float, float]]) -> list[tuple[float, float, float]]:
@@ -224,104 +202,70 @@ def _edges(distribution: list[tuple[float, float, float]], low_q: float, high_q:
     return at(low_q), at(0.5), at(high_q)
 
 
-class _LikelyWindow:
-    """A window whose likely edges, when not given, are its guarded ones."""
-
-    def __post_init__(self):
-        if self.likely_low is None:
-            object.__setattr__(self, "likely_low", self.low)
-        if self.likely_high is None:
-            object.__setattr__(self, "likely_high", self.high)
 
 
 @dataclass(frozen=True)
-class Spread(_LikelyWindow):
-    """When jobs finish (in seconds, or as ratios to a prior): ``likely_low`` to ``likely_high``
-    is where what was seen puts them; ``low`` to ``high`` is as far as the schedule guards at
-    the lag bound, wider while only a finish or two were seen (they say little of the spread)."""
+class Spread:
+    """When jobs finish, in seconds or as ratios to a prior: ``centre``, and the window from
+    ``low`` to ``high`` already widened by its guard; ``samples`` finishes taught it."""
     centre: float
     low: float
     high: float
     samples: int
-    likely_low: float | None = None
-    likely_high: float | None = None
 
     @classmethod
     def of(cls, observations: list[Observation]) -> "Spread | None":
-        """None while what was seen says too little (a vague finish or two)."""
-        precise = [o for o in observations if o.precise]
-        if not precise and len(observations) < FEW_SAMPLES:
+        if not observations:
             return None
-        values = [o.value for o in observations]
-        rough_centre = statistics.median(values)
-        deviation = statistics.median(abs(o.value - rough_centre) for o in precise) * 1.4826 if precise else 0.0
-        limit = rough_centre + OUTLIER_MADS * max(deviation, OUTLIER_FLOOR * rough_centre)
-        # A stalled job does not widen everyone's window: precise finishes far above the rest
-        # are left out (a vague one is bounded by the poll that saw it).
-        # A vague finish came before the first close poll. When few did, they are the window's
-        # first stretch, just before that poll; when most did, the window was too late (a prior
-        # much too long) and the next one reaches well below it, so a prior twice too long is
-        # unlearned in two batches.
-        reach = PRIOR_SPREAD if len(precise) * 2 < len(observations) else VAGUE_REACH
-        kept = [o.interval(reach) for o in observations if not (o.precise and o.running > limit)]
-        low, centre, high = _edges(finish_distribution(kept), LOW_QUANTILE, HIGH_QUANTILE)
-        # Finishes that polls pinned down to one moment still vary by a round trip.
-        low, high = max(min(low, centre * (1 - MIN_SPREAD)), 0.0), max(high, centre * (1 + MIN_SPREAD))
-        if len(precise) < FEW_SAMPLES:
-            return cls(centre, low, high, len(observations)).guarded(FEW_SAMPLES_SPREAD)
-        # A few dozen finishes understate the extremes of what comes next, the more so the
-        # fewer they are (for evenly spread times, by about 2/n of the spread): the close polls
-        # go on at the lag bound that much further before they widen.
-        reserve = 2.0 / len(precise)
-        return cls(centre, low, high + (high - centre) * reserve, len(observations), low, high)
+        low, centre, high = _edges(finish_distribution([(o.running, o.done) for o in observations]),
+                                   LOW_QUANTILE, HIGH_QUANTILE)
+        return cls(centre, low, high, len(observations)).guarded(GUARD / len(observations))
 
     def guarded(self, relative: float) -> "Spread":
-        """The same likely window, guarded at least ``relative`` of the centre either side."""
+        """The same window, widened by ``relative`` of the centre either side."""
         gap = relative * self.centre
-        return Spread(self.centre, min(self.low, self.centre - gap), max(self.high, self.centre + gap), self.samples,
-                      self.likely_low, self.likely_high)
+        return Spread(self.centre, max(self.low - gap, 0.0), self.high + gap, self.samples)
 
     def scaled(self, factor: float) -> "Spread":
-        return Spread(self.centre * factor, self.low * factor, self.high * factor, self.samples,
-                      self.likely_low * factor, self.likely_high * factor)
+        return Spread(self.centre * factor, self.low * factor, self.high * factor, self.samples)
 
 
 @dataclass(frozen=True)
-class Expectation(_LikelyWindow):
-    """When a job should finish, in seconds after submit (already scaled in demo mode): likely
-    between ``likely_low`` and ``likely_high``, guarded from ``low`` to ``high`` (see Spread)."""
+class Expectation:
+    """When a job should finish, in seconds on its clock (already scaled in demo mode): in the
+    window from ``low`` to ``high``; ``samples`` is 0 for the prior, which has no window."""
     centre: float
     low: float
     high: float
     basis: str  # learned, learned-other-shapes, learned-family, prior
     samples: int = 0
-    likely_low: float | None = None
-    likely_high: float | None = None
 
 
 class TimingModel:
     """Priors corrected by what one server has shown. Thread-safe: every job's thread asks
     and teaches it. ``scale`` shrinks every time in demo mode, where the simulator runs fast;
-    what is stored is in real-world seconds, so the demo speed can change between runs."""
+    what is stored is in real-world seconds, so the demo speed can change between runs.
+    ``share``, when given, carries each finish to the other processes of a fleet and back
+    (``publish(key, running, done)`` and ``fetch()`` of the finishes published since the last)."""
 
-    def __init__(self, history_path: Path | None = None, scale: float = 1.0, *, rng: random.Random | None = None):
+    def __init__(self, history_path: Path | None = None, scale: float = 1.0, *, share=None):
         self.history_path = history_path
         self.scale = scale
+        self.share = share
         self._lock = threading.Lock()
-        self._dither = rng or random.Random()
         self._samples: dict[str, list[Observation]] = {}  # "model_id|shape" -> finishes
-        # Every poll of every job asks for its window: the estimate is worked out once per
-        # pool of finishes and kept until a finish changes it.
+        # Every poll of every job asks for its window: worked out once per pool of finishes
+        # and kept until a finish changes it.
         self._spreads: dict[tuple[str, str], Spread | None] = {}
+        self._jobs_started: dict[str, int] = {}  # per key, for the jobs' phases on the grid
         self._unsaved, self._saved_at = False, float("-inf")
         if history_path is not None:
             self._samples = _read_history(history_path)
 
     @classmethod
-    def for_server(cls, data_dir: Path, base_url: str, *, scale: float = 1.0,
-                   rng: random.Random | None = None) -> "TimingModel":
+    def for_server(cls, data_dir: Path, base_url: str, *, scale: float = 1.0, share=None) -> "TimingModel":
         """Learning kept apart per server (pass DEMO_SERVER for the local demo simulator)."""
-        return cls(history_path(data_dir, base_url), scale=scale, rng=rng)
+        return cls(history_path(data_dir, base_url), scale=scale, share=share)
 
     def prior(self, model: ModelInfo, inputs: dict) -> float:
         return self._unscaled_prior(model, inputs) * self.scale
@@ -335,8 +279,8 @@ class TimingModel:
         return seconds * RESOLUTION_FACTOR.get(str(body.get("resolution")), 1.0)
 
     def estimate(self, model: ModelInfo, inputs: dict) -> Expectation:
-        """The learned spread for this model and shape; for a cold key, what this model taught
-        at other shapes, then what its family taught, then the prior."""
+        """The learned window for this model and shape; for a cold key, what this model taught
+        at other shapes, then what its family taught, then the prior (no window)."""
         prior = self.prior(model, inputs)
         key = _key(model.model_id, shape_of(model, inputs))
         model_prefix = model.model_id + "|"
@@ -351,13 +295,9 @@ class TimingModel:
             if spread is not None:
                 spread = spread.guarded(BORROWED_SPREAD)
         if spread is None:
-            spread, basis = Spread(1.0, 1.0 - PRIOR_SPREAD, 1.0 + PRIOR_SPREAD, 0), "prior"
+            return Expectation(prior, prior, prior, "prior", 0)
         seconds = spread.scaled(prior)
-        # Round trips and thread wake-ups blur each finish by a few hundredths of a second of
-        # this machine's time, however well the polls pinned it down: the edges allow for it.
-        noise = CLOCK_NOISE_SECONDS if spread.samples else 0.0
-        return Expectation(seconds.centre, max(seconds.low - noise, 0.0), seconds.high + noise, basis, spread.samples,
-                           max(seconds.likely_low - noise, 0.0), seconds.likely_high + noise)
+        return Expectation(seconds.centre, seconds.low, seconds.high, basis, spread.samples)
 
     def _spread(self, pool: str, name: str, belongs: Callable[[str], bool]) -> Spread | None:
         # Worked out under the lock: when a finish wakes every job in flight, one of them
@@ -371,22 +311,51 @@ class TimingModel:
     def expected(self, model: ModelInfo, inputs: dict) -> float:
         return self.estimate(model, inputs).centre
 
-    def observe(self, model: ModelInfo, inputs: dict, running: float, done: float) -> None:
-        """One finished job, seen running ``running`` seconds after submit and done ``done``
-        seconds after it, in this model's (scaled) time."""
+    def observe(self, model: ModelInfo, inputs: dict, running: float, done: float, queued: float = 0.0) -> None:
+        """One finished job, seen running ``running`` seconds into its clock and done ``done``
+        seconds into it, in this model's (scaled) time; its clock started ``queued`` seconds
+        after its submit (the last poll that found it queued)."""
         prior = self.prior(model, inputs)
         if prior <= 0 or not 0 <= running < done:
             return
         key = _key(model.model_id, shape_of(model, inputs))
+        observation = Observation(round(running / prior, 4), round(done / prior, 4), round(max(queued, 0.0) / prior, 4))
+        self._add(key, observation)
+        if self.share is not None:
+            try:
+                self.share.publish(key, observation.running, observation.done, observation.queued)
+            except Exception:  # noqa: BLE001 - sharing is an optimisation; the job goes on
+                pass
+
+    def _add(self, key: str, observation: Observation) -> None:
         with self._lock:
             history = self._samples.setdefault(key, [])
-            history.append(Observation(round(running / prior, 4), round(done / prior, 4)))
+            history.append(observation)
             del history[:-HISTORY_LENGTH]
-            for pool in (("exact", key), ("model", model.model_id + "|"), ("family", family_of(model.model_id))):
+            model_id = key.split("|", 1)[0]
+            for pool in (("exact", key), ("model", model_id + "|"), ("family", family_of(model_id))):
                 self._spreads.pop(pool, None)
-            # The finishing job's thread works out the new window before it wakes the others.
-            self._spreads[("exact", key)] = Spread.of(history)
             self._unsaved = True
+
+    def _pull_shared(self) -> int:
+        """What the fleet's other processes learned since the last look: how many finishes."""
+        if self.share is None:
+            return 0
+        try:
+            finishes = self.share.fetch()
+        except Exception:  # noqa: BLE001 - a Redis blip costs only what it would have taught
+            return 0
+        learned = 0
+        for key, running, done, queued in finishes:
+            if 0 <= running < done:
+                self._add(str(key), Observation(float(running), float(done), float(queued)))
+                learned += 1
+        return learned
+
+    def learned_elsewhere(self) -> bool:
+        """Whether another process of the fleet has taught something since the last look: the
+        runner asks while its jobs wait to poll, so a finish anywhere moves their windows."""
+        return self._pull_shared() > 0
 
     def save_if_due(self) -> None:
         """Writes what was learned if the last write is a few seconds old: a 500-job batch
@@ -403,7 +372,7 @@ class TimingModel:
             if not self._unsaved or self.history_path is None:
                 return
             self._unsaved, self._saved_at = False, time.monotonic()
-            snapshot = {k: [[o.running, o.done] for o in v] for k, v in self._samples.items()}
+            snapshot = {k: [[o.running, o.done, o.queued] for o in v] for k, v in self._samples.items()}
         try:
             # Compact: read by no person.
             atomic_write_text(self.history_path, json.dumps(
@@ -412,16 +381,34 @@ class TimingModel:
             pass  # learning is an optimisation; a read-only data dir must not fail a job
 
     def schedule(self, model: ModelInfo, inputs: dict, *, floor: float = MIN_POLL_GAP,
-                 ceiling: float = 30.0, urgent: Callable[[], bool] = lambda: False) -> "PollSchedule":
+                 ceiling: float = 60.0) -> "PollSchedule":
         """A schedule for one job that follows this model's learning as it happens: a sibling
-        finishing first moves the window of jobs still in flight. One job in five explores."""
+        finishing first moves the window of jobs still in flight. Successive jobs of one key
+        take successive phases of a van der Corput sequence: any eight in a row spread evenly."""
+        self._pull_shared()  # then the runner looks again while the job waits to poll
+        key = _key(model.model_id, shape_of(model, inputs))
         with self._lock:
-            explore = self._dither.random() < EXPLORE_SHARE
-            phase = self._dither.random()
-        return PollSchedule(lambda: self.estimate(model, inputs), floor=floor * self.scale,
-                            ceiling=ceiling * self.scale, early_cap=EARLY_CAP_SECONDS * self.scale,
-                            short_lag=SHORT_LAG_SECONDS * self.scale, explore=explore, phase=phase,
-                            probe_gap=PROBE_GAP_SECONDS * self.scale, urgent=urgent)
+            number = self._jobs_started.get(key, 0)
+            self._jobs_started[key] = number + 1
+        first = min(FIRST_FRACTION * self.prior(model, inputs), FIRST_CAP_SECONDS * self.scale)
+        with self._lock:
+            queued = sorted(o.queued for o in self._samples.get(key, []))
+        if queued:
+            # Where this key's jobs were last seen queued: a first poll there finds it queued as
+            # they were, so the clock starts where theirs did, with no polls spent on the queue.
+            first = max(first, queued[len(queued) // 2] * self.prior(model, inputs))
+        return PollSchedule(lambda: self.estimate(model, inputs), first=first, phase=van_der_corput(number),
+                            floor=floor * self.scale, ceiling=ceiling * self.scale,
+                            short_lag=SHORT_LAG_SECONDS * self.scale)
+
+
+def van_der_corput(number: int) -> float:
+    """The number's binary digits mirrored behind the point: 0, 1/2, 1/4, 3/4, 1/8, ..."""
+    phase, weight = 0.0, 0.5
+    while number:
+        phase += weight * (number & 1)
+        number, weight = number >> 1, weight / 2
+    return phase
 
 
 def _key(model_id: str, shape: str) -> str:
@@ -433,64 +420,43 @@ def _read_history(path: Path) -> dict[str, list[Observation]]:
         document = json.loads(path.read_text(encoding="utf-8"))
         if document.get("schema_version") != SCHEMA_VERSION:
             return {}  # older files held one ratio per model: relearning takes one batch
-        return {str(key): [Observation(float(running), float(done)) for running, done in pairs
-                           if 0 <= float(running) < float(done)][-HISTORY_LENGTH:]
+        return {str(key): [Observation(*map(float, finish[:3])) for finish in pairs
+                           if 0 <= float(finish[0]) < float(finish[1])][-HISTORY_LENGTH:]
                 for key, pairs in document.get("finishes", {}).items() if isinstance(pairs, list)}
     except (OSError, ValueError, AttributeError, TypeError):
         return {}
 
 
 class PollSchedule:
-    """When to poll one job, as a gap after each poll.
+    """When to poll one job, as a time on its clock after each poll (the rule is the module's).
+    The plan is made again whenever a sibling finishes (``replan``); a queued poll restarts the
+    clock (``restart``)."""
 
-    1. One early poll (10% of the expected time, at most 2 s) catches quick rejections.
-    2. Quiet until the guarded window opens, then close polls spread evenly from each poll to
-       the likely high edge, as few as keep every gap within the lag bound (5% of the time
-       elapsed, 0.5 s for short jobs), so the last falls on that edge; then gaps at the bound
-       to the guarded high edge. A window narrower than one gap gets a single poll, on its
-       high edge: a finish known to the moment is noticed at that moment.
-    3. Past the guarded high edge, gaps at the bound for as far again; beyond that the gaps
-       grow by half each poll, up to 15% of the time elapsed and the ceiling: a job that runs
-       long is still noticed, at a few polls more.
-    4. The last few jobs of a batch that has nothing left to submit poll at a third of the gap
-       once their close polls have begun: when they are noticed is when the batch ends.
-
-    The plan is made again at every poll, so a sibling finishing first moves the polls of jobs
-    already in flight onto its finish. Jobs that poll on one grid all see a finish between
-    the same two polls, which teaches nothing finer than the grid, and a lone poll on a narrow
-    window's high edge only says "before here". So one job in five explores: its first close
-    poll comes a random part of a gap early; in a narrow window it polls the low edge, a random
-    point inside and the high edge. The estimator places everyone's vaguer finishes where the
-    explorers found them, so the window narrows to what the service does, and a service that
-    became quicker is seen at its low edge.
-    """
-
-    def __init__(self, expectation: Callable[[], Expectation], *, floor: float = MIN_POLL_GAP,
-                 ceiling: float = 30.0, early_cap: float = EARLY_CAP_SECONDS, short_lag: float = SHORT_LAG_SECONDS,
-                 explore: bool = False, phase: float = 0.5, probe_gap: float = PROBE_GAP_SECONDS,
-                 urgent: Callable[[], bool] = lambda: False):
-        """``urgent``: whether this job is among the last of its batch, so that noticing it
-        sooner ends the whole batch sooner."""
+    def __init__(self, expectation: Callable[[], Expectation], *, first: float, phase: float = 0.0,
+                 floor: float = MIN_POLL_GAP, ceiling: float = 60.0, short_lag: float = SHORT_LAG_SECONDS):
         self._expectation = expectation
-        self._urgent = urgent
+        self.first = max(first, floor)
+        self.phase = min(1.0, max(0.0, phase))
         self.floor = floor
         self.ceiling = ceiling
-        self.early_cap = early_cap
         self.short_lag = short_lag
-        self.explore = explore
-        self.phase = min(1.0, max(0.0, phase))
-        self.probe_gap = probe_gap
-        self._late_polls = 0
         self._round_trip = 0.0
-        self._probed = False  # an explorer's probe inside a narrow window has been made
-        self._planned = 0  # polls planned so far
+        self._planned = 0  # polls planned since the clock (re)started
+        self._queued_for = 0.0  # the grid runs on the time since submit, queue included
 
     @classmethod
     def fixed(cls, expectation: Expectation, **options) -> "PollSchedule":
+        options.setdefault("first", FIRST_FRACTION * expectation.centre)
         return cls(lambda: expectation, **options)
 
     def current(self) -> Expectation:
         return self._expectation()
+
+    def restart(self, waited: float) -> None:
+        """The job was found still queued ``waited`` seconds after its submit: its clock starts
+        again at that poll, which counts as the clock's first (the grid goes on from it)."""
+        self._planned = 1
+        self._queued_for = waited
 
     def gap(self, elapsed: float) -> float:
         """The longest wait after a poll at ``elapsed`` that keeps the notice lag in bounds: a
@@ -502,76 +468,39 @@ class PollSchedule:
         self._round_trip = max(seconds, ROUND_TRIP_MEMORY * self._round_trip + (1 - ROUND_TRIP_MEMORY) * seconds)
 
     def next_delay(self, elapsed: float) -> float:
-        """The wait after a poll at ``elapsed``; called once per poll."""
-        return self._plan(elapsed, polls_made=self._planned, commit=True)
+        """The wait after a poll at ``elapsed`` (0 and no poll yet: after the clock started)."""
+        delay = self._after(elapsed, self._planned) - elapsed
+        self._planned += 1
+        return delay
 
     def replan(self, elapsed: float, now: float) -> float | None:
         """The wait after the last poll (at ``elapsed``) as the window is now, ``now`` seconds
-        after submit: a sibling that just finished may have moved it. None to keep the poll in
-        wait: the early one, or one the new window would have made already, unless siblings
-        agree closely on a finish this job has reached (then 0: poll at once). Changes nothing."""
+        into the clock: 0 past a due poll (poll at once); None for the first poll, which stays."""
         if self._planned < 2:
             return None
-        delay = self._plan(elapsed, polls_made=self._planned - 1, commit=False)
-        if elapsed + delay >= now:
-            return delay
-        expected = self._expectation()
-        clustered = expected.samples >= 2 and expected.likely_high - expected.likely_low < self.gap(now)
-        return now - elapsed if clustered and now >= expected.likely_low else None
+        return max(self._after(elapsed, self._planned - 1), now) - elapsed
 
-    def _plan(self, elapsed: float, *, polls_made: int, commit: bool) -> float:
-        expected = self._expectation()
+    def _after(self, elapsed: float, polls_made: int) -> float:
+        """The time of the poll after one at ``elapsed``, the ``polls_made``-th since the start."""
         if polls_made == 0:
-            if commit:
-                self._planned = 1
-            return self._clamp(min(self.early_cap, EARLY_FRACTION * expected.centre))
-        closing = polls_made >= 2  # the poll at ``elapsed`` was a close one
-        delay, floor, probing = self._next_close_poll(expected, elapsed, closing)
-        late_polls = self._late_polls
-        if delay is None:
-            step = self.gap(elapsed)
-            late_polls += 1
-            delay = min(step * LATE_GROWTH ** (late_polls - 1), max(step, LATE_LAG_FRACTION * elapsed))
-        if closing and self._urgent():
-            # The batch ends when this job is noticed: a few more polls buy the whole batch time.
-            delay = min(delay, TAIL_GAP_SHARE * self.gap(elapsed))
-        if commit:
-            self._late_polls, self._probed, self._planned = late_polls, self._probed or probing, self._planned + 1
-        return self._clamp(delay, floor)
+            return max(elapsed + self.floor, self.first)
+        expected = self._expectation()
+        ratio = COLD_RATIO ** (1 + min(expected.samples, 20))
+        # The grid: first * ratio ** (k + phase), k = 0, 1, ...: the next point after ``elapsed``.
+        phase = self.phase if expected.basis == "prior" else 0.0  # learned: straight on to the window
+        since_submit = max(elapsed + self._queued_for, self.first)
+        steps = math.floor(math.log(since_submit / self.first) / math.log(ratio) - phase + 1e-9) + 1
+        on_grid = self.first * ratio ** (max(steps, 0) + phase) - self._queued_for
+        if expected.basis == "prior" or on_grid < expected.low:
+            return self._clamp(elapsed, on_grid)
+        if elapsed < expected.high - 1e-9:
+            start = max(elapsed, expected.low)
+            spacing = (expected.high - start) / math.ceil((expected.high - start) / self.gap(start) - 1e-9)
+            if elapsed < expected.low:
+                # The window's first poll: a whole gap in, or less for a job of another phase.
+                return self._clamp(elapsed, start + (1 - self.phase) * spacing)
+            return self._clamp(elapsed, elapsed + spacing)
+        return self._clamp(elapsed, elapsed * LATE_RATIO)
 
-    def _next_close_poll(self, expected: Expectation, elapsed: float,
-                         closing: bool) -> tuple[float | None, float | None, bool]:
-        """(delay, floor, whether it is an explorer's probe) to the next close poll, or
-        (None, None, False) past the guarded window."""
-        guard_low, likely_high = expected.low, max(expected.likely_high, expected.low)
-        guard_high = max(expected.high, likely_high)
-        if not closing and elapsed < guard_low:
-            # Quiet until the window: its first close poll.
-            width = likely_high - guard_low
-            if width < self.gap(guard_low):
-                if not self.explore:
-                    return likely_high - elapsed, None, False
-                return guard_low - elapsed, None, False  # then a point inside, then the high edge
-            steps = math.ceil(width / self.gap(guard_low))
-            first = guard_low + width / steps
-            if self.explore:
-                first -= (1 - self.phase) * width / steps
-            return first - elapsed, None, False
-        if elapsed < likely_high - 1e-9:
-            remaining = likely_high - elapsed
-            if self.explore and likely_high - guard_low < self.gap(guard_low):
-                # An explorer in a narrow window: one probe inside, if there is room, then the edge.
-                inside = elapsed + self.phase * remaining
-                if not self._probed and min(inside - elapsed, likely_high - inside) >= self.probe_gap:
-                    return inside - elapsed, self.probe_gap, True
-                return remaining, self.probe_gap, False
-            steps = math.ceil(remaining / self.gap(elapsed) - 1e-9)
-            return remaining / steps, None, False
-        # Past the window, at the lag bound for as far again: a window learned from a few dozen
-        # finishes falls short of the slowest now and then; only a job beyond that is an outlier.
-        if elapsed < guard_high + max(guard_high - expected.centre, 0.0) - 1e-9:
-            return self.gap(elapsed), None, False
-        return None, None, False
-
-    def _clamp(self, delay: float, floor: float | None = None) -> float:
-        return max(min(self.floor, floor) if floor is not None else self.floor, min(self.ceiling, delay))
+    def _clamp(self, elapsed: float, at: float) -> float:
+        return elapsed + max(self.floor, min(self.ceiling, at - elapsed))
