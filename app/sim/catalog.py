@@ -13,6 +13,7 @@ from jsonschema import Draft7Validator
 from app.engine.atlas import pricing
 from app.engine.atlas.shapes import is_remote_media, media_values
 from app.engine.core.paths import catalog_dir, schema_file_name
+from app.sim import llm
 
 SUBMIT_ENDPOINT_BY_TYPE = {"Image": "generateImage", "Video": "generateVideo"}
 _SIZE = re.compile(r"^(\d+)\*(\d+)$")
@@ -155,6 +156,8 @@ class SimCatalog:
                 self._add(row, schemas[row["model"]])
                 added.append(row)
             self.document = {**self.document, "data": [*self.document["data"], *added]}
+        # The LLMs, with token prices, for /v1/chat/completions (app.sim.llm).
+        self.document = {**self.document, "data": llm.text_model_rows(self.document["data"])}
 
     def _add(self, row: dict, schema: dict) -> None:
         input_schema = schema["components"]["schemas"]["Input"]
