@@ -147,6 +147,8 @@ class SimCatalog:
         for row in self.document["data"]:
             schema = json.loads((directory / "schemas" / schema_file_name(row["model"])).read_text(encoding="utf-8"))
             self._add(row, schema)
+        # The LLMs, with token prices, for /v1/chat/completions (app.sim.llm).
+        self.document = {**self.document, "data": llm.text_model_rows(self.document["data"])}
         if extra is not None:
             rows, schemas = extra
             added = []
@@ -156,8 +158,6 @@ class SimCatalog:
                 self._add(row, schemas[row["model"]])
                 added.append(row)
             self.document = {**self.document, "data": [*self.document["data"], *added]}
-        # The LLMs, with token prices, for /v1/chat/completions (app.sim.llm).
-        self.document = {**self.document, "data": llm.text_model_rows(self.document["data"])}
 
     def _add(self, row: dict, schema: dict) -> None:
         input_schema = schema["components"]["schemas"]["Input"]

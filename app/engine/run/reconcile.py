@@ -29,7 +29,7 @@ from typing import Callable
 
 from app.engine.atlas.client import HISTORY_PAGE_SIZE, AtlasClient, HistoryItem, Submission
 from app.engine.atlas.errors import AtlasError, FatalError, RetryableError, UnknownOutcomeError
-from app.engine.run.records import JobRecord
+from app.engine.run.records import JobRecord, JobState
 
 log = logging.getLogger("batch_studio.reconcile")
 
@@ -248,3 +248,28 @@ class SubmitRecovery:
     def saved(self, record: JobRecord) -> None:
         """The prediction id is in the store: the note has done its work."""
         self.pending.clear(record)
+
+
+def settle_noted(record: JobRecord, store, client: AtlasClient, policy: RecoveryPolicy = RecoveryPolicy(), *,
+                 claimed: Callable[[], set[str]] = set, wait: Callable[[float], None] = time.sleep) -> Verdict | None:
+    """For a job another process left mid-submit (a fleet worker that died): None without a
+    note (nothing was sent, or an older version sent it); otherwise the history's verdict, and on
+    "found" the record adopts the task (state submitted, saved by the caller)."""
+    pending = PendingSubmits(store)
+    noted = pending.get(record)
+    if noted is None:
+        return None
+    body, sent_at = noted
+    verdict = Reconciler(client, policy, claimed=claimed).look_up(
+        body, sent_at, wait=wait, elapsed=lambda: time.time() - sent_at)
+    log.info("reconcile: %s", verdict.kind, extra={"fields": {
+        "job": record.spec.name, "verdict": verdict.kind, "checks": verdict.checks, "message": verdict.message}})
+    if verdict.kind == "found":
+        record.prediction_id = verdict.item.prediction_id
+        record.state = JobState.SUBMITTED
+        record.error = None
+        record.timestamps.setdefault("submitted_at", time.time())
+        record.timestamps[RECOVERED] = time.time()
+    elif verdict.kind == "absent":
+        record.timestamps[NOT_CREATED] = time.time()
+    return verdict
