@@ -5,6 +5,8 @@
 - ``picks``: a batch folder's review, and handing the picks off (app/cli/picks.py)
 - ``sim``: the local Atlas simulator (app/cli/sim.py)
 - ``worker``: a Celery worker for fleet batches (app/cli/worker.py)
+- ``history``: the account's recent generations, downloaded on request (app/cli/history.py)
+- ``prompts``: translate or improve a job set's prompts with Atlas's LLM (app/cli/prompts.py)
 - ``batch-child``: the process the window runs each local batch in (app/cli/batch_child.py)
 
 The grammar of them all is app/cli/parser.py. Command modules are imported only when their
@@ -50,6 +52,14 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.picks import picks_command
 
         return picks_command(args)
+    if args.command == "history":
+        from app.cli.history import history_command
+
+        return history_command(args)
+    if args.command == "prompts":
+        from app.cli.prompts import prompts_command
+
+        return prompts_command(args)
     if args.command == "models":
         from app.cli.models import models_command
 

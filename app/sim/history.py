@@ -77,3 +77,35 @@ def _positive(query: dict[str, list[str]], name: str, default: int) -> int:
     if value < 1:
         raise HistoryQueryError(f"{name}: must be 1 or more, not {value}")
     return value
+
+
+SAMPLE_BODIES = (
+    {"model": "google/imagen4", "prompt": "a lighthouse on a cliff at dusk, made on another machine",
+     "aspect_ratio": "16:9"},
+    {"model": "google/imagen4-fast", "prompt": "바다 위를 나는 갈매기", "aspect_ratio": "1:1"},
+    {"model": "black-forest-labs/flux-2-pro/text-to-image", "prompt": "a red bicycle against a blue wall",
+     "size": "1024*1024"},
+    {"model": "bytedance/seedance-v1.5-pro-fast/text-to-video", "prompt": "waves rolling onto a beach",
+     "duration": 4, "resolution": "720p"},
+)
+
+
+def seed(state: SimState, count: int, age: float = 3600.0) -> None:
+    """Tasks made "elsewhere" before this simulator started, already finished, so the demo's
+    history has something to recover."""
+    import json
+    from datetime import datetime, timezone
+
+    for index in range(count):
+        body = dict(SAMPLE_BODIES[index % len(SAMPLE_BODIES)])
+        model = state.catalog.get(body["model"])
+        if model is None:
+            continue
+        inputs = {k: v for k, v in body.items() if k != "model"}
+        task = state.create_task(model, inputs, f"seed-{index}", 1, state.quote(model, inputs).price,
+                                 request_body=json.dumps(body, ensure_ascii=False))
+        backdated = age * (count - index) / count
+        task.created_at -= backdated
+        wall = datetime.now(timezone.utc).timestamp() - backdated
+        task.created_iso = datetime.fromtimestamp(wall, timezone.utc).isoformat(timespec="milliseconds").replace(
+            "+00:00", "Z")

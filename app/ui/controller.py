@@ -31,6 +31,7 @@ from app.engine.atlas.secrets import webhook_secret
 from app.engine.run.webhooks import WebhookSender
 from app.engine.run.records import JobState, RunEvent
 from app.engine.run.planning import InvalidJobsError, plan_batch, plan_resume
+from app.engine.run.reconcile import RecoveryPolicy
 from app.engine.run.runner import BatchPlan, BatchResult, BatchRunner, Connections, Limits, TimeLimits
 from app.engine.run.store import JobStore
 from app.ui.backend import Backend
@@ -79,6 +80,7 @@ class RunController(QObject):
         self._row_of: dict[int, int] = {}
         self._client = None
         self.daily_cap: Decimal | None = None
+        self.resubmit_lost = True  # settings: resubmit once a lost submit the history shows was never created
         self.webhook_url: str | None = None
         self.executor = "local"  # or "celery": the jobs run on the fleet, events come back here
         self._webhook: WebhookSender | None = None
@@ -226,7 +228,8 @@ class RunController(QObject):
         return "demo" if self.backend.demo else "live"
 
     def _limits(self, concurrency: int, limits: TimeLimits, max_spend: Decimal | None) -> Limits:
-        return Limits(concurrency=concurrency, time=limits, max_spend=max_spend, daily_cap=self.daily_cap)
+        return Limits(concurrency=concurrency, time=limits, max_spend=max_spend, daily_cap=self.daily_cap,
+                      recovery=RecoveryPolicy(resubmit=self.resubmit_lost))
 
     def _runs_in_child(self) -> bool:
         # The fleet's coordinator is light (it waits on the broker): it stays in this process.

@@ -25,7 +25,7 @@ from app.engine.jobs.tutorial import TutorialError, translate as translate_tutor
 
 JOBSET_VERSION = 1
 TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "webhook_url", "defaults", "variables", "csv",
-                  "matrix", "template", "jobs")
+                  "matrix", "template", "jobs", "prompts_as_written")
 JOB_KEYS = ("name", "model", "inputs", "output_subfolder", "image_from")
 DEFAULT_KEYS = ("model", "inputs", "output_subfolder")
 MAX_CONCURRENCY = 64
@@ -71,6 +71,9 @@ class JobSet:
     matrix: dict = field(default_factory=dict)
     template: dict | None = None
     csv_rows: list = field(default_factory=list, repr=False)
+    # Job name -> the prompt as the user wrote it, where prompt help (translate, improve) replaced
+    # it with the one sent; shown beside the sent one and kept with the set.
+    prompts_as_written: dict = field(default_factory=dict)
     # Where the file lives: "./ref.png" in a job means the file beside the job set, wherever
     # the command runs from (as output_dir and csv do).
     folder: Path | None = field(default=None, repr=False, compare=False)
@@ -114,7 +117,7 @@ class JobSet:
             document["webhook_url"] = self.webhook_url
         if self.defaults:
             document["defaults"] = self.defaults
-        for key in ("variables", "csv", "matrix", "template"):
+        for key in ("variables", "csv", "matrix", "template", "prompts_as_written"):
             if getattr(self, key):
                 document[key] = getattr(self, key)
         jobs = []
@@ -424,5 +427,10 @@ def _native(document: dict, source: str) -> JobSet:
                                             "job").format(source=source))
     if problems:
         raise JobSetError(problems)
+    written = document.get("prompts_as_written") or {}
+    if not isinstance(written, dict) or not all(isinstance(v, str) for v in written.values()):
+        raise JobSetError([translate("JobSet", "{source}: prompts_as_written must map job names to the prompts "
+                                               "as written").format(source=source)])
     return JobSet(jobs=jobs, output_dir=output_dir, concurrency=concurrency, defaults=defaults,
-                  webhook_url=webhook_url, variables=variables, csv=csv_name, matrix=matrix, template=template)
+                  webhook_url=webhook_url, variables=variables, csv=csv_name, matrix=matrix, template=template,
+                  prompts_as_written={str(k): v for k, v in written.items()})
