@@ -93,6 +93,7 @@ class ChatReply:
     prompt_tokens: int
     completion_tokens: int
     cost: Decimal
+    finish_reason: str = "stop"  # "length" when max_tokens cut the reply short
 
     def usage(self) -> dict:
         return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
@@ -102,7 +103,7 @@ class ChatReply:
         return {"id": "chatcmpl-" + uuid.uuid4().hex[:24], "object": "chat.completion", "created": int(time.time()),
                 "model": self.model,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": self.text},
-                             "finish_reason": "stop"}],
+                             "finish_reason": self.finish_reason}],
                 "usage": self.usage(), "price": {"currency": "usd", "amount": f"{self.cost:.8f}"}}
 
     def chunks(self, include_usage: bool) -> list[bytes]:
@@ -117,7 +118,7 @@ class ChatReply:
         lines = [event([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])]
         for piece in re.findall(r"\S+\s*|\s+", self.text):
             lines.append(event([{"index": 0, "delta": {"content": piece}, "finish_reason": None}]))
-        lines.append(event([{"index": 0, "delta": {}, "finish_reason": "stop"}]))
+        lines.append(event([{"index": 0, "delta": {}, "finish_reason": self.finish_reason}]))
         if include_usage:
             lines.append(event([], usage=self.usage(), price={"currency": "usd", "amount": f"{self.cost:.8f}"}))
         lines.append(b"data: [DONE]\n\n")
@@ -141,12 +142,13 @@ def answer(body: dict, text_models: dict[str, tuple[str, str]] | None = None) ->
     text = _reply_text(system, user)
     limit = body.get("max_tokens")
     completion_tokens = _tokens(text)
+    finish_reason = "stop"
     if isinstance(limit, int) and limit > 0 and completion_tokens > limit:
-        text, completion_tokens = text[: limit * 4], limit
+        text, completion_tokens, finish_reason = text[: limit * 4], limit, "length"
     prompt_tokens = sum(_tokens(m["content"]) for m in messages)
     input_price, output_price = (Decimal(p) for p in prices[model])
     cost = (input_price * prompt_tokens + output_price * completion_tokens) / Decimal(1_000_000)
-    return ChatReply(model, text, prompt_tokens, completion_tokens, cost)
+    return ChatReply(model, text, prompt_tokens, completion_tokens, cost, finish_reason)
 
 
 def _reply_text(system: str, user: str) -> str:

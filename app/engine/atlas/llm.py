@@ -80,6 +80,7 @@ class ChatResult:
     prompt_tokens: int
     completion_tokens: int
     usage_reported: bool  # False: the server sent no usage and the tokens are estimated
+    cut_short: bool = False  # the reply reached max_tokens: it is not a whole prompt
 
     @property
     def cost(self) -> Decimal:
@@ -116,6 +117,7 @@ class LLMClient:
                                  "prompt help.")
         pieces: list[str] = []
         usage = None
+        cut_short = False
         try:
             stream = self._client.chat.completions.create(
                 model=model.model_id, messages=messages, max_tokens=max_tokens, temperature=temperature,
@@ -127,6 +129,7 @@ class LLMClient:
                     if chunk.usage is not None:
                         usage = chunk.usage
                     for choice in chunk.choices or []:
+                        cut_short = cut_short or choice.finish_reason == "length"
                         text = choice.delta.content if choice.delta else None
                         if text:
                             pieces.append(text)
@@ -143,9 +146,10 @@ class LLMClient:
             raise LLMError(f"The LLM reply could not be read ({type(exc).__name__}); nothing was changed.") from None
         text = "".join(pieces)
         if usage is not None:
-            return ChatResult(text, model, int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0), True)
+            return ChatResult(text, model, int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0), True,
+                              cut_short)
         prompt_tokens = sum(estimate_tokens(str(m.get("content", ""))) for m in messages)
-        return ChatResult(text, model, prompt_tokens, estimate_tokens(text), False)
+        return ChatResult(text, model, prompt_tokens, estimate_tokens(text), False, cut_short)
 
 
 def _status_error(exc: openai.APIStatusError, model: TextModel) -> LLMError:

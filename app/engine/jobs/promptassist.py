@@ -126,6 +126,9 @@ def assist(llm: LLMClient, model: TextModel, kind: str, prompt: str, *, is_video
     chat = llm.chat(model, messages_for(kind, prompt, is_video=is_video, count=count),
                     max_tokens=max_tokens_for(kind, prompt, count), on_delta=on_delta, cancelled=cancelled)
     try:
+        if chat.cut_short and chat.text.strip():
+            raise PromptReplyError("The LLM's reply ran past the length allowed for a prompt, far more than a "
+                                   "prompt; the prompt was left as it was.")
         prompts = clean_reply(kind, chat.text, prompt, count)
     except PromptReplyError as exc:
         exc.chat = chat
