@@ -29,6 +29,8 @@ from app.ui.dialogs import SettingsDialog, folder_problem, show_problems
 from app.ui.editor import JobEditor
 from app.ui.joblist import JobList
 from app.ui.preview import PreviewPane, open_with_system, show_in_folder
+from app.ui.promptassist import PromptAssistPanel
+from app.ui.recover import RecoverDialog
 from app.ui.review.mode import ReviewMode
 from app.ui.settings import AppSettings
 from app.ui.tablemodel import PROGRESS, JobTableModel
@@ -133,6 +135,9 @@ class MainWindow(QMainWindow):
         right.addWidget(self.editor)
         right.addWidget(self.preview)
         right.setSizes([420, 380])
+        self.assist = PromptAssistPanel(self)  # prompt help under the editor (app/ui/promptassist.py)
+        right.insertWidget(1, self.assist)
+        self.pools.append(self.assist.pool)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(right)
@@ -203,6 +208,8 @@ class MainWindow(QMainWindow):
         self.act_drop = self._action(self.tr("Drop"),
                                      lambda: self._row_action(lambda r: self.controller.decide(r, "drop")),
                                      "Ctrl+Shift+Del")
+        self.act_recover = self._action(self.tr("Recover from Atlas…"), lambda: RecoverDialog(self).exec(), None,
+                                        self.tr("Download generations of this key from Atlas's history"))
         self.act_quit = self._action(self.tr("Quit"), self.close, key.Quit)
         self.act_undo = self._action(self.tr("Undo"), self.undo_stack.undo, key.Undo)
         self.act_redo = self._action(self.tr("Redo"), self.undo_stack.redo, key.Redo)
@@ -216,7 +223,7 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
         for action in (self.act_new, self.act_open, self.act_save, self.act_save_as, None, self.act_import,
-                       self.act_export, None, self.act_reopen, None, self.act_quit):
+                       self.act_export, None, self.act_reopen, self.act_recover, None, self.act_quit):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit_menu = menus.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.act_undo)
@@ -550,6 +557,7 @@ class MainWindow(QMainWindow):
             self.document_path = path
             self.document_concurrency = loaded.concurrency
             self.document_webhook = loaded.webhook_url
+            self.assist.set_originals(loaded.prompts_as_written)
             if loaded.output_dir is not None and folder_problem(loaded.output_dir) is None:
                 self.output_dir = loaded.output_dir
             self.dirty = False
@@ -601,7 +609,7 @@ class MainWindow(QMainWindow):
     def _write(self, path: Path, adopt: bool) -> bool:
         try:
             documents.write(path, self.jobs.specs(), self.output_dir, self.document_concurrency,
-                            self.document_webhook)
+                            self.document_webhook, self.assist.originals_for(self.jobs.specs()))
         except OSError as exc:
             QMessageBox.warning(self, self.tr("Not saved"), self.tr("{path} could not be written: {reason}.").format(
                 path=path, reason=exc.strerror or exc))
