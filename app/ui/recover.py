@@ -19,7 +19,6 @@ from app.engine.run import recover
 from app.engine.run.store import JobStore
 from app.ui.tasks import Task
 
-SPANS = (("1d", "the last day"), ("7d", "the last 7 days"), ("30d", "the last 30 days"))
 
 
 class RecoverDialog(QDialog):
@@ -32,8 +31,9 @@ class RecoverDialog(QDialog):
         self.pool = QThreadPool(self)
         self.entries: list[recover.Recoverable] = []
         self.span = QComboBox(self)
-        for code, label in SPANS:
-            self.span.addItem(self.tr(label), code)
+        for code, label in (("1d", self.tr("the last day")), ("7d", self.tr("the last 7 days")),
+                            ("30d", self.tr("the last 30 days"))):
+            self.span.addItem(label, code)
         self.span.setCurrentIndex(1)
         self.reload = QPushButton(self.tr("Refresh"), self)
         self.listing = QListWidget(self)

@@ -74,6 +74,33 @@
     </message>
 </context>
 <context>
+    <name>PromptAssistPanel</name>
+    <message numerus="yes">
+        <source>Asking {model} about %n prompt(s), at most ${cost:.4f}…</source>
+        <translation>
+            <numerusform>Asking {model} about %n prompt, at most ${cost:.4f}…</numerusform>
+            <numerusform>Asking {model} about %n prompts, at most ${cost:.4f}…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %n variation(s)</source>
+        <translation>
+            <numerusform>Add %n variation</numerusform>
+            <numerusform>Add %n variations</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RecoverDialog</name>
+    <message numerus="yes">
+        <source>%n generation(s) found; {usable} can be downloaded.</source>
+        <translation>
+            <numerusform>%n generation found; {usable} can be downloaded.</numerusform>
+            <numerusform>%n generations found; {usable} can be downloaded.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ReviewView</name>
     <message numerus="yes">
         <source>Pricing %n re-roll(s)…</source>
