@@ -87,6 +87,7 @@ class PromptAssistPanel(QGroupBox):
         self._work: AssistWork | None = None
         self._kind = ""
         self._new_rows: list[JobSpec] = []
+        self._streaming_row = -1
         self.model_box = QComboBox(self)
         self.model_box.setObjectName("assist_model")
         self.model_box.setToolTip(self.tr("The catalog's Text models; a cheap one is chosen unless you pick another"))
@@ -232,7 +233,10 @@ class PromptAssistPanel(QGroupBox):
             self._work.cancel.set()
             self.status.setText(self.tr("Cancelling; nothing more is changed."))
 
-    def _delta(self, _row: int, text: str) -> None:
+    def _delta(self, row: int, text: str) -> None:
+        if row != self._streaming_row and self.reply.toPlainText():
+            self.reply.insertPlainText("\n")  # each job's reply on its own line
+        self._streaming_row = row
         self.reply.insertPlainText(text)
 
     def _charge(self, cost: Decimal) -> None:
@@ -342,3 +346,28 @@ def _listed(backend) -> list[dict]:
         return client.list_models()
     finally:
         client.close()
+
+
+def capture_after_translating(window, capture) -> None:
+    """For the README's picture: every job selected, translated, then the first one shown."""
+    from PySide6.QtCore import QTimer
+
+    panel = window.assist
+
+    def when_ready() -> None:
+        if not panel.model_box.count():
+            QTimer.singleShot(100, when_ready)
+            return
+        window.select_rows(range(len(window.jobs)))
+        panel.translate_button.click()
+        QTimer.singleShot(100, when_done)
+
+    def when_done() -> None:
+        if panel._work is not None:
+            QTimer.singleShot(100, when_done)
+            return
+        window.select_rows([0])
+        window.dirty = False  # a picture, not an edit to keep: closing must not ask
+        QTimer.singleShot(600, capture)
+
+    when_ready()
