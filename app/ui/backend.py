@@ -34,8 +34,6 @@ class DemoServer:
         journal = data_dir / "journal.jsonl"
         if journal.exists() and time.time() - journal.stat().st_mtime > DEMO_MEMORY_SECONDS:
             shutil.rmtree(data_dir, ignore_errors=True)  # demo outputs from long ago: free the disk
-        # A new demo account has a few generations "made elsewhere", for Recover from Atlas.
-        seed = [] if journal.exists() else ["--history-seed", "3"]
 
         # Lower priority: rendering demo videos must never take CPU from the window.
         lower_priority = (lambda: os.nice(10)) if hasattr(os, "nice") else None
@@ -43,7 +41,7 @@ class DemoServer:
         launcher = [sys.executable, "sim"] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app.sim"]
         self.process = subprocess.Popen(
             [*launcher, "--port", "0", "--speed", str(speed), "--exit-with-stdin",
-             "--data-dir", str(data_dir), "--balance", "10000", *seed],
+             "--data-dir", str(data_dir), "--balance", "10000"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=lower_priority)
         first = self.process.stdout.readline()
         if "listening on " not in first:
