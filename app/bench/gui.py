@@ -196,7 +196,7 @@ def review_figures(app, window, folder: Path) -> tuple[float, float, float, int]
     page in ms, pages): the folder opens, its visible tiles have their pictures, then it is
     scrolled top to bottom a page at a time, each page repainted."""
     from app.engine.review import thumbcache
-    from app.ui.review.thumbs import disk_size
+    from app.ui.thumbcache import disk_size
 
     mode = window.review_mode
     view = mode.view

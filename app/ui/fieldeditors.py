@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
 from app.engine.jobs.spec import MEDIA_SUFFIXES
 from app.engine.atlas.shapes import is_remote_media
 from app.ui import theme
-from app.ui.thumbcache import ThumbnailCache
+from app.ui.thumbcache import ThumbnailLoader
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 20
 THUMBNAIL_SIZE = QSize(48, 48)
@@ -271,7 +271,7 @@ class MediaPicker(QWidget):
 
     changed = Signal()
 
-    def __init__(self, media: str | None, thumbnails: ThumbnailCache | None, parent=None):
+    def __init__(self, media: str | None, thumbnails: ThumbnailLoader | None, parent=None):
         super().__init__(parent)
         self.media, self.thumbnails = media, thumbnails
         layout = QHBoxLayout(self)
@@ -328,7 +328,7 @@ class MediaListEditor(QWidget):
     changed = Signal()
 
     def __init__(self, media: str | None, min_items: int | None, max_items: int | None,
-                 thumbnails: ThumbnailCache | None, parent=None):
+                 thumbnails: ThumbnailLoader | None, parent=None):
         super().__init__(parent)
         self.media, self.thumbnails = media, thumbnails
         self.min_items, self.max_items = min_items or 0, max_items

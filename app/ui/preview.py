@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QLabel
 from app.engine.jobs.spec import VIDEO_SUFFIXES
 from app.ui.pictures import picture_bound, read_picture
 from app.ui.tasks import Task
-from app.ui.thumbcache import ThumbnailCache
+from app.ui.thumbcache import ThumbnailLoader, previewable
 
 LOADING_NOTICE_MS = 150  # a decode that takes longer than this says so
 
@@ -213,7 +213,7 @@ class OutputStrip(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.thumbnails = ThumbnailCache(self)
+        self.thumbnails = ThumbnailLoader(self, threads=1, accept=previewable)
         self.previous = QToolButton(self)
         self.previous.setObjectName("previous_output")
         self.previous.setArrowType(Qt.ArrowType.LeftArrow)

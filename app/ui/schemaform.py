@@ -23,7 +23,7 @@ from app.ui import theme
 from app.ui.fieldeditors import (EnumBox, FloatSpinBox, JsonEditor, MediaListEditor, MediaPicker, NumberValue,
                                  ObjectTableEditor, Unsettable, integer_range, number_settings, same_value,
                                  table_columns)
-from app.ui.thumbcache import ThumbnailCache
+from app.ui.thumbcache import ThumbnailLoader, previewable
 
 INT_MIN, INT_MAX = -2147483648, 2147483647
 # Labels for the inputs the catalog's models share; an input not listed shows its own name.
@@ -126,7 +126,7 @@ def _text_editor(name: str, kind: Kind, parent: QWidget):
 
 
 def build_field(name: str, prop: dict, shape: FieldShape, has_default: bool, parent: QWidget,
-                thumbnails: ThumbnailCache | None = None) -> FieldEditor:
+                thumbnails: ThumbnailLoader | None = None) -> FieldEditor:
     kind = shape.kind
 
     def custom(widget) -> FieldEditor:
@@ -178,7 +178,7 @@ def _matches(condition: dict, values: dict) -> bool:
 class SchemaForm(QWidget):
     field_changed = Signal(str, object)  # name, value (None: back to the model's default, or left out)
 
-    def __init__(self, model: ModelInfo, parent=None, thumbnails: ThumbnailCache | None = None):
+    def __init__(self, model: ModelInfo, parent=None, thumbnails: ThumbnailLoader | None = None):
         super().__init__(parent)
         self.model = model
         self.fields: dict[str, FieldEditor] = {}
@@ -186,7 +186,7 @@ class SchemaForm(QWidget):
         self._loading = False
         shapes = model.shapes
         if thumbnails is None and any(shape.is_media for shape in shapes.values()):
-            thumbnails = ThumbnailCache(self)
+            thumbnails = ThumbnailLoader(self, threads=1, accept=previewable)
         self.thumbnails = thumbnails
         defaults = model.defaults()
         outer = QVBoxLayout(self)

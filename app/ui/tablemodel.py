@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QByteArray, QCoreApplication, QMimeData,
                             QModelIndex, Qt, QTimer)
-from PySide6.QtGui import QBrush, QColor, QImage, QPixmap
+from PySide6.QtGui import QBrush, QColor, QPixmap
 
 from app.ui import reasons, theme
 from app.ui.joblist import HELD_MESSAGE, JobList
@@ -95,8 +95,8 @@ class JobTableModel(QAbstractTableModel):
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
 
-    def set_thumbnail(self, path: str, image: QImage) -> None:
-        self.thumbnails[path] = QPixmap.fromImage(image)
+    def set_thumbnail(self, path: str, pixmap: QPixmap) -> None:
+        self.thumbnails[path] = pixmap
         for row, job in enumerate(self.jobs.rows):
             if job.output_path == path:
                 self.row_changed(row)

@@ -306,7 +306,7 @@ def test_a_csv_job_set_waits_for_its_schemas_before_reading_and_says_when_one_ca
     assert [job.spec.model for job in window.jobs.rows] == [first, second]
 
     shown = []
-    monkeypatch.setattr("app.ui.window.show_problems", lambda parent, title, heading, problems: shown.append(problems))
+    monkeypatch.setattr("app.ui.window_documents.show_problems", lambda parent, title, heading, problems: shown.append(problems))
     window.new_document()
     third = made_up_model(window, "text-to-image")  # the first one is loaded now: another one
     atlas.failing.add(third)

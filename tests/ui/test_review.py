@@ -360,7 +360,7 @@ def test_any_folder_opens_from_the_file_menu_and_a_plain_folder_says_why(qtbot, 
 
 
 def test_a_video_tile_scrubs_with_the_mouse(qtbot, window, folder):
-    from app.ui.review.thumbs import SCRUB_FRAMES
+    from app.ui.thumbcache import SCRUB_FRAMES
 
     view = review_of(window, folder)
     row = next(r for r, o in enumerate(view.model.outputs) if o.is_video)

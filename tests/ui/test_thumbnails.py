@@ -9,8 +9,7 @@ from PySide6.QtGui import QColor, QImageReader
 from app.engine.review import thumbcache
 from app.sim.media import render_mp4
 from app.ui import pictures
-from app.ui.review.thumbs import scrub_frames
-from app.ui.thumbnails import THUMBNAIL, make_thumbnail
+from app.ui.thumbcache import THUMBNAIL, make_thumbnail, scrub_frames
 
 SEEDANCE = "bytedance/seedance-v1.5-pro-fast/text-to-video"
 ORIENTATION = 0x0112

@@ -81,7 +81,7 @@ def test_build_run_preview_play_save_reload(qtbot, window, tmp_path, answers):
 
 def test_a_broken_file_shows_the_located_error_and_keeps_the_list(window, monkeypatch):
     shown = []
-    monkeypatch.setattr("app.ui.window.show_problems", lambda parent, title, heading, problems: shown.append(problems))
+    monkeypatch.setattr("app.ui.window_documents.show_problems", lambda parent, title, heading, problems: shown.append(problems))
     window.add_job("Image")
     type_prompt(window, "keep me")
     assert not window.import_file(ROOT / "tests" / "engine" / "jobs" / "broken" / "bad-indent.yaml")
@@ -91,7 +91,7 @@ def test_a_broken_file_shows_the_located_error_and_keeps_the_list(window, monkey
 
 def test_invalid_jobs_block_run_with_the_reason(window, monkeypatch):
     shown = []
-    monkeypatch.setattr("app.ui.window.show_problems", lambda parent, title, heading, problems: shown.append(problems))
+    monkeypatch.setattr("app.ui.window_runs.show_problems", lambda parent, title, heading, problems: shown.append(problems))
     window.add_job("Image")  # no prompt yet
     assert window.jobs.rows[0].state == "invalid"
     assert not window.run_batch()

@@ -23,7 +23,7 @@ from app.ui.review.compare import MAX_ITEMS, MIN_ITEMS, CompareDialog
 from app.ui.review.delegate import TileDelegate
 from app.ui.review.largepreview import LargePreview
 from app.ui.review.model import ReviewGridModel
-from app.ui.review.thumbs import ThumbnailLoader
+from app.ui.thumbcache import ThumbnailLoader
 from app.ui.review.varydialog import VaryDialog
 from app.ui.tablemodel import STATE_LABELS
 from app.ui.tasks import Task
