@@ -31,7 +31,7 @@ from app.engine.atlas.secrets import webhook_secret
 from app.engine.run.webhooks import WebhookSender
 from app.engine.run.records import JobState, RunEvent
 from app.engine.run.planning import InvalidJobsError, plan_batch, plan_resume
-from app.engine.run.reconcile import RecoveryPolicy
+from app.engine.run.reconcile import RecoveryPolicy, pending_key
 from app.engine.run.runner import BatchPlan, BatchResult, BatchRunner, Connections, Limits, TimeLimits
 from app.engine.run.store import JobStore
 from app.ui.backend import Backend
@@ -373,6 +373,8 @@ class RunController(QObject):
             self.store.update(self.batch, index, state=JobState.SUBMITTED, error=None)
             job.state, job.error = "submitted", None
         elif choice == "resubmit":
+            # The user's decision, made after seeing the cost: sent anew, not looked up again.
+            self.store.delete_meta(pending_key(self.batch, index))
             self.store.update(self.batch, index, state=JobState.QUEUED, prediction_id=None, error=None)
             job.state, job.error, job.prediction_id = "queued", None, None
         elif choice == "drop":

@@ -69,6 +69,10 @@ class Verdict:
         return Submission(self.item.prediction_id, self.item.status or "created", None, None)
 
 
+def pending_key(batch: int, position: int) -> str:
+    return f"pending-submit:{batch}:{position}"
+
+
 class PendingSubmits:
     """The note left in the job store before a submit leaves, removed once its outcome is known."""
 
@@ -78,7 +82,7 @@ class PendingSubmits:
 
     @staticmethod
     def key(record: JobRecord) -> str:
-        return f"pending-submit:{record.batch}:{record.index}"
+        return pending_key(record.batch, record.index)
 
     def note(self, record: JobRecord, body: dict, sent_at: float) -> None:
         text = json.dumps({"sent_at": sent_at, "body": body}, ensure_ascii=False, default=str)
