@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterable
-
-import openai
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from app.engine.atlas.client import USER_AGENT
+
+if TYPE_CHECKING:
+    import openai
 
 # Preferred when the catalog lists it: small, cheap and good enough at rewriting one prompt.
 CHEAP_DEFAULTS = ("qwen/qwen3-8b", "qwen/qwen3-32b", "deepseek-ai/deepseek-v3.2", "deepseek-ai/DeepSeek-V3-0324")
@@ -95,6 +96,11 @@ def estimate_tokens(text: str) -> int:
 class LLMClient:
     def __init__(self, base_url: str, api_key: str | None, *, timeout: float = 60.0, max_retries: int = 2,
                  http_client=None):
+        # Imported here, not with the module: it takes most of a second, and the window and the
+        # CLI load this module whether or not prompt help is used.
+        import openai
+
+        self._openai = openai
         self.origin = base_url.rstrip("/")
         self._has_key = bool(api_key)
         self._client = openai.OpenAI(base_url=self.origin + "/v1", api_key=api_key or "missing", timeout=timeout,
@@ -115,6 +121,7 @@ class LLMClient:
         if not self._has_key:
             raise LLMAccessError("No API key is set: add one in Settings or set ATLASCLOUD_API_KEY to use "
                                  "prompt help.")
+        openai = self._openai
         pieces: list[str] = []
         usage = None
         cut_short = False
