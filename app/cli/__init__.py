@@ -2,6 +2,7 @@
 
 - ``run``: a job set headless, for cron and scripts (app/cli/run.py)
 - ``models``: the catalog (app/cli/models.py)
+- ``promote``: re-render a batch's picked drafts on their final tier (app/cli/promote.py)
 - ``picks``: a batch folder's review, and handing the picks off (app/cli/picks.py)
 - ``sim``: the local Atlas simulator (app/cli/sim.py)
 - ``worker``: a Celery worker for fleet batches (app/cli/worker.py)
@@ -63,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "models":
         from app.cli.models import models_command
 
-        return models_command()
+        return models_command(args)
+    if args.command == "promote":
+        from app.cli.promote import promote_command
+
+        return promote_command(args)
     return _start_desktop(argv)
 
 

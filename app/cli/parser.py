@@ -58,13 +58,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="local: this process runs the jobs; celery: Celery workers do (BATCH_STUDIO_BROKER_URL)")
     run.add_argument("--resume", action="store_true", help="continue the batch stored in --out after a crash or "
                      "kill: submitted jobs are polled and downloaded, never submitted again")
+    run.add_argument("--draft", action="store_true", help="draft mode: run each job on the cheapest tier of its "
+                     "model family at a draft resolution and length; promote the picks later")
     run.add_argument("--retry-failed", action="store_true", help="rerun only the failed jobs of the batch in --out")
     run.add_argument("--no-resubmit", action="store_true", help="a submit whose reply was lost and which Atlas's "
                      "history shows was never created waits for you instead of being submitted once more")
     run.add_argument("--demo-speed", type=float, default=DEMO_SPEED, help=argparse.SUPPRESS)
     sim = commands.add_parser("sim", help="run the local Atlas simulator", add_help=False)
     sim.add_argument("args", nargs=argparse.REMAINDER)
-    commands.add_parser("models", help="list the image and video models")
+    models = commands.add_parser("models", help="list the image and video models")
+    models.add_argument("--ladders", action="store_true", help="list the model families that come in tiers, "
+                        "cheapest tier first (what draft mode and promote use)")
+    models.add_argument("--json", action="store_true", help="with --ladders: a JSON list of ladders, each a list "
+                        "of model ids from cheapest to dearest")
     picks = commands.add_parser("picks", help="show a batch folder's review; --export hands the picks off",
                                 description="Print the review of a batch folder (picked, rejected and unrated "
                                             "outputs, and the picks). With --export, put the picked outputs in "
@@ -99,9 +105,32 @@ def build_parser() -> argparse.ArgumentParser:
     prompts.add_argument("-o", "--out", type=Path, required=True, help="where to write the new job set")
     prompts.add_argument("--model", help="the Text model id to use (default: a cheap one)")
     prompts.add_argument("--demo", action="store_true", help="use the built-in simulator")
+    _add_promote(commands)
     worker = commands.add_parser("worker", help="run a Celery worker for distributed batches",
                                  description="A Celery worker (broker: BATCH_STUDIO_BROKER_URL, default "
                                              "redis://127.0.0.1:6379/0). Its API key comes from ATLASCLOUD_API_KEY.")
     worker.add_argument("--concurrency", type=_concurrency, default=4, help="jobs this worker runs at once")
     worker.add_argument("--name", help="worker name (default: a unique one)")
     return parser
+
+
+def _add_promote(commands) -> None:
+    promote = commands.add_parser("promote", help="re-render a batch's drafts on their final tier",
+                                  description="Re-render picked drafts of a batch folder on the final tier (the "
+                                              "job's own model, or the top tier of its family), prompt, seed and "
+                                              "inputs carried over; each final is linked to its draft. Prints the "
+                                              "cost first and asks before spending. Exit codes: 0 done, 1 some "
+                                              "failed, 2 nothing to promote or invalid, 3 stopped (budget).")
+    promote.add_argument("folder", type=Path, help="the batch folder")
+    which = promote.add_mutually_exclusive_group()
+    which.add_argument("--picks", action="store_true", help="the picked outputs (the default)")
+    which.add_argument("--all", action="store_true", help="every finished job")
+    which.add_argument("--job", nargs="+", metavar="NAME", help="these jobs, by name")
+    promote.add_argument("--keep-composition", action="store_true", help="start each final from its draft's "
+                         "picture where the family has an image-to-image, edit or image-to-video tier")
+    promote.add_argument("--yes", action="store_true", help="do not ask for confirmation before spending money")
+    promote.add_argument("--max-spend", type=_money, metavar="USD", help="the batch's spend cap, drafts included")
+    promote.add_argument("--daily-cap", type=_money, metavar="USD", help="never let today's spend pass this")
+    promote.add_argument("--demo", action="store_true", help="use the built-in simulator: nothing real, nothing "
+                         "billed")
+    promote.add_argument("--demo-speed", type=float, default=DEMO_SPEED, help=argparse.SUPPRESS)

@@ -41,6 +41,16 @@ def _print_summary(out: TextIO, session: ReviewSession) -> None:
     source = f"batch {session.batch}" if session.has_store else "manifest.json only"
     print(f"Review of {session.folder} ({source}): {len(session.items)} job(s), {counts.total} output(s)", file=out)
     print(f"  {describe(counts)}", file=out)
+    if session.store is not None and session.batch is not None:
+        from app.engine.atlas.catalog import Catalog
+        from app.engine.review.savings import batch_saving
+
+        try:
+            saving = batch_saving(session.store, session.batch, Catalog.snapshot())
+        except Exception:  # noqa: BLE001 - a final model the bundled catalog lacks: the figure is left out
+            saving = None
+        if saving is not None:
+            print(f"  {saving.sentence()}", file=out)
     picked = session.picked()
     if not picked:
         print("  Nothing is picked yet: open the folder in Batch Studio's review to pick outputs.", file=out)

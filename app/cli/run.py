@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
+from app.cli import draft_mode
 from app.engine.core import appdirs
 from app.engine.jobs import jobset
 from app.engine.run import logs
@@ -89,6 +90,11 @@ def run_command(args) -> int:
             _print_problems(err, f"{args.jobset} has {len(problems)} problem(s); nothing was submitted:",
                             [str(p) for p in problems])
             return EXIT_INVALID
+        drafts = None
+        if getattr(args, "draft", False) or loaded.draft:
+            jobs, drafts = draft_mode.drafts_for(jobs, catalog, err)
+            if drafts is None:
+                return EXIT_INVALID
         out_dir = args.out or (Path(loaded.output_dir) if loaded.output_dir else None)
         # An estimate writes nothing, so it needs no output folder.
         if out_dir is None and not args.estimate:
@@ -118,6 +124,8 @@ def run_command(args) -> int:
                   file=out, flush=True)
         else:
             _print_cost_table(out, jobs, costs, summary)
+        if drafts is not None:
+            draft_mode.print_draft_costs(err if args.json else out, drafts, summary.total, catalog, prices)
         if args.estimate:
             return EXIT_OK
         if args.max_spend is not None and summary.total > args.max_spend:
@@ -177,7 +185,9 @@ def run_command(args) -> int:
                 archive_previous_manifest(out_dir, store.latest_batch())
                 # Validated above, before the costs were shown.
                 records = plan_batch(jobs, catalog, prices=prices, quotes=quotes, validated=True)
-                store.new_batch(records)
+                batch_number = store.new_batch(records)
+                if drafts is not None:
+                    draft_mode.remember_finals(store, batch_number, drafts)
         except StoreError as exc:
             print(f"error: {exc}", file=err)
             return EXIT_INVALID
@@ -202,6 +212,7 @@ def run_command(args) -> int:
             reporter.summary(result, out_dir)
         else:
             _print_summary(out, result, out_dir)
+            draft_mode.print_saving(out, out_dir, catalog)
     if result.status in ("stopped", "paused") and result.reason != "cancelled by the user":
         return EXIT_STOPPED
     if any(r.state != JobState.DONE for r in result.records):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from app.engine.atlas import pricing
-from app.sim import billing, media
+from app.sim import billing, media, tiers
 from app.sim.catalog import SimCatalog, SimModel
 from app.sim.faults import FaultPlan
 
@@ -54,9 +54,10 @@ EXTRA_IMAGE_FRACTION = 0.3
 def expected_seconds(model: SimModel, body: dict) -> float:
     """How long the real service takes for this body, before jitter and --speed."""
     if model.type == "Image":
-        first = IMAGE_SECONDS.get(model.model_id, 6.0)
+        first = IMAGE_SECONDS.get(model.model_id, 6.0 * tiers.time_ratio(model.model_id))
         return first * (1 + EXTRA_IMAGE_FRACTION * (model.output_count(body) - 1))
-    overhead, per_clip_second = VIDEO_SECONDS.get(billing.model_family(model.model_id), (20.0, 6.0))
+    ratio = tiers.time_ratio(model.model_id)  # a fast tier renders quicker, a master one slower
+    overhead, per_clip_second = VIDEO_SECONDS.get(billing.model_family(model.model_id), (20.0 * ratio, 6.0 * ratio))
     factor = RESOLUTION_FACTOR.get(str(body.get("resolution", "720p")), 1.0)
     return (overhead + per_clip_second * model.clip_seconds(body)) * factor
 

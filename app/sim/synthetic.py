@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.engine.atlas.shapes import Kind, classify
+from app.sim import tiers
 from app.engine.core.paths import catalog_dir
 
 __all__ = ["synthetic_catalog", "minimal_body", "SAMPLE_MEDIA"]
@@ -580,17 +581,26 @@ def _display_name(family: Family, version: str, tier: str, task: str) -> str:
     return " ".join(word for word in words if word)
 
 
+_PRICES = {"image": ("0.005", "0.01", "0.02", "0.025", "0.03", "0.04", "0.05", "0.08", "0.15"),
+           "video": ("0.05", "0.1", "0.2", "0.3", "0.45", "0.6", "1.0", "1.4", "2.0")}
+_DISCOUNTS = ("0.7", "0.8", "0.85", "0.9", "1")
+
+
 def _row(rng: random.Random, family: Family, model_id: str, display: str, task: str,
          categories: tuple[str, ...], input_schema: dict) -> dict:
     medium = MEDIUM_OF_TASK[task]
     kind = {"image": "Image", "video": "Video", "audio": "Audio", "text": "Text"}[medium]
-    if medium == "image":
-        origin = Decimal(rng.choice(("0.005", "0.01", "0.02", "0.025", "0.03", "0.04", "0.05", "0.08", "0.15")))
-    elif medium == "video":
-        origin = Decimal(rng.choice(("0.05", "0.1", "0.2", "0.3", "0.45", "0.6", "1.0", "1.4", "2.0")))
+    if medium in ("image", "video"):
+        # Drawn as before, so the rest of a seed's catalog stays the same; the tiers of one
+        # family then share a base price and discount and differ by their tier's ratio.
+        rng.choice(_PRICES[medium])
+        rng.choice(_DISCOUNTS)
+        origin = (tiers.family_price(model_id, _PRICES[medium]) * tiers.price_ratio(model_id)).quantize(
+            Decimal("0.0001"), ROUND_HALF_UP).normalize()
+        discount = tiers.family_price(model_id, _DISCOUNTS, salt="discount")
     else:
         origin = Decimal(rng.choice(("0.001", "0.05", "0.1")))
-    discount = Decimal(rng.choice(("0.7", "0.8", "0.85", "0.9", "1")))
+        discount = Decimal(rng.choice(_DISCOUNTS))
     actual = (origin * discount).quantize(Decimal("0.0001"), ROUND_HALF_UP).normalize()
     category_list = list(categories[: 1 + (len(categories) > 1 and rng.random() < 0.5)])
     tags = sorted({family.display, family.provider, *category_list, rng.choice(("new", "hot", "popular", "fast"))})

@@ -85,6 +85,7 @@ class RunController(QObject):
         self.executor = "local"  # or "celery": the jobs run on the fleet, events come back here
         self._webhook: WebhookSender | None = None
         self._event_handler = None
+        self.draft = None  # the window's draft mode (app/ui/draftmode.py): swaps jobs for drafts at start
 
     @property
     def running(self) -> bool:
@@ -140,16 +141,21 @@ class RunController(QObject):
         in_child = self._runs_in_child()
         on_event = self._prepare_events()
         budgets, connections = self._limits(concurrency, limits, max_spend), None if in_child else self._connections()
+        draft = self.draft
 
         def build() -> BatchRunner | ChildRunner:
             if problems := [p for i in rewritten for p in validate_job(specs[i], catalog, i)]:
                 raise InvalidJobsError(problems)
-            records = plan_batch(specs, catalog, quotes=quotes, validated=True)
+            drafts = draft.prepare(specs) if draft is not None else None  # the rows' quotes price finals
+            records = plan_batch([d.draft for d in drafts] if drafts else specs, catalog,
+                                 quotes=None if drafts else quotes, validated=True)
             for position in held:
                 records[position].paused = True
             # Creating the store and the batch's rows means fsyncs: never on the GUI thread.
             store = self._open_store(out_dir)
             self.batch = self._stored_batch = store.new_batch(records)
+            if drafts:
+                draft.remember(store, self.batch, drafts)
             if in_child:
                 models = {record.model.model_id: record.model for record in records}.values()
                 return self._child_runner(out_dir, store, models, budgets, on_event, held=held)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayou
 
 from app.engine.atlas.catalog import Catalog, ModelInfo
 from app.ui import theme
+from app.ui.modeltiers import TierLine
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole + 10
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -193,10 +194,14 @@ class ModelBrowser(QDialog):
         theme.accent(self.problem, "attention")
         self.problem.hide()
         layout.addWidget(self.problem)
+        self.tiers = TierLine(self)
+        layout.insertWidget(layout.indexOf(self.source), self.tiers)
         self.resize(760, 520)
         self.search.textChanged.connect(self._filter_changed)
         self.provider.currentIndexChanged.connect(self._filter_changed)
         self.tree.activated.connect(self._activated)
+        self.tree.selectionModel().currentChanged.connect(
+            lambda index, _previous: self.tiers.show_for(index.data(MODEL_ROLE), self.items and self.items.catalog))
         self.search.installEventFilter(self)
 
     def set_items(self, items: ModelItems) -> None:

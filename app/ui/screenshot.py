@@ -1,5 +1,7 @@
 """python -m app.ui.screenshot OUT.png: the app after a finished demo batch, a video playing
-(or, with ``--view review``, the review of that batch with a few picks and rejects).
+(or, with ``--view review``, the review of that batch with a few picks and rejects; with
+``--view promote``, a draft beside the final promoted from it: use the draft example,
+``--jobset resources/examples/draft-explore.yaml``).
 
 Without a display it re-runs itself under xvfb-run, since QWidget.grab() cannot capture a
 QVideoWidget but a real (virtual) screen can.
@@ -35,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobset", type=Path, default=resources_dir() / "examples" / "weekly-social-pack.yaml")
     parser.add_argument("--language", choices=["en", "ko"], default="en", help="interface language (default en)")
     parser.add_argument("--theme", choices=["light", "dark"], default="light", help="palette (default light)")
-    parser.add_argument("--view", choices=["jobs", "review", "assist"], default="jobs",
-                        help="the job list with a video playing, the review grid, or prompt help translating "
-                             "Korean prompts (default jobs)")
+    parser.add_argument("--view", choices=["jobs", "review", "promote", "assist"], default="jobs",
+                        help="the job list with a video playing, the review grid, a draft and its final "
+                             "compared, or prompt help translating Korean prompts (default jobs)")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("BATCH_STUDIO_SCREENSHOT_CHILD"):
         return _reexec_under_xvfb(argv)
@@ -93,8 +95,34 @@ def main(argv: list[str] | None = None) -> int:
 
         wait_for_pictures()
 
-    def capture() -> None:
-        frame = window.frameGeometry()
+    def promote_then_compare() -> None:
+        """The first picture promoted to its final (as Promote does, without the question),
+        then the draft and the final side by side once the final has run."""
+        from app.engine.review.promote import plan_promote
+        from app.engine.review.reroll import append_to_batch
+
+        window.review_mode.show_review(window.output_dir)
+        view = window.review_mode.view
+        draft = next(o for o in view.model.outputs if o.reviewable and not o.is_video)
+        plan = plan_promote(view.session, [draft.item], backend.catalog, window.review_mode.promoter.ladders()).plan
+        append_to_batch(view.session, plan, backend.catalog)
+        window.controller.finished.connect(lambda _result: QTimer.singleShot(1500, compare_final))
+        window.review_mode.run_added_jobs(window.output_dir)
+
+    def compare_final() -> None:
+        window.review_mode.show_review(window.output_dir)
+        view = window.review_mode.view
+        final = next(o for o in view.model.outputs if o.item.link is not None and o.file is not None)
+        view.select_outputs([final])
+        dialog = view.compare_selected()
+        if dialog is None:
+            return fail("the final could not be compared with its draft")
+        dialog.resize(1200, 700)
+        dialog.move(120, 100)
+        QTimer.singleShot(1500, lambda: capture(dialog))
+
+    def capture(target=None) -> None:
+        frame = (target or window).frameGeometry()
         shot = app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
         args.output.parent.mkdir(parents=True, exist_ok=True)
         if shot.save(str(args.output)):
@@ -114,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         window.open_document(args.jobset)
         QTimer.singleShot(500, assist_then_capture)
     else:
-        Autopilot(window, review_then_capture if args.view == "review" else capture, fail)
+        then = {"review": review_then_capture, "promote": promote_then_compare}.get(args.view, capture)
+        Autopilot(window, then, fail)
     app.exec()
     window.shutdown()
     backend.close()

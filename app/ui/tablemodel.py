@@ -59,6 +59,8 @@ class JobTableModel(QAbstractTableModel):
         self._held = QCoreApplication.translate("JobTableModel", "held back: not submitted until released")
         # The window routes drag moves through its undo history.
         self.on_move = None
+        # Draft mode's cost column (app/ui/draftmode.py): a row's text, or None for the usual one.
+        self.cost_text = None
 
     # --- the JobList listener --------------------------------------------------------
     def begin_insert(self, first, last):
@@ -136,6 +138,8 @@ class JobTableModel(QAbstractTableModel):
             if column == ELAPSED:
                 return format_elapsed(job.elapsed)
             if column == COST:
+                if self.cost_text is not None and (text := self.cost_text(job)) is not None:
+                    return text  # draft mode: both prices
                 return job.cost.label() if job.cost else ""
         elif role == PROGRESS_ROLE and column == PROGRESS:
             return job.progress

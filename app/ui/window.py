@@ -17,6 +17,7 @@ from app.ui.backend import Backend, CatalogUpdater
 from app.ui.controller import RunController
 from app.ui.costs import CostService
 from app.ui.delegates import ProgressDelegate, warm_up
+from app.ui.draftmode import DraftMode
 from app.ui.editor import JobEditor
 from app.ui.joblist import JobList
 from app.ui.preview import PreviewPane
@@ -78,6 +79,7 @@ class MainWindow(WindowEditing, WindowDocuments, WindowRuns, WindowCatalog, Wind
         self._build_status_bar()
         self._connect()
         self.review_mode = ReviewMode(self)  # the review shares the centre with the job list
+        self.draft_mode = DraftMode(self)  # the toolbar switch; the logic is in draftmode.py
         self.setAcceptDrops(True)
         self.resize(1280, 800)
         geometry = settings.window_geometry()

@@ -104,6 +104,8 @@ class WindowStatus:
             translate("MainWindow", "done {done} · failed {failed}").format(done=done, failed=failed))
         self.status_total.setText(
             translate("MainWindow", "total {cost}").format(cost=self.costs.summary().total_label()))
+        if hasattr(self, "draft_mode"):  # the status bar is drawn once before the switch exists
+            self.draft_mode.show_totals(self.status_total)
         self.status_spent.setText(
             translate("MainWindow", "spent {amount}").format(amount=format_money(self.jobs.spent())))
         self.status_balance.setText(self.balance_text)

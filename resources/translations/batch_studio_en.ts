@@ -74,6 +74,30 @@
     </message>
 </context>
 <context>
+    <name>Promoter</name>
+    <message numerus="yes">
+        <source>Pricing %n final(s)…</source>
+        <translation>
+            <numerusform>Pricing %n final…</numerusform>
+            <numerusform>Pricing %n finals…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Render %n final(s) for {total}? Each is linked to its draft and runs now.</source>
+        <translation>
+            <numerusform>Render %n final for {total}? It is linked to its draft and runs now.</numerusform>
+            <numerusform>Render %n finals for {total}? Each is linked to its draft and runs now.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n final(s) queued beside their drafts.</source>
+        <translation>
+            <numerusform>%n final queued beside its draft.</numerusform>
+            <numerusform>%n finals queued beside their drafts.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PromptAssistPanel</name>
     <message numerus="yes">
         <source>Asking {model} about %n prompt(s), at most ${cost:.4f}…</source>

@@ -97,6 +97,76 @@
     </message>
 </context>
 <context>
+    <name>Draft</name>
+    <message>
+        <source>&quot;{job}&quot;: {model} has no {name}; its {target} is the closest, and takes the value</source>
+        <translation>&quot;{job}&quot;: {model}에는 {name}이(가) 없습니다. 가장 가까운 {target}이(가) 그 값을 받습니다</translation>
+    </message>
+    <message>
+        <source>&quot;{job}&quot;: {model} has no {name} and nothing like it; it was left out</source>
+        <translation>&quot;{job}&quot;: {model}에는 {name}도, 비슷한 입력도 없어 뺐습니다</translation>
+    </message>
+    <message>
+        <source>&quot;{job}&quot;: {model} does not offer {name} {value}; it uses {fallback}</source>
+        <translation>&quot;{job}&quot;: {model}은(는) {name} {value}을(를) 지원하지 않아 {fallback}을(를) 씁니다</translation>
+    </message>
+    <message>
+        <source>&quot;{job}&quot;: {model} comes in no cheaper tier; it runs as itself and its output is the final</source>
+        <translation>&quot;{job}&quot;: {model}에는 더 저렴한 등급이 없어 그대로 실행되며, 그 결과물이 최종본입니다</translation>
+    </message>
+    <message>
+        <source>saved {amount}, {percent}%</source>
+        <translation>{amount} 절약, {percent}%</translation>
+    </message>
+    <message>
+        <source>cost {amount} more</source>
+        <translation>{amount} 더 들었습니다</translation>
+    </message>
+    <message>
+        <source>{jobs} draft(s) {drafts} + {promoted} final(s) {finals} = {spent}, against {full} for every job on its final tier: {verdict}</source>
+        <translation>초안 {jobs}개 {drafts} + 최종본 {promoted}개 {finals} = {spent}, 모든 작업을 최종 등급으로 실행하면 {full}: {verdict}</translation>
+    </message>
+</context>
+<context>
+    <name>DraftMode</name>
+    <message>
+        <source>Draft mode</source>
+        <translation>초안 모드</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>초안</translation>
+    </message>
+    <message>
+        <source>Run each job on the cheapest tier of its model family, at a draft resolution and length, prompt and seed kept; promote the picks in review (Ctrl+Shift+D)</source>
+        <translation>각 작업을 모델 계열의 가장 저렴한 등급에서 초안 해상도와 길이로 실행합니다. 프롬프트와 시드는 그대로이며, 고른 결과물은 검토에서 최종본으로 올립니다 (Ctrl+Shift+D)</translation>
+    </message>
+    <message>
+        <source>Draft mode: each job runs on the cheapest tier of its family first; promote the picks in review.</source>
+        <translation>초안 모드: 각 작업을 먼저 계열의 가장 저렴한 등급에서 실행합니다. 고른 결과물은 검토에서 최종본으로 올리세요.</translation>
+    </message>
+    <message>
+        <source>Draft mode is off: each job runs on its own model.</source>
+        <translation>초안 모드 꺼짐: 각 작업을 지정한 모델로 실행합니다.</translation>
+    </message>
+    <message>
+        <source>{cost} · draft price loading…</source>
+        <translation>{cost} · 초안 가격 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>{cost} · no cheaper tier: runs as itself</source>
+        <translation>{cost} · 더 저렴한 등급 없음: 그대로 실행</translation>
+    </message>
+    <message>
+        <source>{draft} draft · {final} final</source>
+        <translation>초안 {draft} · 최종 {final}</translation>
+    </message>
+    <message>
+        <source>total ≈{draft} draft · ≈{final} final</source>
+        <translation>합계 초안 ≈{draft} · 최종 ≈{final}</translation>
+    </message>
+</context>
+<context>
     <name>EngineReason</name>
     <message>
         <source>all jobs ended</source>
@@ -618,6 +688,10 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>{source}: template must be a job (name, model, inputs)</source>
         <translation>{source}: template은 작업(name, model, inputs)이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{source}: draft must be true or false</source>
+        <translation>{source}: draft는 true 또는 false여야 합니다</translation>
     </message>
     <message>
         <source>{source}: csv and matrix fill a template; add a template job</source>
@@ -1623,6 +1697,94 @@ Or enter your API key to generate for real.</source>
     </message>
 </context>
 <context>
+    <name>Promote</name>
+    <message>
+        <source>the batch has no job named {names}</source>
+        <translation>배치에 {names}라는 이름의 작업이 없습니다</translation>
+    </message>
+    <message>
+        <source>&quot;{name}&quot;: its final model {model} is not in the catalog</source>
+        <translation>&quot;{name}&quot;: 최종 모델 {model}이(가) 카탈로그에 없습니다</translation>
+    </message>
+    <message>
+        <source>&quot;{name}&quot; already ran on its final tier ({model})</source>
+        <translation>&quot;{name}&quot;은(는) 이미 최종 등급({model})으로 실행되었습니다</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>최종본</translation>
+    </message>
+    <message>
+        <source>&quot;{name}&quot; has no output file to keep the composition of</source>
+        <translation>&quot;{name}&quot;에는 구도를 유지할 결과물 파일이 없습니다</translation>
+    </message>
+    <message>
+        <source>&quot;{name}&quot;: the family of {model} offers no image-to-image, edit or image-to-video model, so the final starts from the prompt and seed only</source>
+        <translation>&quot;{name}&quot;: {model} 계열에는 이미지-이미지, 편집, 이미지-동영상 모델이 없어 최종본은 프롬프트와 시드로만 만듭니다</translation>
+    </message>
+</context>
+<context>
+    <name>Promoter</name>
+    <message>
+        <source>Promote picks to final…</source>
+        <translation>고른 결과물을 최종본으로…</translation>
+    </message>
+    <message>
+        <source>Render the picked drafts again on the final tier of their model, prompt, seed and inputs kept; shows the cost first ({key})</source>
+        <translation>고른 초안을 모델의 최종 등급으로 다시 만듭니다. 프롬프트, 시드, 입력은 그대로이며 비용을 먼저 보여 줍니다 ({key})</translation>
+    </message>
+    <message>
+        <source>Keep this composition</source>
+        <translation>이 구도 유지</translation>
+    </message>
+    <message>
+        <source>Start each final from its draft&apos;s picture, where the model family has an image-to-image, edit or image-to-video model</source>
+        <translation>모델 계열에 이미지-이미지, 편집, 이미지-동영상 모델이 있으면 각 최종본을 초안의 그림에서 시작합니다</translation>
+    </message>
+    <message>
+        <source>Promote picks to final</source>
+        <translation>고른 결과물을 최종본으로</translation>
+    </message>
+    <message>
+        <source>Shift+P promote picks to final</source>
+        <translation>Shift+P 고른 결과물을 최종본으로</translation>
+    </message>
+    <message>
+        <source>Promote</source>
+        <translation>최종본으로 올리기</translation>
+    </message>
+    <message>
+        <source>{folder} has only a manifest.json and no job store, so finals cannot join its batch.</source>
+        <translation>{folder}에는 manifest.json만 있고 작업 저장소가 없어 최종본을 배치에 추가할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Pick the drafts to promote first: select them and press P.</source>
+        <translation>먼저 올릴 초안을 고르세요: 선택한 뒤 P를 누르세요.</translation>
+    </message>
+    <message>
+        <source>Nothing to promote.</source>
+        <translation>최종본으로 올릴 것이 없습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pricing %n final(s)…</source>
+        <translation>
+            <numerusform>최종본 %n개 가격 계산 중…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Render %n final(s) for {total}? Each is linked to its draft and runs now.</source>
+        <translation>
+            <numerusform>최종본 %n개를 {total}에 만들까요? 각각 초안과 연결되며 지금 실행됩니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n final(s) queued beside their drafts.</source>
+        <translation>
+            <numerusform>최종본 %n개를 초안 옆에 대기열에 넣었습니다.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PromptAssistPanel</name>
     <message>
         <source>Prompt help (Atlas LLM)</source>
@@ -2492,6 +2654,17 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>The webhook URL must start with http:// or https://.</source>
         <translation>웹훅 URL은 http:// 또는 https://로 시작해야 합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>TierLine</name>
+    <message>
+        <source>This model comes in no other tier: draft mode runs it as itself.</source>
+        <translation>이 모델에는 다른 등급이 없습니다: 초안 모드에서도 그대로 실행합니다.</translation>
+    </message>
+    <message>
+        <source>Tiers, cheapest first (drafts run on the first): {tiers}</source>
+        <translation>등급, 저렴한 순 (초안은 첫 등급에서 실행): {tiers}</translation>
     </message>
 </context>
 <context>

@@ -109,3 +109,39 @@ def test_an_unreachable_broker_is_a_sentence_and_submits_nothing(tmp_path):
                  env={"BATCH_STUDIO_BROKER_URL": "redis://127.0.0.1:9/0"})
     assert result.returncode == 2 and "does not answer" in result.stderr and "Nothing was submitted" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "out" / ".batch-studio").exists()
+
+
+def test_draft_then_promote_from_the_command_line(tmp_path):
+    import sqlite3
+
+    full = cli("run", EXAMPLES / "product-launch.yaml", "--demo", "--estimate", "--json")
+    draft = cli("run", EXAMPLES / "product-launch.yaml", "--demo", "--estimate", "--json", "--draft")
+    assert full.returncode == draft.returncode == 0, draft.stderr
+    assert json.loads(draft.stdout.splitlines()[0])["total"] < json.loads(full.stdout.splitlines()[0])["total"]
+    assert "Draft mode:" in draft.stderr and "runs as itself" in draft.stderr
+
+    out = tmp_path / "out"
+    run = cli("run", EXAMPLES / "draft-explore.yaml", "--demo", "--out", out, "--demo-speed", "40")
+    assert run.returncode == 0, run.stderr
+    assert "saved $" in run.stdout
+    assert cli("promote", out, "--demo", "--yes").returncode == 2  # nothing picked yet
+    promoted = cli("promote", out, "--demo", "--yes", "--demo-speed", "40", "--job", "fox a")
+    assert promoted.returncode == 0, promoted.stderr
+    assert "Promote 1 draft(s) to final" in promoted.stdout
+    with sqlite3.connect(out / ".batch-studio" / "jobs.sqlite") as db:
+        assert db.execute("SELECT kind, origin_name FROM links").fetchall() == [("promote", "fox a")]
+    document = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    final = next(entry for entry in document["results"] if entry["link"])
+    assert final["link"]["kind"] == "promote" and final["status"] == "done"
+
+
+def test_models_ladders_as_json(tmp_path):
+    result = cli("models", "--ladders", "--json", env={"ATLASCLOUD_BASE_URL": "http://127.0.0.1:9",
+                                                       "XDG_CACHE_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    ladders = json.loads(result.stdout)
+    assert ["google/imagen4-fast", "google/imagen4", "google/imagen4-ultra"] in ladders
+    assert ["google/veo3.1-fast/text-to-video", "google/veo3.1/text-to-video"] in ladders
+    text = cli("models", "--ladders", env={"ATLASCLOUD_BASE_URL": "http://127.0.0.1:9",
+                                           "XDG_CACHE_HOME": str(tmp_path)})
+    assert "cheapest first" in text.stdout and "ultra" in text.stdout

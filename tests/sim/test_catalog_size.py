@@ -85,3 +85,30 @@ def test_extra_models_builds_the_sized_catalog(make_sim):
     listed = requests.get(f"{sim.base_url}/api/v1/models", timeout=10).json()["data"]
     assert len(listed) == len(SimCatalog().document["data"]) + 20
     assert json.loads(requests.get(listed[-1]["schema"], timeout=10).content)["components"]["schemas"]["Input"]
+
+
+def test_tier_families_keep_real_price_ratios_and_fast_tiers_are_quicker():
+    from decimal import Decimal
+
+    from app.engine.atlas.catalog import Catalog
+    from app.engine.atlas.ladders import build_ladders
+    from app.sim.catalog import SimModel
+    from app.sim.state import expected_seconds
+    from app.sim.synthetic import synthetic_catalog
+    from app.sim.tiers import price_ratio
+
+    rows, schemas = synthetic_catalog(400)
+    catalog = Catalog.from_documents({"data": rows}, schemas, "test")
+    ladders = build_ladders(catalog)
+    assert len(ladders) >= 30
+    checked = 0
+    for ladder in ladders.ladders:
+        cheapest, top = (catalog.get(m) for m in (ladder.cheapest, ladder.top))
+        expected = price_ratio(top.model_id) / price_ratio(cheapest.model_id)
+        if expected > 1 and cheapest.list_price >= Decimal("0.01"):  # below a cent, rounding rules
+            assert top.list_price / cheapest.list_price == pytest.approx(expected, rel=Decimal("0.05"))
+            fast, slow = (SimModel({**m.row}, {"components": {"schemas": {"Input": m.input_schema}}}, None)
+                          for m in (cheapest, top))
+            assert expected_seconds(fast, {}) < expected_seconds(slow, {})
+            checked += 1
+    assert checked >= 15

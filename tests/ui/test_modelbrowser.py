@@ -174,3 +174,17 @@ def test_a_new_catalog_rebuilds_the_items_and_says_where_it_came_from(picker):
     assert "Veo" in picker.button.text()
     picker.set_current("gone/model")
     assert "not in the catalog" in picker.button.text()
+
+
+def test_the_browser_shows_the_tiers_of_the_model_under_the_cursor(qtbot):
+    widget = ModelPicker(Catalog.snapshot())
+    qtbot.addWidget(widget)
+    widget.show()
+    browser = widget.open_browser()
+    browser.search.setText("imagen4")
+    assert browser.tree.currentIndex().data(MODEL_ROLE).startswith("google/imagen4")
+    text = browser.tiers.text()
+    assert browser.tiers.isVisible() and "cheapest first" in text
+    assert text.index("Fast") < text.index("Ultra") and "<b>" in text
+    browser.search.setText("flux-2-pro")
+    assert "no other tier" in browser.tiers.text()

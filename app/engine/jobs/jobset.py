@@ -23,9 +23,12 @@ from app.engine.core.fileio import NewerVersionError, atomic_write_text, check_v
 from app.engine.jobs.spec import MEDIA_SUFFIXES, JobSpec
 from app.engine.jobs.tutorial import TutorialError, translate as translate_tutorial
 
-JOBSET_VERSION = 1
+JOBSET_VERSION = 2
+# Version 2 added ``draft`` and ``prompts_as_written``; a set that uses neither is written as version 1, so an older
+# Batch Studio still opens it, and one that does is refused there with the newer-version message.
+DRAFT_VERSION = 2
 TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "webhook_url", "defaults", "variables", "csv",
-                  "matrix", "template", "jobs", "prompts_as_written")
+                  "matrix", "template", "jobs", "draft", "prompts_as_written")
 JOB_KEYS = ("name", "model", "inputs", "output_subfolder", "image_from")
 DEFAULT_KEYS = ("model", "inputs", "output_subfolder")
 MAX_CONCURRENCY = 64
@@ -74,6 +77,8 @@ class JobSet:
     # Job name -> the prompt as the user wrote it, where prompt help (translate, improve) replaced
     # it with the one sent; shown beside the sent one and kept with the set.
     prompts_as_written: dict = field(default_factory=dict)
+    # Draft mode: run each job on the cheapest tier of its family first (app/engine/jobs/draft.py).
+    draft: bool = False
     # Where the file lives: "./ref.png" in a job means the file beside the job set, wherever
     # the command runs from (as output_dir and csv do).
     folder: Path | None = field(default=None, repr=False, compare=False)
@@ -108,7 +113,10 @@ class JobSet:
         return resolved
 
     def to_document(self) -> dict:
-        document: dict = {"schema_version": JOBSET_VERSION}
+        # prompts_as_written came in the same version as draft: an older reader refuses either.
+        document: dict = {"schema_version": DRAFT_VERSION if self.draft or self.prompts_as_written else 1}
+        if self.draft:
+            document["draft"] = True
         if self.output_dir is not None:
             document["output_dir"] = self.output_dir
         if self.concurrency is not None:
@@ -422,6 +430,10 @@ def _native(document: dict, source: str) -> JobSet:
         template_inputs, template_problems = _inputs_of(template)
         problems.extend(f"{source}: template: {message}" for _, message in template_problems)
         template = {**{k: v for k, v in template.items() if k in JOB_KEYS}, "inputs": template_inputs}
+    draft = document.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.append(translate("JobSet", "{source}: draft must be true or false").format(source=source))
+        draft = False
     if (csv_name or matrix) and template is None:
         problems.append(translate("JobSet", "{source}: csv and matrix fill a template; add a template "
                                             "job").format(source=source))
@@ -433,4 +445,4 @@ def _native(document: dict, source: str) -> JobSet:
                                                "as written").format(source=source)])
     return JobSet(jobs=jobs, output_dir=output_dir, concurrency=concurrency, defaults=defaults,
                   webhook_url=webhook_url, variables=variables, csv=csv_name, matrix=matrix, template=template,
-                  prompts_as_written={str(k): v for k, v in written.items()})
+                  draft=draft, prompts_as_written={str(k): v for k, v in written.items()})

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStackedWidget, QToolBar
 
+from app.ui.review.promoting import Promoter
 from app.ui.review.view import ReviewView
 
 REFRESH_DELAY_MS = 400  # finished jobs during a run: one re-read for a burst of them
@@ -23,6 +24,7 @@ class ReviewMode(QObject):
         self.view = ReviewView(window.backend, window)
         self.view.budget_source = self._budget
         self.view.can_run = self._can_run
+        self.promoter = Promoter(self.view)
         self.stack = QStackedWidget(window)
         self.stack.setObjectName("central_stack")
         jobs = window.takeCentralWidget()

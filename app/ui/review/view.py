@@ -102,6 +102,8 @@ class ReviewView(QWidget):
         self.budget_source: Callable[[], dict] = lambda: {}
         # Asked before anything is queued: may the window run new jobs of this folder now?
         self.can_run: Callable[[Path], bool] = lambda folder: True
+        # What Compare shows for a selection (promoting.py adds a final's draft beside it).
+        self.compare_outputs: Callable[[list], list] = lambda outputs: outputs
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.loader = ThumbnailLoader(self)
@@ -411,7 +413,7 @@ class ReviewView(QWidget):
     def _update_buttons(self, *_) -> None:
         chosen = self.selected_outputs()
         has_store = self.session is not None and self.session.has_store
-        viewable = [o for o in chosen if o.reviewable]
+        viewable = self.compare_outputs([o for o in chosen if o.reviewable])
         self.compare_button.setEnabled(MIN_ITEMS <= len(viewable) <= MAX_ITEMS)
         self.reroll_button.setEnabled(bool(chosen) and has_store and not self._busy)
         self.vary_button.setEnabled(len({id(o.item) for o in chosen}) == 1 and not self._busy)
@@ -519,7 +521,7 @@ class ReviewView(QWidget):
 
     # --- compare ---------------------------------------------------------------------
     def compare_selected(self) -> CompareDialog | None:
-        outputs = [o for o in self.selected_outputs() if o.reviewable and o.file is not None]
+        outputs = [o for o in self.compare_outputs(self.selected_outputs()) if o.reviewable and o.file is not None]
         if not MIN_ITEMS <= len(outputs) <= MAX_ITEMS:
             self.message.emit(self.tr("Select two to four outputs to compare them."))
             return None

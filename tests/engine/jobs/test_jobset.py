@@ -299,3 +299,19 @@ def test_media_files_named_relative_to_the_job_set_are_found_from_anywhere(tmp_p
     assert images == [str((folder / "ref1.png").resolve()), "missing.png", "https://cdn.test/a.png"]
     assert loaded.resolved_jobs()[0].inputs["prompt"] == "ref1.png is a file name in a prompt"
     assert loaded.jobs[0].inputs["images"][0] == "./ref1.png"  # what the file says is kept for saving
+
+
+def test_draft_is_a_version_2_key_written_only_when_used():
+    from app.engine.jobs import jobset as js
+
+    plain = js.loads("schema_version: 1\njobs: [{name: a, model: google/imagen4, inputs: {prompt: x}}]")
+    assert plain.draft is False and plain.to_document()["schema_version"] == 1
+    drafted = js.loads("schema_version: 2\ndraft: true\njobs: [{name: a, model: google/imagen4, inputs: {prompt: x}}]")
+    assert drafted.draft is True
+    document = drafted.to_document()
+    assert document["schema_version"] == 2 and document["draft"] is True
+    assert js.loads(js.dumps(drafted)).draft is True
+    with pytest.raises(js.JobSetError, match="draft must be true or false"):
+        js.loads("schema_version: 2\ndraft: yes please\njobs: [{name: a, model: google/imagen4}]")
+    with pytest.raises(js.JobSetError, match="newer Batch Studio"):
+        js.loads("schema_version: 3\njobs: [{name: a, model: google/imagen4}]")
