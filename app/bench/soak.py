@@ -51,6 +51,19 @@ def check_files_parse(out: Path) -> list[str]:
     return problems
 
 
+def recovered_from_history(out: Path) -> dict[str, int]:
+    """How many jobs the history settled (their timestamps say), from the folder's store."""
+    counts = {"recovered": 0, "resubmitted": 0}
+    store = out / ".batch-studio" / "jobs.sqlite"
+    if store.exists():
+        with sqlite3.connect(store) as db:
+            for (stamps,) in db.execute("SELECT timestamps FROM jobs"):
+                stamps = json.loads(stamps)
+                counts["recovered"] += "recovered_at" in stamps
+                counts["resubmitted"] += "resubmitted_at" in stamps
+    return counts
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.bench soak")
     parser.add_argument("--jobs", type=int, default=1000)
@@ -58,13 +71,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--speed", type=float, default=40.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--faults", default=FAULTS, help=f"the simulator's faults (default {FAULTS})")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="batch-studio-soak-"))
     out, jobs_file, sim_log = work / "out", work / "jobs.yaml", work / "sim.jsonl"
     write_jobs(jobs_file, args.jobs)
     sim = subprocess.Popen([sys.executable, "-m", "app.sim", "--port", "0", "--speed", str(args.speed), "--faults",
-                            FAULTS, "--seed", str(args.seed), "--log", str(sim_log), "--balance", "1000000"],
+                            args.faults, "--seed", str(args.seed), "--log", str(sim_log), "--balance", "1000000"],
                            stdout=subprocess.PIPE, text=True)
     base = sim.stdout.readline().split("listening on ", 1)[1].strip()
     env = {**os.environ, "ATLASCLOUD_API_KEY": DEMO_KEY, "ATLASCLOUD_BASE_URL": base,
@@ -124,7 +138,7 @@ def main(argv: list[str]) -> int:
             created[entry["body_sha256"]] += 1
     doubles = sum(n - 1 for n in created.values() if n > 1)
     unknown = [r for r in manifest["results"] if r["status"] == "needs_attention"]
-    print(f"Soak: {args.jobs} jobs, faults {FAULTS}")
+    print(f"Soak: {args.jobs} jobs, faults {args.faults}")
     print(f"  CLI runs {runs}, killed with SIGKILL {kills} times, elapsed {elapsed:.0f} s")
     print(f"  final states            {dict(states)}")
     print(f"  tasks created on server {sum(created.values())} for {len(created)} distinct bodies")
@@ -132,7 +146,10 @@ def main(argv: list[str]) -> int:
     print(f"  double submits          {doubles}   (counted from the simulator's log)")
     print(f"  corrupt or missing files {len(corrupt)}; leftover partial files {len(leftovers)} {leftovers[:3]}")
     print(f"  store/manifest unreadable after a kill: {len(parse_problems)}")
-    print(f"  needs attention (unknown submit outcome, left for the user): {len(unknown)}")
+    recovered = recovered_from_history(out)
+    print(f"  lost submit replies found in the account's history and followed: {recovered['recovered']}; "
+          f"not created there and resubmitted once: {recovered['resubmitted']}")
+    print(f"  needs attention (left for the user): {len(unknown)}")
     ok = not not_final and not doubles and not corrupt and not leftovers and not parse_problems
     print("  RESULT: " + ("nothing lost, nothing paid twice, nothing corrupt" if ok else "FAILED"))
     return 0 if ok else 1

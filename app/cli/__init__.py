@@ -7,6 +7,8 @@
 - ``picks``: a batch folder's review, and handing the picks off (app/cli/picks.py)
 - ``sim``: the local Atlas simulator (app/cli/sim.py)
 - ``worker``: a Celery worker for fleet batches (app/cli/worker.py)
+- ``history``: the account's recent generations, downloaded on request (app/cli/history.py)
+- ``prompts``: translate or improve a job set's prompts with Atlas's LLM (app/cli/prompts.py)
 - ``batch-child``: the process the window runs each local batch in (app/cli/batch_child.py)
 
 The grammar of them all is app/cli/parser.py. Command modules are imported only when their
@@ -15,12 +17,24 @@ command runs, so ``batch-studio run`` never loads Qt.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 from app.cli.parser import build_parser
 
 JOB_SET_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+# Each command's module and function, imported only when that command runs.
+COMMANDS = {
+    "run": ("app.cli.run", "run_command"),
+    "models": ("app.cli.models", "models_command"),
+    "picks": ("app.cli.picks", "picks_command"),
+    "recipe": ("app.cli.recipe", "run"),
+    "promote": ("app.cli.promote", "promote_command"),
+    "history": ("app.cli.history", "history_command"),
+    "prompts": ("app.cli.prompts", "prompts_command"),
+    "worker": ("app.cli.worker", "main"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,31 +54,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return sim_main(argv[1:])
     args = build_parser().parse_args(argv)
-    if args.command == "run":
-        from app.cli.run import run_command
-
-        return run_command(args)
-    if args.command == "worker":
-        from app.cli.worker import main as worker_main
-
-        return worker_main(args)
-    if args.command == "picks":
-        from app.cli.picks import picks_command
-
-        return picks_command(args)
-    if args.command == "models":
-        from app.cli.models import models_command
-
-        return models_command(args)
-    if args.command == "recipe":
-        from app.cli.recipe import run as recipe_command
-
-        return recipe_command(args)
-    if args.command == "promote":
-        from app.cli.promote import promote_command
-
-        return promote_command(args)
-    return _start_desktop(argv)
+    if args.command not in COMMANDS:
+        return _start_desktop(argv)
+    module_name, function_name = COMMANDS[args.command]
+    return getattr(importlib.import_module(module_name), function_name)(args)
 
 
 def _start_desktop(argv: list[str]) -> int:

@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "each recipe goes to NAME.recipe.json beside it instead")
     run.add_argument("--no-prompts-in-files", action="store_true", help="leave the prompts out of the metadata "
                      "written into outputs (for sharing); the manifest and sidecars keep them")
+    run.add_argument("--no-resubmit", action="store_true", help="a submit whose reply was lost and which Atlas's "
+                     "history shows was never created waits for you instead of being submitted once more")
     run.add_argument("--demo-speed", type=float, default=DEMO_SPEED, help=argparse.SUPPRESS)
     sim = commands.add_parser("sim", help="run the local Atlas simulator", add_help=False)
     sim.add_argument("args", nargs=argparse.REMAINDER)
@@ -82,6 +84,31 @@ def build_parser() -> argparse.ArgumentParser:
     picks.add_argument("folder", type=Path, help="the batch folder (made by the app, the CLI or a worker fleet)")
     picks.add_argument("--export", type=Path, metavar="DEST", help="the folder to put the picks in")
     picks.add_argument("--copy", action="store_true", help="always copy, never hard-link")
+    history = commands.add_parser("history", help="list the account's recent generations; --out downloads them",
+                                  description="List the generations of this API key (including those made "
+                                              "elsewhere) from Atlas Cloud's history. With --out, download the "
+                                              "finished ones (or those given with --pick) into a new batch folder "
+                                              "with their recipes, store and manifest, while their URLs still "
+                                              "work. Exit codes: 0 done, 1 some not downloaded, 2 bad input, 3 the "
+                                              "history cannot be read.")
+    history.add_argument("--since", default="7d", help="how far back: 30m, 12h, 7d, 2w (default 7d)")
+    history.add_argument("--model", help="only this model id")
+    history.add_argument("--out", type=Path, metavar="DIR", help="download into this (new) batch folder")
+    history.add_argument("--pick", nargs="+", metavar="ID", help="only these prediction ids (with --out)")
+    history.add_argument("--demo", action="store_true", help="use the built-in simulator")
+    prompts = commands.add_parser("prompts", help="translate or improve a job set's prompts with Atlas's LLM",
+                                  description="Send each job's prompt to an LLM of the catalog (the cheapest by "
+                                              "default) and write the job set with the new prompts to -o; the "
+                                              "prompts as written are kept under prompts_as_written. translate: "
+                                              "Korean, Japanese and Chinese prompts into English; improve: richer "
+                                              "prompts for each job's model type. Each call's cost counts in "
+                                              "today's spend. Exit codes: 0 done, 1 some replies refused, 2 bad "
+                                              "input, 3 no LLM access or no network.")
+    prompts.add_argument("action", choices=["translate", "improve"])
+    prompts.add_argument("jobset", type=Path, help="the job set file (not changed)")
+    prompts.add_argument("-o", "--out", type=Path, required=True, help="where to write the new job set")
+    prompts.add_argument("--model", help="the Text model id to use (default: a cheap one)")
+    prompts.add_argument("--demo", action="store_true", help="use the built-in simulator")
     _add_promote(commands)
     worker = commands.add_parser("worker", help="run a Celery worker for distributed batches",
                                  description="A Celery worker (broker: BATCH_STUDIO_BROKER_URL, default "

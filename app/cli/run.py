@@ -25,6 +25,7 @@ from app.engine.jobs.outputs import folder_problem
 from app.engine.atlas.pricing import ESTIMATE, Cost, PriceTable, format_cost, format_money, quote_bodies, summarize
 from app.engine.run.records import JobState, RunEvent
 from app.engine.run.planning import plan_batch, plan_resume
+from app.engine.run.reconcile import RecoveryPolicy
 from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.run.timing import DEMO_SERVER, TimingModel
 from app.engine.run.store import JobStore, StoreError
@@ -144,7 +145,8 @@ def run_command(args) -> int:
         webhook_url = args.webhook or loaded.webhook_url
         webhook = WebhookSender(webhook_url, secret_from_environment()) if webhook_url else None
         handlers = [reporter.handle, logs.log_event] + ([webhook.on_event] if webhook else [])
-        limits = Limits(concurrency=concurrency, max_spend=args.max_spend, daily_cap=args.daily_cap)
+        limits = Limits(concurrency=concurrency, max_spend=args.max_spend, daily_cap=args.daily_cap,
+                        recovery=RecoveryPolicy(resubmit=not args.no_resubmit))
         on_event = fan_out(handlers)
         if args.executor == "celery":
             from app.distributed import config as fleet_config

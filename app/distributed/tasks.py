@@ -25,6 +25,7 @@ from app.engine.atlas.client import DEFAULT_BASE_URL, AtlasClient
 from app.engine.core.i18n import translate
 from app.engine.run.records import JobState, RunEvent
 from app.engine.run.planning import resume_record
+from app.engine.run.reconcile import PendingSubmits, settle_noted
 from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.run.store import JobStore
 from app.engine.run.timing import DEMO_SERVER, TimingModel
@@ -114,13 +115,31 @@ def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: 
         if stored is None or stored.state.is_terminal:
             return "nothing to do"
         catalog = _catalog_for(base_url, demo, stored.spec.model)
-        record = resume_record(stored, catalog)
+        record = resume_record(stored, catalog, store=store)
         if record.state == JobState.NEEDS_ATTENTION:
             # Its previous worker died mid-submit: Atlas may have created (and billed) it.
             record.error = translate("Fleet", "the worker submitting this job stopped answering before Atlas "
                                               "Cloud's reply was saved: the job may have been created (and "
                                               "billed). Check the dashboard, then resubmit or drop it.")
             return _needs_attention(record, store, lease, redis_client, batch_id)
+        # Its previous worker sent it and died before the reply was saved: the history tells.
+        verdict = settle_noted(record, store, client, claimed=lambda: {
+            job.prediction_id for job in store.load(batch) if job.prediction_id})
+        if verdict is not None:
+            lost = translate("Fleet", "the worker submitting this job stopped answering before Atlas Cloud's reply "
+                                      "was saved")
+            if verdict.kind != "found":
+                record.state, record.error = JobState.NEEDS_ATTENTION, f"{lost}; {verdict.message}. " + translate(
+                    "Fleet", "Check the dashboard, then resubmit or drop it.")
+                return _needs_attention(record, store, lease, redis_client, batch_id)
+            if not lease.still_ours():
+                return "handed to another worker"
+            store.save(record)
+            store.delete_meta(PendingSubmits.key(record))
+            publish(redis_client, batch_id, RunEvent(
+                kind="job", state=record.state.value, job_index=record.index, job_name=record.spec.name,
+                model=record.spec.model, message=f"{lost}; {verdict.message}", prediction_id=record.prediction_id,
+                cost=record.best_cost))
         if record.state != JobState.QUEUED and not lease.commit():
             return "handed to another worker"
         # A dead worker's slots come back in half the time its jobs do: a slot wrongly freed only

@@ -95,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--schema-latency", type=_milliseconds, default=0.0, metavar="MS",
                         help="delay every schema document by MS milliseconds, as a distant static host does "
                              "(the model list is not delayed)")
+    parser.add_argument("--history-lag", type=_non_negative(float, "seconds"), default=0.0, metavar="S",
+                        help="a new task shows in /api/v1/model/history only S seconds after its submit (default 0)")
+    parser.add_argument("--history-seed", type=_count, default=0, metavar="N",
+                        help="start with N finished generations \"made elsewhere\" in the history")
+    parser.add_argument("--llm-chunk-delay", type=_non_negative(float, "seconds"), default=0.02, metavar="S",
+                        help="seconds between the pieces of a streamed LLM reply (default 0.02)")
     # Benchmarks need very large outputs; a padded MP4 still plays.
     parser.add_argument("--pad-video-mb", type=int, default=0, help=argparse.SUPPRESS)
     # For a parent app: stop when its end of our stdin closes, even if it died without asking.
@@ -118,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                        balance=args.balance, output_ttl=args.output_ttl, keys=(DEMO_KEY, *args.key),
                        data_dir=args.data_dir, pad_video_bytes=args.pad_video_mb * 1024 * 1024,
                        persist=args.data_dir is not None, clock=time.time, extra_models=args.models,
-                       schema_latency=args.schema_latency / 1000)
+                       schema_latency=args.schema_latency / 1000, history_lag=args.history_lag,
+                       history_seed=args.history_seed, llm_chunk_delay=args.llm_chunk_delay)
     try:
         server.start()
     except OSError as exc:

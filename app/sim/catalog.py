@@ -13,6 +13,7 @@ from jsonschema import Draft7Validator
 from app.engine.atlas import pricing
 from app.engine.atlas.shapes import is_remote_media, media_values
 from app.engine.core.paths import catalog_dir, schema_file_name
+from app.sim import llm
 
 SUBMIT_ENDPOINT_BY_TYPE = {"Image": "generateImage", "Video": "generateVideo"}
 _SIZE = re.compile(r"^(\d+)\*(\d+)$")
@@ -146,6 +147,8 @@ class SimCatalog:
         for row in self.document["data"]:
             schema = json.loads((directory / "schemas" / schema_file_name(row["model"])).read_text(encoding="utf-8"))
             self._add(row, schema)
+        # The LLMs, with token prices, for /v1/chat/completions (app.sim.llm).
+        self.document = {**self.document, "data": llm.text_model_rows(self.document["data"])}
         if extra is not None:
             rows, schemas = extra
             added = []

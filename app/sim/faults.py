@@ -13,6 +13,7 @@ DEFAULT_DURATION_SPREAD = 0.1
 FAULTS = {
     "submit429": "submit answered 429, nothing created",
     "submit500": "task created and charged, then the reply is lost as a 500 (unknown outcome)",
+    "lost500": "a submit answers 500 before the task is created (nothing charged, absent from the history)",
     "poll500": "a poll answers 500",
     "reset": "the connection drops without a reply (submit: after the task was created)",
     "fail": "the task ends as failed and is refunded",
@@ -21,6 +22,9 @@ FAULTS = {
     "slow": "the reply is delayed (slow=RATE:SECONDS, default 2 s)",
     "expire": "the output URL has already expired when the task completes",
     "variant": "replies use another documented shape (unwrapped, string code, output, url objects)",
+    "llm401": "a chat completion answers 401 (a key without LLM access)",
+    "llm429": "a chat completion answers 429",
+    "llm500": "a chat completion answers 500",
 }
 
 

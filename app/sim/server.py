@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from app import __version__
 from app.sim.catalog import SUBMIT_ENDPOINT_BY_TYPE, SimCatalog, SimModel
+from app.sim import chatroute, history
 from app.sim.faults import FaultPlan
 from app.sim.state import (DEFAULT_BALANCE, DEFAULT_OUTPUT_TTL, DEMO_KEY, InsufficientBalance, SimState,
                            SimTask, body_hash)
@@ -308,6 +309,8 @@ class _Handler(BaseHTTPRequestHandler):
             ("POST", "/api/v1/model/uploadMedia", self._upload),
             ("POST", "/api/v1/model/calculate", self._calculate),
             ("GET", "/public/v1/balance", self._balance),
+            ("GET", "/api/v1/model/history", self._history),
+            ("POST", "/v1/chat/completions", lambda: chatroute.serve(self, HttpError)),
             ("GET", "/_sim/stats", self._stats),
             ("GET", "/_sim/log", self._log),
         ]
@@ -331,7 +334,7 @@ class _Handler(BaseHTTPRequestHandler):
                     return handler()
         if known_path:
             raise HttpError(405, f"{method} is not allowed on {path}.")
-        if path.startswith(("/api/", "/public/")):
+        if path.startswith(("/api/", "/public/", "/v1/")):
             # The real gateway checks auth before routing, so a mistyped path reads as 401.
             raise HttpError(401, f"Unauthorized: {method} {path} is not an Atlas Cloud endpoint; "
                                  "check the path and the API key.", billing=path.startswith("/public/"))
@@ -395,8 +398,11 @@ class _Handler(BaseHTTPRequestHandler):
             raise HttpError(429, "Too many requests: the rate limit was exceeded. Slow down and try again.")
         inputs = _inputs(body)
         price = self.state.quote(model, inputs).price
+        if self._fault("lost500", digest, attempt):
+            raise HttpError(500, "Internal server error.")  # before anything was created
         try:
-            task = self.state.create_task(model, inputs, digest, attempt, price)
+            task = self.state.create_task(model, inputs, digest, attempt, price,
+                                          request_body=json.dumps(body, ensure_ascii=False))
         except InsufficientBalance as exc:
             raise HttpError(402, f"Insufficient balance: {exc}. Top up your Atlas Cloud account.") from None
         self.entry.update(task_id=task.id, charged=f"{price:.6f}", created=True)
@@ -411,6 +417,23 @@ class _Handler(BaseHTTPRequestHandler):
                 "has_nsfw_contents": [], "error": ""}
         code: object = "200" if variant is not None and variant % 2 else 200
         self._send_json(200, {"code": code, "message": "success", "data": data})
+
+    def _history(self) -> None:
+        self.entry["kind"] = "history"
+        self._require_key()
+        try:
+            data = history.page(self.state, self.query, self._prediction_data)
+        except history.HistoryQueryError as exc:
+            raise HttpError(400, str(exc)) from None
+        self._send_json(200, {"code": 200, "message": "success", "data": data})
+
+    def _prediction_data(self, task: SimTask) -> dict:
+        """What a poll of this task answers in ``data`` (the history's ``result``)."""
+        status, error, error_code = self.state.status(task)
+        outputs = [self._output_url(task, name) for name in task.output_names] if status == "completed" else []
+        return {"id": task.id, "model": task.model.model_id, "status": status, "outputs": outputs,
+                "urls": {"get": self._poll_url(task)}, "error": error, "error_code": error_code,
+                "created_at": task.created_iso, "has_nsfw_contents": [False] * len(outputs)}
 
     def _poll(self) -> None:
         self.entry["kind"] = "poll"
@@ -610,18 +633,23 @@ class SimServer:
                  clock=time.monotonic, balance: Decimal | str = DEFAULT_BALANCE,
                  output_ttl: float = DEFAULT_OUTPUT_TTL, keys: tuple[str, ...] = (DEMO_KEY,),
                  data_dir: Path | None = None, pad_video_bytes: int = 0, catalog: SimCatalog | None = None,
-                 persist: bool = False, extra_models: int = 0, schema_latency: float = 0.0):
+                 persist: bool = False, extra_models: int = 0, schema_latency: float = 0.0,
+                 history_lag: float = 0.0, llm_chunk_delay: float = 0.02, history_seed: int = 0):
         plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
         if extra_models and catalog is None:
             catalog = sized_catalog(extra_models, seed)
         self.schema_latency = schema_latency  # seconds added to every schema document
+        self.llm_chunk_delay = llm_chunk_delay  # seconds between streamed LLM chunks, so streaming shows
         # Schemas change when the catalog does: never while this simulator runs.
         self.catalog_modified = formatdate(time.time(), usegmt=True)
         self._own_data_dir = data_dir is None
         self.data_dir = Path(tempfile.mkdtemp(prefix="atlas-sim-")) if data_dir is None else Path(data_dir)
         self.state = SimState(data_dir=self.data_dir, catalog=catalog, faults=plan, speed=speed, clock=clock,
                               balance=Decimal(str(balance)), output_ttl=output_ttl, keys=keys,
-                              log_path=log_path, pad_video_bytes=pad_video_bytes, persist=persist)
+                              log_path=log_path, pad_video_bytes=pad_video_bytes, persist=persist,
+                              history_lag=history_lag)
+        if history_seed:
+            history.seed(self.state, history_seed)  # the demo's "made elsewhere" generations
         self._host, self._port = host, port
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None

@@ -121,6 +121,11 @@ class SimTask:
     refunded: bool = False
     polls: int = 0
     downloads: int = 0
+    request_body: str = ""  # the submit body exactly as it arrived, for the account's history
+
+    @property
+    def created_unix(self) -> float:
+        return datetime.fromisoformat(self.created_iso.replace("Z", "+00:00")).timestamp()
 
     @property
     def is_video(self) -> bool:
@@ -193,6 +198,9 @@ class Counters:
     uploads: int = 0
     quotes: int = 0
     balance_checks: int = 0
+    llm_calls: int = 0
+    history_reads: int = 0
+    chat_attempts_by_hash: collections.Counter = field(default_factory=collections.Counter)
 
 
 class SimState:
@@ -200,7 +208,8 @@ class SimState:
                  speed: float = 1.0, clock: Callable[[], float] = time.monotonic,
                  balance: Decimal = DEFAULT_BALANCE, output_ttl: float = DEFAULT_OUTPUT_TTL,
                  keys: tuple[str, ...] = (DEMO_KEY,), log_path: Path | None = None,
-                 pad_video_bytes: int = 0, media_workers: int = 2, persist: bool = False):
+                 pad_video_bytes: int = 0, media_workers: int = 2, persist: bool = False,
+                 history_lag: float = 0.0):
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.catalog = catalog or SimCatalog()
@@ -210,6 +219,7 @@ class SimState:
         self.output_ttl = output_ttl
         self.keys = frozenset(keys)
         self.pad_video_bytes = pad_video_bytes
+        self.history_lag = history_lag  # clock seconds before a new task shows in the history
         self.data_dir = data_dir
         (data_dir / "outputs").mkdir(parents=True, exist_ok=True)
         (data_dir / "uploads").mkdir(parents=True, exist_ok=True)
@@ -250,7 +260,7 @@ class SimState:
                                charged=Decimal(entry["charged"]), created_at=entry["created_at"],
                                created_iso=entry["created_iso"], queue_s=entry["queue_s"], run_s=entry["run_s"],
                                outcome=entry["outcome"], expire_at_completion=entry["expire"],
-                               wait_s=entry.get("wait_s", 0.0))
+                               wait_s=entry.get("wait_s", 0.0), request_body=entry.get("request_body", ""))
                 self._tasks[task.id] = task
                 self.balance -= task.charged
                 self.charged += task.charged
@@ -296,7 +306,8 @@ class SimState:
             self.counters.attempts_by_hash[digest] += 1
             return self.counters.attempts_by_hash[digest]
 
-    def create_task(self, model: SimModel, body: dict, digest: str, attempt: int, price: Decimal) -> SimTask:
+    def create_task(self, model: SimModel, body: dict, digest: str, attempt: int, price: Decimal,
+                    request_body: str = "") -> SimTask:
         """Charge and create, or raise InsufficientBalance without creating anything."""
         filled = model.with_defaults(body)
         jitter = self.faults.duration_factor(digest, attempt)
@@ -313,6 +324,7 @@ class SimState:
             created_at=now, created_iso=utc_now_iso(), queue_s=run_s * QUEUE_FRACTION, run_s=run_s,
             outcome=outcome, expire_at_completion=self.faults.hits("expire", digest, attempt),
             wait_s=self.faults.queue_wait(digest, attempt) / self.speed,
+            request_body=request_body,
         )
         with self._lock:
             if self.balance < price:
@@ -324,7 +336,7 @@ class SimState:
             self._record({"type": "task", "id": task.id, "model": model.model_id, "body": filled, "body_hash": digest,
                           "charged": str(price), "created_at": task.created_at, "created_iso": task.created_iso,
                           "queue_s": task.queue_s, "run_s": task.run_s, "wait_s": task.wait_s, "outcome": outcome,
-                          "expire": task.expire_at_completion})
+                          "expire": task.expire_at_completion, "request_body": request_body})
             if outcome == "completed":
                 self._media_pending += 1
             else:
@@ -336,6 +348,23 @@ class SimState:
     def get_task(self, task_id: str) -> SimTask | None:
         with self._lock:
             return self._tasks.get(task_id)
+
+    def tasks(self) -> list[SimTask]:
+        with self._lock:
+            return list(self._tasks.values())
+
+    def chat_attempt(self, digest: str) -> int:
+        """Counts requests of one chat body, so a retried one gets its own fault draw."""
+        with self._lock:
+            self.counters.chat_attempts_by_hash[digest] += 1
+            return self.counters.chat_attempts_by_hash[digest]
+
+    def charge_text(self, amount: Decimal) -> None:
+        """An LLM call's price, taken from the same balance as generations."""
+        with self._lock:
+            self.balance -= amount
+            self.charged += amount
+            self.counters.llm_calls += 1
 
     def _render(self, task: SimTask) -> None:
         folder = self.data_dir / "outputs" / task.id
@@ -465,6 +494,8 @@ class SimState:
                 "uploads": counters.uploads,
                 "quotes": counters.quotes,
                 "balance_checks": counters.balance_checks,
+                "llm_calls": counters.llm_calls,
+                "history_reads": counters.history_reads,
                 "tasks_by_status": dict(by_status),
                 "balance": f"{self.balance:.6f}",
                 "charged": f"{self.charged:.6f}",

@@ -13,6 +13,7 @@ from app.engine.core import appdirs
 from app.engine.atlas import secrets
 from app.engine.atlas.catalog import Catalog, CatalogService
 from app.engine.atlas.client import DEFAULT_BASE_URL, AtlasClient
+from app.engine.atlas.llm import LLMClient
 from app.engine.run.timing import DEMO_SERVER, TimingModel
 from app.engine.run.ledger import SpendLedger
 from app.ui.tasks import Task
@@ -91,6 +92,10 @@ class Backend:
 
     def client(self) -> AtlasClient:
         return AtlasClient(self.base_url, self._key)
+
+    def llm(self) -> LLMClient:
+        """Atlas's LLM endpoint on the same key (prompt help); one per request, like client()."""
+        return LLMClient(self.base_url, self._key)
 
     def process_environment(self) -> dict[str, str]:
         """The environment of a child process that talks to this server for the app (a batch):

@@ -31,6 +31,7 @@ from app.engine.atlas.secrets import webhook_secret
 from app.engine.run.webhooks import WebhookSender
 from app.engine.run.records import JobState, RunEvent
 from app.engine.run.planning import InvalidJobsError, plan_batch, plan_resume
+from app.engine.run.reconcile import RecoveryPolicy, pending_key
 from app.engine.run.runner import BatchPlan, BatchResult, BatchRunner, Connections, Limits, TimeLimits
 from app.engine.run.store import JobStore
 from app.engine.jobs.recipes import RecipePolicy
@@ -80,6 +81,7 @@ class RunController(QObject):
         self._row_of: dict[int, int] = {}
         self._client = None
         self.daily_cap: Decimal | None = None
+        self.resubmit_lost = True  # settings: resubmit once a lost submit the history shows was never created
         self.webhook_url: str | None = None
         self.executor = "local"  # or "celery": the jobs run on the fleet, events come back here
         self.recipes = RecipePolicy()  # what goes into each output file (the window sets it from the settings)
@@ -234,7 +236,8 @@ class RunController(QObject):
         return "demo" if self.backend.demo else "live"
 
     def _limits(self, concurrency: int, limits: TimeLimits, max_spend: Decimal | None) -> Limits:
-        return Limits(concurrency=concurrency, time=limits, max_spend=max_spend, daily_cap=self.daily_cap)
+        return Limits(concurrency=concurrency, time=limits, max_spend=max_spend, daily_cap=self.daily_cap,
+                      recovery=RecoveryPolicy(resubmit=self.resubmit_lost))
 
     def _runs_in_child(self) -> bool:
         # The fleet's coordinator is light (it waits on the broker): it stays in this process.
@@ -378,6 +381,8 @@ class RunController(QObject):
             self.store.update(self.batch, index, state=JobState.SUBMITTED, error=None)
             job.state, job.error = "submitted", None
         elif choice == "resubmit":
+            # The user's decision, made after seeing the cost: sent anew, not looked up again.
+            self.store.delete_meta(pending_key(self.batch, index))
             self.store.update(self.batch, index, state=JobState.QUEUED, prediction_id=None, error=None)
             job.state, job.error, job.prediction_id = "queued", None, None
         elif choice == "drop":

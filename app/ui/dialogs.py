@@ -67,6 +67,12 @@ class SettingsDialog(QDialog):
         self.daily_cap.setSpecialValueText(self.tr("none"))
         self.daily_cap.setValue(settings.daily_cap)
         self.daily_cap.setToolTip(self.tr("Across all batches in a day: nothing is submitted that would pass it."))
+        self.resubmit_lost = QCheckBox(self.tr("Resubmit once a lost submit that Atlas's history shows was never "
+                                               "created"), self)
+        self.resubmit_lost.setObjectName("resubmit_lost")
+        self.resubmit_lost.setChecked(settings.resubmit_lost)
+        self.resubmit_lost.setToolTip(self.tr("Off: such a job waits for you instead. A lost submit found in the "
+                                              "history is always followed, never sent again."))
         self.strict_budget = QCheckBox(self.tr("Refuse to run above the budget (instead of asking)"), self)
         self.strict_budget.setChecked(settings.strict_budget)
         self.demo = QCheckBox(self.tr("Demo mode: use the built-in simulator, nothing is billed"), self)
@@ -89,6 +95,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Video time limit"), self.video_limit)
         form.addRow(self.tr("Daily spend cap"), self.daily_cap)
         form.addRow("", self.strict_budget)
+        form.addRow("", self.resubmit_lost)
         form.addRow(self.tr("Default output folder"), output_row)
         self.embed_recipes = QCheckBox(self.tr("Write each output's recipe into the file (else beside it, the file "
                                                "kept exactly as downloaded)"), self)
@@ -170,6 +177,7 @@ class SettingsDialog(QDialog):
         self.settings.daily_cap = self.daily_cap.value()
         self.settings.embed_recipes = self.embed_recipes.isChecked()
         self.settings.prompts_in_files = self.prompts_in_files.isChecked()
+        self.settings.resubmit_lost = self.resubmit_lost.isChecked()
         webhook = self.webhook.text().strip()
         if webhook and not webhook.startswith(("http://", "https://")):
             QMessageBox.warning(self, self.tr("Webhook URL"),

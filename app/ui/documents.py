@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -28,6 +28,7 @@ class Loaded:
     webhook_url: str | None = None
     template_count: int = 0
     draft: bool = False
+    prompts_as_written: dict = field(default_factory=dict)  # prompt help's originals, by job name
 
 
 def read(path: Path, catalog: Catalog) -> Loaded:
@@ -37,12 +38,13 @@ def read(path: Path, catalog: Catalog) -> Loaded:
     if output_dir is not None and not output_dir.is_absolute():
         output_dir = path.parent / output_dir
     return Loaded(loaded.resolved_jobs(catalog), output_dir, loaded.concurrency, loaded.notices, loaded.webhook_url,
-                  loaded.template_count(), loaded.draft)
+                  loaded.template_count(), loaded.draft, dict(loaded.prompts_as_written))
 
 
 def write(path: Path, jobs: list[JobSpec], output_dir: Path | None, concurrency: int | None,
-          webhook_url: str | None = None, draft: bool = False) -> None:
+          webhook_url: str | None = None, draft: bool = False, prompts_as_written: dict | None = None) -> None:
     if path.suffix.lower() not in JOBSET_SUFFIXES:
         path = path.with_suffix(".yaml")
     jobset.save(jobset.JobSet(jobs=list(jobs), output_dir=str(output_dir) if output_dir else None,
-                              concurrency=concurrency, webhook_url=webhook_url, draft=draft), path)
+                              concurrency=concurrency, webhook_url=webhook_url, draft=draft,
+                              prompts_as_written=dict(prompts_as_written or {})), path)

@@ -38,9 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobset", type=Path, default=resources_dir() / "examples" / "weekly-social-pack.yaml")
     parser.add_argument("--language", choices=["en", "ko"], default="en", help="interface language (default en)")
     parser.add_argument("--theme", choices=["light", "dark"], default="light", help="palette (default light)")
-    parser.add_argument("--view", choices=["jobs", "review", "promote", "recipe"], default="jobs",
+    parser.add_argument("--view", choices=["jobs", "review", "promote", "recipe", "assist"], default="jobs",
                         help="the job list with a video playing, the review grid, a draft and its final "
-                             "compared, or jobs restored from their outputs' recipes (default jobs)")
+                             "compared, jobs restored from their outputs' recipes, or prompt help translating "
+                             "Korean prompts (default jobs)")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("BATCH_STUDIO_SCREENSHOT_CHILD"):
         return _reexec_under_xvfb(argv)
@@ -158,8 +159,20 @@ def main(argv: list[str] | None = None) -> int:
         opener.restored.connect(restored)
         opener.open(outputs + [other])
 
-    then = {"review": review_then_capture, "promote": promote_then_compare, "recipe": recipe_then_capture}
-    Autopilot(window, then.get(args.view, capture), fail)
+    def assist_then_capture() -> None:
+        """Prompt help translating the example's Korean and Japanese prompts, the original shown."""
+        from app.ui.promptassist import capture_after_translating
+
+        capture_after_translating(window, capture)
+
+    if args.view == "assist":
+        if args.jobset == parser.get_default("jobset"):
+            args.jobset = resources_dir() / "examples" / "korean-prompts.yaml"
+        window.open_document(args.jobset)
+        QTimer.singleShot(500, assist_then_capture)
+    else:
+        then = {"review": review_then_capture, "promote": promote_then_compare, "recipe": recipe_then_capture}
+        Autopilot(window, then.get(args.view, capture), fail)
     app.exec()
     window.shutdown()
     backend.close()

@@ -47,6 +47,8 @@ class AppSettings:
     budget = _Setting("run/budget", 0.0, float, 0.0)
     strict_budget = _Setting("run/strict_budget", False, bool)
     daily_cap = _Setting("run/daily_cap", 0.0, float, 0.0)
+    # A submit whose reply was lost and which the account's history shows was never created.
+    resubmit_lost = _Setting("run/resubmit_lost", True, bool)
     demo_speed = _Setting("run/demo_speed", 10.0, float, 0.1)
     last_folder = _Setting("folders/last_folder", str(Path.home()))
     webhook_url = _Setting("notify/webhook_url", "")

@@ -21,7 +21,9 @@ from app.ui.draftmode import DraftMode
 from app.ui.editor import JobEditor
 from app.ui.joblist import JobList
 from app.ui.preview import PreviewPane
+from app.ui.promptassist import PromptAssistPanel
 from app.ui.recipes import RecipeOpener
+from app.ui.recover import RecoverDialog
 from app.ui.review.mode import ReviewMode
 from app.ui.settings import AppSettings
 from app.ui.tablemodel import PROGRESS, JobTableModel
@@ -126,6 +128,9 @@ class MainWindow(WindowEditing, WindowDocuments, WindowRuns, WindowCatalog, Wind
         right.addWidget(self.editor)
         right.addWidget(self.preview)
         right.setSizes([420, 380])
+        self.assist = PromptAssistPanel(self)  # prompt help under the editor (app/ui/promptassist.py)
+        right.insertWidget(1, self.assist)
+        self.pools.append(self.assist.pool)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(right)
@@ -200,6 +205,8 @@ class MainWindow(WindowEditing, WindowDocuments, WindowRuns, WindowCatalog, Wind
         self.act_drop = self._action(self.tr("Drop"),
                                      lambda: self._row_action(lambda r: self.controller.decide(r, "drop")),
                                      "Ctrl+Shift+Del")
+        self.act_recover = self._action(self.tr("Recover from Atlas…"), lambda: RecoverDialog(self).exec(), None,
+                                        self.tr("Download generations of this key from Atlas's history"))
         self.act_quit = self._action(self.tr("Quit"), self.close, key.Quit)
         self.act_undo = self._action(self.tr("Undo"), self.undo_stack.undo, key.Undo)
         self.act_redo = self._action(self.tr("Redo"), self.undo_stack.redo, key.Redo)
@@ -213,7 +220,8 @@ class MainWindow(WindowEditing, WindowDocuments, WindowRuns, WindowCatalog, Wind
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
         for action in (self.act_new, self.act_open, self.act_save, self.act_save_as, None, self.act_import,
-                       self.act_export, self.act_open_recipe, None, self.act_reopen, None, self.act_quit):
+                       self.act_export, self.act_open_recipe, None, self.act_reopen, self.act_recover, None,
+                       self.act_quit):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit_menu = menus.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.act_undo)

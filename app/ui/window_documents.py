@@ -106,6 +106,7 @@ class WindowDocuments:
             self.document_path = path
             self.document_concurrency = loaded.concurrency
             self.document_webhook = loaded.webhook_url
+            self.assist.set_originals(loaded.prompts_as_written)
             self.draft_mode.set_enabled(loaded.draft)
             if loaded.output_dir is not None and folder_problem(loaded.output_dir) is None:
                 self.output_dir = loaded.output_dir
@@ -171,7 +172,8 @@ class WindowDocuments:
     def _write(self, path: Path, adopt: bool) -> bool:
         try:
             documents.write(path, self.jobs.specs(), self.output_dir, self.document_concurrency,
-                            self.document_webhook, draft=self.draft_mode.enabled)
+                            self.document_webhook, draft=self.draft_mode.enabled,
+                            prompts_as_written=self.assist.originals_for(self.jobs.specs()))
         except OSError as exc:
             QMessageBox.warning(self, translate("MainWindow", "Not saved"), translate(
                 "MainWindow", "{path} could not be written: {reason}.").format(

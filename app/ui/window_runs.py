@@ -106,6 +106,7 @@ class WindowRuns:
                 return False
         limits, concurrency = self._limits(), self.document_concurrency or self.settings.concurrency
         self.controller.daily_cap = Decimal(str(self.settings.daily_cap)) if self.settings.daily_cap > 0 else None
+        self.controller.resubmit_lost = self.settings.resubmit_lost
         self.controller.webhook_url = self.document_webhook or self.settings.webhook_url or None
         self.controller.executor = self.settings.executor
         self.controller.recipes = RecipePolicy(self.settings.embed_recipes, self.settings.prompts_in_files)

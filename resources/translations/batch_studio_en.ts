@@ -98,6 +98,23 @@
     </message>
 </context>
 <context>
+    <name>PromptAssistPanel</name>
+    <message numerus="yes">
+        <source>Asking {model} about %n prompt(s), at most ${cost:.4f}…</source>
+        <translation>
+            <numerusform>Asking {model} about %n prompt, at most ${cost:.4f}…</numerusform>
+            <numerusform>Asking {model} about %n prompts, at most ${cost:.4f}…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %n variation(s)</source>
+        <translation>
+            <numerusform>Add %n variation</numerusform>
+            <numerusform>Add %n variations</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RecipeOpener</name>
     <message numerus="yes">
         <source>Reading the recipes of %n file(s)…</source>
@@ -139,6 +156,16 @@
         <translation>
             <numerusform>%n file comes from another tool (A1111, ComfyUI, InvokeAI, SwarmUI or Fooocus). Its prompt, negative prompt, seed and size go to a new job on the model you pick; its own model and sampler settings do not carry over (best effort).</numerusform>
             <numerusform>%n files come from other tools (A1111, ComfyUI, InvokeAI, SwarmUI or Fooocus). Their prompt, negative prompt, seed and size go to new jobs on the model you pick; their own model and sampler settings do not carry over (best effort).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RecoverDialog</name>
+    <message numerus="yes">
+        <source>%n generation(s) found; {usable} can be downloaded.</source>
+        <translation>
+            <numerusform>%n generation found; {usable} can be downloaded.</numerusform>
+            <numerusform>%n generations found; {usable} can be downloaded.</numerusform>
         </translation>
     </message>
 </context>

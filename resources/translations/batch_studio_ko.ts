@@ -473,6 +473,14 @@ Or enter your API key to generate for real.</source>
         <source>another worker began submitting this job and stopped answering: Atlas Cloud may have created (and billed) it. Check the dashboard, then resubmit or drop it.</source>
         <translation>다른 워커가 이 작업을 제출하기 시작한 뒤 응답을 멈췄습니다. Atlas Cloud가 작업을 만들고 과금했을 수 있습니다. 대시보드를 확인한 뒤 다시 제출하거나 버리세요.</translation>
     </message>
+    <message>
+        <source>the worker submitting this job stopped answering before Atlas Cloud&apos;s reply was saved</source>
+        <translation>이 작업을 제출하던 워커가 Atlas Cloud의 응답이 저장되기 전에 응답을 멈췄습니다</translation>
+    </message>
+    <message>
+        <source>Check the dashboard, then resubmit or drop it.</source>
+        <translation>대시보드를 확인한 뒤 다시 제출하거나 버리세요.</translation>
+    </message>
 </context>
 <context>
     <name>JobEditor</name>
@@ -772,6 +780,10 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>{where}: {model_id} has no size input; width and height were dropped</source>
         <translation>{where}: {model_id}에는 size 입력이 없어 width와 height를 뺐습니다</translation>
+    </message>
+    <message>
+        <source>{source}: prompts_as_written must map job names to the prompts as written</source>
+        <translation>{source}: prompts_as_written은 작업 이름과 원래 작성한 프롬프트의 매핑이어야 합니다</translation>
     </message>
 </context>
 <context>
@@ -1475,6 +1487,14 @@ Or enter your API key to generate for real.</source>
         <source>Get the jobs back from outputs, their recipe files or a picks.csv</source>
         <translation>결과물, 레시피 파일 또는 picks.csv에서 작업을 되살립니다</translation>
     </message>
+    <message>
+        <source>Recover from Atlas…</source>
+        <translation>Atlas에서 복구…</translation>
+    </message>
+    <message>
+        <source>Download generations of this key from Atlas&apos;s history</source>
+        <translation>Atlas 기록에서 이 키로 만든 생성물을 내려받습니다</translation>
+    </message>
 </context>
 <context>
     <name>MediaListEditor</name>
@@ -1773,6 +1793,113 @@ Or enter your API key to generate for real.</source>
     </message>
 </context>
 <context>
+    <name>PromptAssistPanel</name>
+    <message>
+        <source>Prompt help (Atlas LLM)</source>
+        <translation>프롬프트 도우미 (Atlas LLM)</translation>
+    </message>
+    <message>
+        <source>The catalog&apos;s Text models; a cheap one is chosen unless you pick another</source>
+        <translation>카탈로그의 텍스트 모델입니다. 다른 모델을 고르지 않으면 저렴한 모델이 선택됩니다</translation>
+    </message>
+    <message>
+        <source>Translate to English</source>
+        <translation>영어로 번역</translation>
+    </message>
+    <message>
+        <source>Korean, Japanese or Chinese prompts of the selected jobs into English; the originals are kept</source>
+        <translation>선택한 작업의 한국어·일본어·중국어 프롬프트를 영어로 옮깁니다. 원문은 보관됩니다</translation>
+    </message>
+    <message>
+        <source>Improve</source>
+        <translation>다듬기</translation>
+    </message>
+    <message>
+        <source>Richer prompts: camera and motion for video, composition and light for images</source>
+        <translation>더 풍부한 프롬프트: 영상은 카메라와 움직임, 이미지는 구도와 빛</translation>
+    </message>
+    <message>
+        <source>Variations</source>
+        <translation>변형</translation>
+    </message>
+    <message>
+        <source>How many new rows the variations make</source>
+        <translation>변형으로 만들 새 행의 수</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>The LLM&apos;s reply appears here as it arrives.</source>
+        <translation>LLM의 답이 도착하는 대로 여기에 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>LLM</source>
+        <translation>LLM</translation>
+    </message>
+    <message>
+        <source>Reading the catalog&apos;s LLMs…</source>
+        <translation>카탈로그의 LLM을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>The catalog lists no priced LLM, so prompt help is unavailable.</source>
+        <translation>카탈로그에 가격이 있는 LLM이 없어 프롬프트 도우미를 쓸 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Prompt help is unavailable: the LLM list could not be read ({reason}).</source>
+        <translation>프롬프트 도우미를 쓸 수 없습니다: LLM 목록을 읽지 못했습니다 ({reason}).</translation>
+    </message>
+    <message>
+        <source>No Korean, Japanese or Chinese prompt among the selected jobs.</source>
+        <translation>선택한 작업 중 한국어·일본어·중국어 프롬프트가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The selected jobs have no prompt.</source>
+        <translation>선택한 작업에 프롬프트가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Ask {model} for {count} variations of &quot;{name}&quot;? The call costs at most ${llm:.4f}; the {count} new rows would cost about {each} each to generate.</source>
+        <translation>{model}에 &quot;{name}&quot;의 변형 {count}개를 요청할까요? 호출 비용은 최대 ${llm:.4f}이고, 새 행 {count}개는 생성에 각각 약 {each}가 듭니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Asking {model} about %n prompt(s), at most ${cost:.4f}…</source>
+        <translation>
+            <numerusform>{model}에 프롬프트 %n개를 요청하는 중, 최대 ${cost:.4f}…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelling; nothing more is changed.</source>
+        <translation>취소하는 중입니다. 더 이상 바뀌는 것은 없습니다.</translation>
+    </message>
+    <message>
+        <source>Translate prompt</source>
+        <translation>프롬프트 번역</translation>
+    </message>
+    <message>
+        <source>Improve prompt</source>
+        <translation>프롬프트 다듬기</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %n variation(s)</source>
+        <translation>
+            <numerusform>변형 %n개 추가</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled; what had arrived was not used.</source>
+        <translation>취소했습니다. 도착한 내용은 사용하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Done. Prompt help spent ${spent:.6f} in this session (counted in today&apos;s spend).</source>
+        <translation>완료. 이번 세션에서 프롬프트 도우미가 ${spent:.6f}를 썼습니다 (오늘 지출에 포함).</translation>
+    </message>
+    <message>
+        <source>As written{language}: {prompt}</source>
+        <translation>원문{language}: {prompt}</translation>
+    </message>
+</context>
+<context>
     <name>RecipeOpener</name>
     <message>
         <source>Outputs and recipes (*.png *.jpg *.jpeg *.webp *.mp4 *.mov *.webm *.recipe.json picks.csv);;All files (*)</source>
@@ -1996,6 +2123,67 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>{job} started from the output of {parent}; that image is used by its link while it lasts</source>
         <translation>{job}은(는) {parent}의 결과물에서 시작했습니다. 링크가 유효한 동안 그 이미지를 씁니다</translation>
+    </message>
+</context>
+<context>
+    <name>RecoverDialog</name>
+    <message>
+        <source>Recover from Atlas</source>
+        <translation>Atlas에서 복구</translation>
+    </message>
+    <message>
+        <source>the last day</source>
+        <translation>최근 하루</translation>
+    </message>
+    <message>
+        <source>the last 7 days</source>
+        <translation>최근 7일</translation>
+    </message>
+    <message>
+        <source>the last 30 days</source>
+        <translation>최근 30일</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Download chosen…</source>
+        <translation>선택한 항목 내려받기…</translation>
+    </message>
+    <message>
+        <source>Generations of this key made in</source>
+        <translation>이 키로 만든 생성물의 기간</translation>
+    </message>
+    <message>
+        <source>Everything this API key generated, here or elsewhere. Tick the ones to download into a new batch folder while their links still work.</source>
+        <translation>이 API 키로 여기나 다른 곳에서 만든 모든 생성물입니다. 링크가 살아 있는 동안 새 배치 폴더로 내려받을 항목을 체크하세요.</translation>
+    </message>
+    <message>
+        <source>Reading the account&apos;s history…</source>
+        <translation>계정 기록을 읽는 중…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n generation(s) found; {usable} can be downloaded.</source>
+        <translation>
+            <numerusform>생성물 %n개를 찾았습니다. {usable}개를 내려받을 수 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The account&apos;s history could not be read: {reason}</source>
+        <translation>계정 기록을 읽지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Tick at least one generation to download.</source>
+        <translation>내려받을 생성물을 하나 이상 체크하세요.</translation>
+    </message>
+    <message>
+        <source>Download into a new batch folder</source>
+        <translation>새 배치 폴더로 내려받기</translation>
+    </message>
+    <message>
+        <source>{folder} holds an unfinished batch; choose another folder.</source>
+        <translation>{folder}에 끝나지 않은 배치가 있습니다. 다른 폴더를 고르세요.</translation>
     </message>
 </context>
 <context>
@@ -2708,6 +2896,14 @@ Or enter your API key to generate for real.</source>
     <message>
         <source>Recipes</source>
         <translation>레시피</translation>
+    </message>
+    <message>
+        <source>Resubmit once a lost submit that Atlas&apos;s history shows was never created</source>
+        <translation>응답을 잃은 제출이 Atlas 기록에 없으면(생성되지 않음) 한 번 다시 제출</translation>
+    </message>
+    <message>
+        <source>Off: such a job waits for you instead. A lost submit found in the history is always followed, never sent again.</source>
+        <translation>끄면 그런 작업은 대신 사용자의 결정을 기다립니다. 기록에서 찾은 제출은 항상 이어서 추적하며 다시 보내지 않습니다.</translation>
     </message>
 </context>
 <context>

@@ -75,10 +75,12 @@ def test_a_worker_killed_mid_batch_costs_seconds_and_nothing_is_submitted_twice(
         # A submit cut off by the kill (rare: it lasts milliseconds) has an unknown outcome.
         cut_off = {position for position in stranded if at_death[position][0] == "submitting"}
         stdout, stderr = run.communicate(timeout=120)
-        assert run.returncode == (1 if cut_off else 0), stdout[-3000:] + stderr
         lines = [json.loads(line) for line in stdout.splitlines()]
-        assert lines[-1]["states"]["done"] == 10 - len(cut_off), lines[-1]
-        assert lines[-1]["states"]["needs_attention"] == len(cut_off), lines[-1]
+        # A cut-off submit is looked up in the account's history: found (it was sent) it is followed;
+        # only one cut off before it left can need a person.
+        assert lines[-1]["states"]["done"] + lines[-1]["states"]["needs_attention"] == 10, lines[-1]
+        assert lines[-1]["states"]["needs_attention"] <= len(cut_off), lines[-1]
+        assert run.returncode == (1 if lines[-1]["states"]["needs_attention"] else 0), stdout[-3000:] + stderr
 
         # The leases, not Celery's redelivery, moved the dead worker's jobs on, and within seconds.
         moved_on = {line["job_index"]: line["time"] - killed_at for line in lines

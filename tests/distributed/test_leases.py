@@ -106,6 +106,28 @@ def test_a_job_cut_off_mid_submit_is_flagged_and_never_sent_again(fleet, sim, tm
     store.close()
 
 
+def test_a_job_whose_worker_died_after_sending_is_found_in_the_history_and_followed(fleet, sim, tmp_path):
+    # The earlier holder claimed the ticket, noted the body, sent it (Atlas created the task) and died.
+    import json as json_module
+    import time as time_module
+
+    import requests
+
+    store, batch = stored_batch(tmp_path, sim)
+    store.update(batch, 0, state=JobState.SUBMITTING)
+    fleet.set(JobKey(str(tmp_path), batch, 0, BATCH_ID).ticket, VANISHED)
+    body = {"model": "google/imagen4-fast", "prompt": "leases 0"}
+    store.set_meta(f"pending-submit:{batch}:0", json_module.dumps({"sent_at": time_module.time(), "body": body}))
+    sent = requests.post(sim.base_url + "/api/v1/model/generateImage", json=body, timeout=10,
+                         headers={"Authorization": "Bearer apikey-batch-studio-demo"})
+    assert sent.ok
+    assert work_on(tmp_path, batch, sim) == "done"
+    job = state_of(store, batch)
+    assert job.state == JobState.DONE and job.prediction_id == sent.json()["data"]["id"]
+    assert sim.stats()["tasks_created"] == 1 and store.meta(f"pending-submit:{batch}:0") is None
+    store.close()
+
+
 def test_a_submit_begun_by_a_vanished_worker_is_not_repeated_even_if_the_store_says_queued(fleet, sim, tmp_path):
     # The earlier holder took the job's ticket and vanished before its "submitting" reached the store.
     store, batch = stored_batch(tmp_path, sim)

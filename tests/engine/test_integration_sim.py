@@ -79,7 +79,9 @@ def test_every_fault_at_once_loses_nothing_and_never_submits_twice(run_batch, tm
     stats = server.stats()
     assert stats["duplicate_submits"] == 0 and stats["downloads_with_authorization"] == 0
     assert states[JobState.DONE] > 15
-    assert states[JobState.NEEDS_ATTENTION] >= 1  # the lost submit replies
+    # The lost submit replies are found in the account's history and followed, not left to a person.
+    assert any("recovered_at" in r.timestamps for r in result.records)
+    assert states[JobState.NEEDS_ATTENTION] == 0, [r.error for r in result.records if r.error]
     for record in result.records:
         if record.state == JobState.DONE:
             data = (tmp_path / "out" / record.files[0].path).read_bytes()

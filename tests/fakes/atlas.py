@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
+import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from app.engine.atlas.client import Download, Prediction, Quote, Submission
+from app.engine.atlas.client import Download, HistoryItem, HistoryPage, Prediction, Quote, Submission
+from app.engine.atlas.errors import UnknownOutcomeError
+
+
+class LostReply(UnknownOutcomeError):
+    """A submit plan step: the task is created (and listed in the history), then the reply is lost."""
 
 
 def output_bytes(url: str) -> bytes:
@@ -39,17 +46,25 @@ class FakeAtlas:
         self.downloads: list[str] = []
         self._prompt_of: dict[str, str] = {}
         self._lock = threading.Lock()
+        # The account's history: (prediction id, created at, body) of every task created.
+        self.tasks: list[tuple[str, float, dict]] = []
+        self.history_error: BaseException | None = None  # raised by every history read when set
+        self.history_lag_reads = 0  # a new task shows only after this many more reads
+        self.history_reads = 0
 
     def submit(self, model_type: str, body: dict) -> Submission:
         prompt = body["prompt"]
         with self._lock:
             plan = self.submit_plan.get(prompt)
             outcome = plan.pop(0) if plan else "ok"
-            if isinstance(outcome, BaseException):
+            if isinstance(outcome, BaseException) and not isinstance(outcome, LostReply):
                 raise outcome
             prediction_id = f"pred-{len(self.submitted)}"
             self.submitted.append(body)
             self._prompt_of[prediction_id] = prompt
+            self.tasks.append((prediction_id, time.time(), dict(body), self.history_reads + self.history_lag_reads))
+            if isinstance(outcome, LostReply):
+                raise outcome
         return Submission(prediction_id, "starting", None, f"req-submit-{prediction_id}")
 
     def poll(self, prediction_id: str) -> Prediction:
@@ -76,6 +91,17 @@ class FakeAtlas:
         data = output_bytes(url)
         destination.write_bytes(data)
         return Download(destination, len(data), hashlib.sha256(data).hexdigest())
+
+    def history(self, page: int = 1, size: int = 50, *, model=None, status=None, prediction_id=None) -> HistoryPage:
+        with self._lock:
+            self.history_reads += 1
+            if self.history_error is not None:
+                raise self.history_error
+            listed = [HistoryItem(pid, "created", created, body["model"], json.dumps(body), None)
+                      for pid, created, body, visible_from in reversed(self.tasks)
+                      if self.history_reads > visible_from and (model is None or body["model"] == model)]
+        start = (page - 1) * size
+        return HistoryPage(tuple(listed[start:start + size]), page, size, len(listed))
 
     def quote(self, body: dict) -> Quote:
         return Quote(Decimal("0.50"))

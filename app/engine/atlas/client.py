@@ -7,6 +7,7 @@ it did not see, and never sends the API key anywhere but the API host.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import time
@@ -90,6 +91,38 @@ class SchemaReply:
     etag: str | None
     last_modified: str | None
     request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One task of the account, as ``GET /api/v1/model/history`` lists it."""
+    prediction_id: str
+    status: str  # created, processing, completed, failed or timeout
+    created_at: float  # unix seconds
+    model: str
+    request_body: str  # the submit body as a JSON string
+    result: Prediction | None  # what a poll would answer, when the item carries it
+
+    def body(self) -> dict | None:
+        """The submit body, parsed; None when it is missing or not a JSON object."""
+        try:
+            parsed = json.loads(self.request_body)
+        except (TypeError, ValueError):
+            return None
+        return parsed if isinstance(parsed, dict) else None
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    items: tuple[HistoryItem, ...]
+    page: int
+    size: int
+    total: int
+    request_id: str | None = None
+
+
+HISTORY_STATUSES = ("created", "processing", "completed", "failed", "timeout")
+HISTORY_PAGE_SIZE = 50  # Atlas's own client asks for at most this many
 
 
 @dataclass(frozen=True)
@@ -242,6 +275,29 @@ class AtlasClient:
         if data is None or not data.get("status"):
             raise ProtocolError("the poll reply has no status", status=response.status_code, request_id=request_id)
         return _prediction(prediction_id, data, request_id)
+
+    # --- history ----------------------------------------------------------------------
+    def history(self, page: int = 1, size: int = HISTORY_PAGE_SIZE, *, model: str | None = None,
+                status: str | None = None, prediction_id: str | None = None) -> HistoryPage:
+        """One page of the account's tasks, newest first (the listing may lag behind a submit)."""
+        params: dict = {"no": page, "size": size}
+        if model:
+            params["model"] = model
+        if status:
+            params["status"] = status
+        if prediction_id:
+            params["sessionID"] = prediction_id
+        body, request_id = self._json_call("GET", "/api/v1/model/history", params=params)
+        data = body.get("data")
+        if not _code_ok(body) or not isinstance(data, dict) or not isinstance(data.get("items", []), list):
+            raise ProtocolError("the history reply has no data.items list", request_id=request_id)
+        items = []
+        for raw in data.get("items") or []:
+            item = _history_item(raw, request_id)
+            if item is not None:
+                items.append(item)
+        return HistoryPage(tuple(items), _as_int(data.get("pageNo")) or page, _as_int(data.get("pageSize")) or size,
+                           _as_int(data.get("total")) or 0, request_id)
 
     # --- upload, quote, balance --------------------------------------------------------
     def upload(self, path: Path, max_bytes: int = MAX_INLINE_BODY) -> str:
@@ -439,6 +495,37 @@ def _prediction_data(body: object) -> dict | None:
     if isinstance(data, dict):
         return data
     return body if "status" in body else None
+
+
+def _history_item(raw: object, request_id: str | None) -> HistoryItem | None:
+    """An item as the doc shows it; ids and times may come as strings, the body as an object."""
+    if not isinstance(raw, dict):
+        return None
+    ident = raw.get("ID", raw.get("id"))
+    if not ident:
+        return None
+    created = raw.get("createdAt", raw.get("created_at"))
+    try:
+        created_at = float(created)
+        if created_at > 1e11:  # milliseconds, not seconds
+            created_at /= 1000.0
+    except (TypeError, ValueError):
+        created_at = 0.0
+    request_body = raw.get("requestBody")
+    if isinstance(request_body, dict):
+        request_body = json.dumps(request_body)
+    result = raw.get("result")
+    if isinstance(result, str):
+        try:
+            result = json.loads(result)
+        except ValueError:
+            result = None
+    prediction = None
+    data = _prediction_data(result)
+    if data is not None and data.get("status"):
+        prediction = _prediction(str(ident), data, request_id)
+    return HistoryItem(str(ident), str(raw.get("status") or "").lower(), created_at, str(raw.get("model") or ""),
+                       request_body if isinstance(request_body, str) else "", prediction)
 
 
 def _prediction(prediction_id: str, data: dict, request_id: str | None) -> Prediction:

@@ -24,11 +24,11 @@ from app.engine.jobs.spec import MEDIA_SUFFIXES, JobSpec
 from app.engine.jobs.tutorial import TutorialError, translate as translate_tutorial
 
 JOBSET_VERSION = 2
-# Version 2 added ``draft``; a set that does not use it is written as version 1, so an older
+# Version 2 added ``draft`` and ``prompts_as_written``; a set that uses neither is written as version 1, so an older
 # Batch Studio still opens it, and one that does is refused there with the newer-version message.
 DRAFT_VERSION = 2
 TOP_LEVEL_KEYS = ("schema_version", "output_dir", "concurrency", "webhook_url", "defaults", "variables", "csv",
-                  "matrix", "template", "jobs", "draft")
+                  "matrix", "template", "jobs", "draft", "prompts_as_written")
 JOB_KEYS = ("name", "model", "inputs", "output_subfolder", "image_from")
 DEFAULT_KEYS = ("model", "inputs", "output_subfolder")
 MAX_CONCURRENCY = 64
@@ -74,6 +74,9 @@ class JobSet:
     matrix: dict = field(default_factory=dict)
     template: dict | None = None
     csv_rows: list = field(default_factory=list, repr=False)
+    # Job name -> the prompt as the user wrote it, where prompt help (translate, improve) replaced
+    # it with the one sent; shown beside the sent one and kept with the set.
+    prompts_as_written: dict = field(default_factory=dict)
     # Draft mode: run each job on the cheapest tier of its family first (app/engine/jobs/draft.py).
     draft: bool = False
     # Where the file lives: "./ref.png" in a job means the file beside the job set, wherever
@@ -110,7 +113,8 @@ class JobSet:
         return resolved
 
     def to_document(self) -> dict:
-        document: dict = {"schema_version": DRAFT_VERSION if self.draft else 1}
+        # prompts_as_written came in the same version as draft: an older reader refuses either.
+        document: dict = {"schema_version": DRAFT_VERSION if self.draft or self.prompts_as_written else 1}
         if self.draft:
             document["draft"] = True
         if self.output_dir is not None:
@@ -121,7 +125,7 @@ class JobSet:
             document["webhook_url"] = self.webhook_url
         if self.defaults:
             document["defaults"] = self.defaults
-        for key in ("variables", "csv", "matrix", "template"):
+        for key in ("variables", "csv", "matrix", "template", "prompts_as_written"):
             if getattr(self, key):
                 document[key] = getattr(self, key)
         jobs = []
@@ -435,6 +439,10 @@ def _native(document: dict, source: str) -> JobSet:
                                             "job").format(source=source))
     if problems:
         raise JobSetError(problems)
+    written = document.get("prompts_as_written") or {}
+    if not isinstance(written, dict) or not all(isinstance(v, str) for v in written.values()):
+        raise JobSetError([translate("JobSet", "{source}: prompts_as_written must map job names to the prompts "
+                                               "as written").format(source=source)])
     return JobSet(jobs=jobs, output_dir=output_dir, concurrency=concurrency, defaults=defaults,
                   webhook_url=webhook_url, variables=variables, csv=csv_name, matrix=matrix, template=template,
-                  draft=draft)
+                  draft=draft, prompts_as_written={str(k): v for k, v in written.items()})

@@ -24,6 +24,7 @@ from app.engine.atlas.catalog import Catalog, ModelInfo
 from app.engine.atlas.pricing import Cost
 from app.engine.jobs.recipes import RecipePolicy
 from app.engine.run.records import RunEvent
+from app.engine.run.reconcile import RecoveryPolicy
 from app.engine.run.runner import Limits, TimeLimits
 
 KEY_VARIABLE = "ATLASCLOUD_API_KEY"
@@ -110,6 +111,7 @@ class ChildConfig:
             "time_limits": {"image": limits.time.image, "video": limits.time.video,
                             "per_model": dict(limits.time.per_model)},
             "max_spend": _money(limits.max_spend), "daily_cap": _money(limits.daily_cap),
+            "resubmit": limits.recovery.resubmit,
             "ledger_path": str(self.ledger_path) if self.ledger_path else None,
             "timing_path": str(self.timing_path) if self.timing_path else None, "timing_scale": self.timing_scale,
             "paused_reason": self.paused_reason, "held": list(self.held), "models": list(self.models),
@@ -122,7 +124,8 @@ class ChildConfig:
         times = doc["time_limits"]
         limits = Limits(concurrency=int(doc["concurrency"]),
                         time=TimeLimits(float(times["image"]), float(times["video"]), dict(times["per_model"])),
-                        max_spend=_decimal(doc["max_spend"]), daily_cap=_decimal(doc["daily_cap"]))
+                        max_spend=_decimal(doc["max_spend"]), daily_cap=_decimal(doc["daily_cap"]),
+                        recovery=RecoveryPolicy(resubmit=bool(doc.get("resubmit", True))))
         return cls(Path(doc["folder"]), int(doc["batch"]), doc["base_url"], bool(doc["demo"]), doc["mode"], limits,
                    Path(doc["ledger_path"]) if doc.get("ledger_path") else None,
                    Path(doc["timing_path"]) if doc.get("timing_path") else None, float(doc.get("timing_scale", 1.0)),

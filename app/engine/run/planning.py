@@ -18,6 +18,7 @@ from pathlib import Path
 from app.engine.atlas.catalog import Catalog
 from app.engine.jobs.spec import JobSpec, Problem, chain_problems, validate_jobs
 from app.engine.atlas.pricing import Cost, PriceTable
+from app.engine.run.reconcile import PendingSubmits
 from app.engine.run.records import JobRecord, JobState
 from app.engine.run.runner import FOLLOW_STATES
 from app.engine.run.store import JobStore, StoreError
@@ -69,7 +70,7 @@ def plan_resume(store: JobStore, catalog: Catalog, out_dir: Path, *, retry_faile
     decided is saved, and the partial files of a killed process are removed from ``out_dir``.
     Raises StoreError for a job whose model the catalog no longer lists.
     """
-    records = [resume_record(stored, catalog, retry_failed) for stored in store.load()]
+    records = [resume_record(stored, catalog, retry_failed, store=store) for stored in store.load()]
     for record in records:
         store.save(record)
     remove_partial_downloads(out_dir)
@@ -87,11 +88,17 @@ def remove_partial_downloads(folder: Path) -> int:
     return removed
 
 
-def resume_record(stored, catalog: Catalog, retry_failed: bool = False) -> JobRecord:
-    """A stored job as a record to continue: a job caught mid-submit needs a decision (it may
-    have been created and billed); with ``retry_failed`` a failed job is queued again."""
+def resume_record(stored, catalog: Catalog, retry_failed: bool = False, *, store: JobStore | None = None) -> JobRecord:
+    """A stored job as a record to continue: a job caught mid-submit is queued to be looked up in
+    the account's history before anything is sent (reconcile.py), or, without the note that
+    lookup needs, needs a decision (it may have been created and billed); with ``retry_failed``
+    a failed job is queued again."""
     record = record_from_stored(stored, catalog)
-    if record.state == JobState.SUBMITTING:
+    if record.state == JobState.SUBMITTING and store is not None and PendingSubmits(store).get(record) is not None:
+        record.state = JobState.QUEUED
+        record.error = None
+        record.timestamps["caught_mid_submit_at"] = time.time()
+    elif record.state == JobState.SUBMITTING:
         record.state = JobState.NEEDS_ATTENTION
         record.error = ("the batch stopped while this job was being submitted: Atlas Cloud may have created "
                         "(and billed) it. Check the dashboard, then resubmit or drop it.")

@@ -36,6 +36,7 @@ from app.engine.run.store import JobStore
 from app.engine.run.ledger import SpendLedger
 from app.engine.jobs.recipes import RecipePolicy, RecipeWriter
 from app.engine.run.timing import QUEUED_STATUSES, TimingModel
+from app.engine.run.reconcile import RecoveryPolicy, SubmitRecovery
 
 NOT_VISIBLE_GRACE = 30.0
 FRESH_FOLLOW_SECONDS = 10.0
@@ -78,6 +79,7 @@ class Limits:
     time: TimeLimits = TimeLimits()
     max_spend: Decimal | None = None
     daily_cap: Decimal | None = None
+    recovery: RecoveryPolicy = RecoveryPolicy()  # lost submit replies, settled from the history
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ class BatchRunner:
                         if r.spec.image_from and r.spec.image_from in names}
         self.planner = OutputPlanner(self.out_dir)
         self.uploads = UploadCache(self.client, io.backoff)
+        self.recovery = SubmitRecovery(self.client, self.store, limits.recovery, clock=io.clock, claimed=lambda: {
+            r.prediction_id for r in self.records if r.prediction_id})
         self.manifest = manifest.ManifestWriter(self.out_dir, store=self.store)
         self.recipes = RecipeWriter(self.out_dir, io.recipes, self.store)
         self._cond = threading.Condition()
@@ -412,7 +416,8 @@ class BatchRunner:
             record.submit_attempts += 1
             try:
                 sent_at = self.io.clock()
-                submission = self.client.submit(record.model.type, body)
+                submission = self.recovery.submit(record, body, wait=lambda seconds: self._sleep(record, seconds),
+                                                  say=lambda message: self._emit(record, message=message))
             except RetryableError as exc:
                 # Nothing was created (429, or the connection never opened): safe to wait and retry.
                 record.note_request(exc.request_id)
@@ -458,6 +463,7 @@ class BatchRunner:
                          request_id=submission.request_id)
         # The id is the only proof of what was paid for: on disk before anything else.
         self._write_manifest(force=True)
+        self.recovery.saved(record)
         self._sent_at[record.index] = sent_at
         return True
 

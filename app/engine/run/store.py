@@ -231,6 +231,10 @@ class JobStore:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
+    def delete_meta(self, key: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     def latest_batch(self) -> int | None:
         with self._lock:
             row = self._db.execute("SELECT MAX(batch) FROM jobs").fetchone()

@@ -14,7 +14,8 @@ from app.engine.jobs.spec import JobSpec
 from app.engine.run.records import JobState, RunEvent
 from app.engine.run.planning import InvalidJobsError, plan_batch
 from app.engine.run.runner import Limits, TimeLimits
-from tests.fakes.atlas import FakeAtlas
+from app.engine.run.reconcile import RecoveryPolicy
+from tests.fakes.atlas import FakeAtlas, LostReply
 from tests.fakes.clock import ManualClock
 from tests.fakes.runs import new_runner
 
@@ -104,13 +105,49 @@ def test_moderation_is_named(make_runner, fake):
     assert record.state == JobState.FAILED and "content moderation" in record.error
 
 
-def test_an_unknown_outcome_is_never_resubmitted(make_runner, fake):
+def test_an_unknown_outcome_is_never_resubmitted_when_the_history_cannot_be_read(make_runner, fake):
     fake.submit_plan["maybe"] = [errors.UnknownOutcomeError("timed out", request_id="req-x")]
+    fake.history_error = errors.RetryableError("cannot reach the history")
     result = make_runner([image("maybe"), image("fine")]).run()
     maybe = result.records[0]
     assert maybe.state == JobState.NEEDS_ATTENTION and "resubmit or drop" in maybe.error
+    assert "history could not be read" in maybe.error and fake.history_reads == 1 + len(RecoveryPolicy().pauses)
     assert maybe.request_ids == ["req-x"] and maybe.submit_attempts == 1
     assert fake.submits_of("maybe") == 0 and result.records[1].state == JobState.DONE
+
+
+def test_a_lost_reply_is_found_in_the_history_and_followed_without_a_second_submit(make_runner, fake, events):
+    fake.submit_plan["lost"] = [LostReply("Atlas Cloud answered 500 to the submit")]
+    fake.history_lag_reads = 2  # the listing lags: shown on the third read
+    result = make_runner([image("lost"), image("lost", name="twin")]).run()
+    lost, twin = result.records
+    assert lost.state == JobState.DONE and twin.state == JobState.DONE
+    assert fake.submits_of("lost") == 2  # one each: the lost one was adopted, not sent again
+    assert lost.prediction_id != twin.prediction_id and "recovered_at" in lost.timestamps
+    assert lost.charged == Decimal("0.50") or lost.charged == lost.best_cost.amount
+    messages = [e.message for e in events if e.job_name == "lost"]
+    assert any("found in the account's history" in m for m in messages)
+
+
+def test_a_lost_submit_absent_from_the_history_is_resubmitted_once(make_runner, fake):
+    fake.submit_plan["gone"] = [errors.UnknownOutcomeError("the request timed out")]
+    record = make_runner([image("gone")]).run().records[0]
+    assert record.state == JobState.DONE and fake.submits_of("gone") == 1
+    assert "not_created_at" in record.timestamps and "resubmitted_at" in record.timestamps
+
+
+def test_a_second_lost_submit_after_the_one_resubmit_needs_a_person(make_runner, fake):
+    fake.submit_plan["gone"] = [errors.UnknownOutcomeError("timed out"), errors.UnknownOutcomeError("timed out")]
+    record = make_runner([image("gone")]).run().records[0]
+    assert record.state == JobState.NEEDS_ATTENTION and "after its one resubmit" in record.error
+    assert fake.submits_of("gone") == 0
+
+
+def test_resubmits_can_be_turned_off(make_runner, fake):
+    fake.submit_plan["gone"] = [errors.UnknownOutcomeError("timed out")]
+    record = make_runner([image("gone")], recovery=RecoveryPolicy(resubmit=False)).run().records[0]
+    assert record.state == JobState.NEEDS_ATTENTION and "turned off" in record.error
+    assert "not_created_at" in record.timestamps and fake.submits_of("gone") == 0
 
 
 def test_429_and_network_loss_before_sending_are_retried(make_runner, fake, events):
