@@ -201,7 +201,11 @@ class JobStore:
         # Added without a new store version: an older Batch Studio names its columns, so it still
         # opens the folder and merely leaves the prompt as written out of the rows it rewrites.
         if "prompt_as_written" not in {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}:
-            self._db.execute("ALTER TABLE jobs ADD COLUMN prompt_as_written TEXT")
+            try:
+                self._db.execute("ALTER TABLE jobs ADD COLUMN prompt_as_written TEXT")
+            except sqlite3.OperationalError as exc:  # another process (the batch's child) added it first
+                if "duplicate column" not in str(exc):
+                    raise
 
     def _migrate(self, version: int) -> None:
         with self._lock:
