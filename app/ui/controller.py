@@ -85,6 +85,7 @@ class RunController(QObject):
         self.webhook_url: str | None = None
         self.executor = "local"  # or "celery": the jobs run on the fleet, events come back here
         self.recipes = RecipePolicy()  # what goes into each output file (the window sets it from the settings)
+        self.prompts_as_written: dict[str, str] = {}  # prompt help's originals by job name (set by the window)
         self._webhook: WebhookSender | None = None
         self._event_handler = None
         self.draft = None  # the window's draft mode (app/ui/draftmode.py): swaps jobs for drafts at start
@@ -130,6 +131,8 @@ class RunController(QObject):
         specs = [self._standalone(self.jobs.rows[r].spec, rows) for r in rows]
         # These now name their parent's file instead: the cost service has not seen them so.
         rewritten = [i for i, r in enumerate(rows) if specs[i] is not self.jobs.rows[r].spec]
+        # Prompt help's originals travel with each job to the store, the manifest and the recipes.
+        specs = [replace(spec, prompt_as_written=self.prompts_as_written.get(spec.name)) for spec in specs]
         quotes = {i: self.jobs.rows[r].cost for i, r in enumerate(rows)
                   if self.jobs.rows[r].cost is not None and self.jobs.rows[r].cost.basis == QUOTE}
         held = [position for position, row in enumerate(rows) if self.jobs.rows[row].paused]

@@ -84,3 +84,29 @@ def test_recover_from_atlas_downloads_what_the_history_lists(qtbot, window, tmp_
         assert dialog.download_chosen(folder)
         qtbot.waitUntil(lambda: [row.state for row in window.jobs.rows] == ["done"] * 3, timeout=30000)
         assert (folder / "manifest.json").is_file() and server.stats()["submit_attempts"] == 0
+
+
+def test_a_batch_run_after_translate_keeps_the_original_in_the_manifest_and_the_recipe(qtbot, window, tmp_path):
+    import json
+
+    from app.engine.jobs import recipes
+
+    panel = ready(qtbot, window)
+    window.set_output_dir(tmp_path / "out")
+    window.jobs.replace_all([JobSpec("cat", "google/imagen4", {"prompt": "바다 위에서 달리는 귀여운 고양이"}),
+                             JobSpec("dog", "google/imagen4", {"prompt": "a dog on a beach"})])
+    window.select_rows([0])
+    panel.translate_button.click()
+    qtbot.waitUntil(lambda: panel._work is None and panel.cancel_button.isEnabled() is False, timeout=20000)
+    sent = window.jobs.rows[0].spec.inputs["prompt"]
+    assert sent == "sea from above running cute cat [sim]"
+    window.costs.refresh_all()
+    window.costs.wait()
+    assert window.run_batch()
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=30000)
+    assert [job.state for job in window.jobs.rows] == ["done", "done"]
+    entries = {e["name"]: e for e in json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))["results"]}
+    assert entries["cat"]["prompt_as_written"] == "바다 위에서 달리는 귀여운 고양이"
+    assert "prompt_as_written" not in entries["dog"]
+    recipe = recipes.read_file(tmp_path / "out" / entries["cat"]["local_path"]).recipes[0]
+    assert recipe["prompt"] == {"written": "바다 위에서 달리는 귀여운 고양이", "sent": sent}

@@ -159,19 +159,22 @@ class _OneModel:
 
 def draft_job(job: JobSpec, catalog: Catalog, ladders: Ladders) -> DraftJob:
     """Reads the schemas of the job's model and of its draft tier: off the GUI thread."""
-    final = JobSpec(job.name, job.model, copy.deepcopy(job.inputs), job.output_subfolder, job.image_from)
+    final = JobSpec(job.name, job.model, copy.deepcopy(job.inputs), job.output_subfolder, job.image_from,
+                    job.prompt_as_written)
     if ladders.of(job.model) is None or catalog.get(job.model) is None:
         return DraftJob(final, final, [translate("Draft", '"{job}": {model} comes in no cheaper tier; it runs as '
                                                           "itself and its output is the final").format(
             job=job.name, model=job.model)])
     target = catalog.get(ladders.draft_model(job.model))
     inputs, notices = carry_inputs(job.inputs, target, job.name)
-    draft = JobSpec(job.name, target.model_id, draft_settings(target, inputs), job.output_subfolder, job.image_from)
+    draft = JobSpec(job.name, target.model_id, draft_settings(target, inputs), job.output_subfolder, job.image_from,
+                    job.prompt_as_written)
     top = catalog.get(ladders.final_model(job.model))
     if top is not None and top.model_id != job.model:
         # A job written on the cheapest tier is already a draft: its final is the top tier.
         final_inputs, carried = carry_inputs(job.inputs, top, job.name)
-        final = JobSpec(job.name, top.model_id, final_inputs, job.output_subfolder, job.image_from)
+        final = JobSpec(job.name, top.model_id, final_inputs, job.output_subfolder, job.image_from,
+                        job.prompt_as_written)
         notices.extend(carried)
     return DraftJob(draft, final, notices)
 

@@ -109,7 +109,8 @@ class JobSet:
                 inputs = _beside(inputs, self.folder)
             resolved.append(JobSpec(name=job.name, model=model_id, inputs=inputs,
                                     output_subfolder=job.output_subfolder or self.defaults.get("output_subfolder"),
-                                    image_from=job.image_from))
+                                    image_from=job.image_from,
+                                    prompt_as_written=self.prompts_as_written.get(job.name) or job.prompt_as_written))
         return resolved
 
     def to_document(self) -> dict:

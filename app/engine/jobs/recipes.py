@@ -172,7 +172,7 @@ class RecipeWriter:
                     "prediction_id": record.prediction_id},
             "inputs": scrub(written), "sent": scrub(sent), "files": files,
             "seed": sent.get("seed", written.get("seed")),
-            "prompt": {"written": spec.inputs.get("prompt"), "sent": sent.get("prompt")},
+            "prompt": {"written": spec.prompt_as_written or spec.inputs.get("prompt"), "sent": sent.get("prompt")},
             "negative_prompt": sent.get("negative_prompt", written.get("negative_prompt")),
             "parent": self._link(record),
             "output": {"file": file_name, "sha256_downloaded": downloaded_sha256},

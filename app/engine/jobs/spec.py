@@ -32,6 +32,9 @@ class JobSpec:
     output_subfolder: str | None = None
     # The name of another job whose output image becomes this job's start image.
     image_from: str | None = None
+    # The prompt as the user wrote it, where prompt help (translate, improve) replaced it with the
+    # one sent; the manifest and the recipe keep both. None when the prompt sent is the one written.
+    prompt_as_written: str | None = None
 
     def request_body(self, model: ModelInfo | None = None) -> dict:
         """The flat submit body; schema defaults filled in so quotes and charges agree."""

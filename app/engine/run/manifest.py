@@ -38,6 +38,12 @@ def result_entry(record: JobRecord) -> dict:
     return record.manifest_entry
 
 
+def _as_written(record: JobRecord) -> dict:
+    """The prompt before prompt help replaced it, only where it differs from the one sent."""
+    written = record.spec.prompt_as_written
+    return {"prompt_as_written": written} if written and written != record.spec.inputs.get("prompt") else {}
+
+
 def _result_entry(record: JobRecord) -> dict:
     first_file = record.files[0] if record.files else None
     stamps = record.timestamps
@@ -51,6 +57,7 @@ def _result_entry(record: JobRecord) -> dict:
         "status": record.state.value,
         "prediction_id": record.prediction_id,
         "inputs": record.spec.inputs,
+        **_as_written(record),
         "output_subfolder": record.spec.output_subfolder,
         "output_url": record.output_urls[0] if record.output_urls else None,
         "outputs": list(record.output_urls),

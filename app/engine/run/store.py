@@ -198,6 +198,14 @@ class JobStore:
                                     "update Batch Studio to resume this folder")
         if version is None or int(version) < STORE_VERSION:
             self._migrate(1 if version is None else int(version))
+        # Added without a new store version: an older Batch Studio names its columns, so it still
+        # opens the folder and merely leaves the prompt as written out of the rows it rewrites.
+        if "prompt_as_written" not in {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}:
+            try:
+                self._db.execute("ALTER TABLE jobs ADD COLUMN prompt_as_written TEXT")
+            except sqlite3.OperationalError as exc:  # another process (the batch's child) added it first
+                if "duplicate column" not in str(exc):
+                    raise
 
     def _migrate(self, version: int) -> None:
         with self._lock:
@@ -263,8 +271,8 @@ class JobStore:
         spec = record.spec
         return ("""INSERT OR REPLACE INTO jobs (batch, position, queue_order, name, model, inputs, output_subfolder,
                    image_from, state, paused, prediction_id, output_urls, planned_paths, files, request_ids, error, estimate,
-                   estimate_basis, quote, refunded, submit_attempts, timestamps, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   estimate_basis, quote, refunded, submit_attempts, timestamps, updated_at, prompt_as_written)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (record.batch, record.index, record.queue_order, spec.name, spec.model,
                  json.dumps(spec.inputs, ensure_ascii=False), spec.output_subfolder, spec.image_from,
                  record.state.value,
@@ -273,7 +281,7 @@ class JobStore:
                  json.dumps([vars(f) for f in record.files], ensure_ascii=False), json.dumps(record.request_ids),
                  record.error, str(record.estimate.amount), record.estimate.basis,
                  str(record.quote.amount) if record.quote else None, int(record.refunded), record.submit_attempts,
-                 json.dumps(record.timestamps), time.time()))
+                 json.dumps(record.timestamps), time.time(), spec.prompt_as_written))
 
     EDITABLE = {"state", "prediction_id", "queue_order", "paused", "error", "refunded", "inputs", "name"}
 
@@ -297,14 +305,14 @@ class JobStore:
         with self._lock:
             rows = self._db.execute("""SELECT batch, position, queue_order, name, model, inputs, output_subfolder,
                 image_from, state, paused, prediction_id, output_urls, planned_paths, files, request_ids, error, estimate,
-                estimate_basis, quote, refunded, submit_attempts, timestamps FROM jobs WHERE batch = ?
-                ORDER BY position""", (batch,)).fetchall()
+                estimate_basis, quote, refunded, submit_attempts, timestamps, prompt_as_written FROM jobs
+                WHERE batch = ? ORDER BY position""", (batch,)).fetchall()
         jobs = []
         for row in rows:
             (batch_no, position, order, name, model, inputs, subfolder, image_from, state, paused, prediction_id, urls,
-             planned, files, request_ids, error, estimate, basis, quote, refunded, attempts, stamps) = row
+             planned, files, request_ids, error, estimate, basis, quote, refunded, attempts, stamps, written) = row
             jobs.append(StoredJob(
-                batch_no, position, order, JobSpec(name, model, json.loads(inputs), subfolder, image_from),
+                batch_no, position, order, JobSpec(name, model, json.loads(inputs), subfolder, image_from, written),
                 JobState(state),
                 bool(paused), prediction_id, json.loads(urls), json.loads(planned),
                 [OutputFile(**f) for f in json.loads(files)], json.loads(request_ids), error,
