@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app import __version__
-from app.engine.fileio import atomic_write_text, check_version
+from app.engine.fileio import atomic_write_bytes, check_version
 from app.engine.records import JobRecord, JobState
 from app.engine.store import JobLink, JobStore, ReviewMark, read_annotations
 
@@ -32,10 +32,16 @@ def _money(amount: Decimal | None) -> float | None:
 
 
 def result_entry(record: JobRecord) -> dict:
-    """Cached on the record until its next event: a 10,000-job manifest is rewritten often."""
-    if record.manifest_entry is None:
-        record.manifest_entry = _result_entry(record)
-    return record.manifest_entry
+    """Cached on the record until its next change. The version is read BEFORE the entry is
+    built: if a job thread changes the record meanwhile, the change ends by giving the record a
+    new version, so this (possibly half-changed) entry is never reused after it."""
+    version = record.version
+    cached = record.manifest_entry
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    entry = _result_entry(record)
+    record.manifest_entry = (version, entry)
+    return entry
 
 
 def _result_entry(record: JobRecord) -> dict:
@@ -72,7 +78,7 @@ def _result_entry(record: JobRecord) -> dict:
             "finished_at": _iso(stamps.get(f"{record.state.value}_at") if record.state.is_terminal else None),
             "generation_seconds": round(completed - submitted, 3) if submitted and completed else None,
         },
-        "request_ids": record.request_ids,
+        "request_ids": list(record.request_ids),
         "error": record.error,
         "link": None,
     }
@@ -178,15 +184,29 @@ class ManifestWriter:
         self._lock = threading.Lock()
         self._last = 0.0
         self._encoded: dict[int, tuple[dict, str]] = {}
+        self.bytes_written = 0  # for the scale bench: what rewriting the document costs in all
+        self.writes = 0
 
-    def write(self, document_factory, force: bool = False) -> None:
-        with self._lock:
+    def write(self, document_factory, force: bool = False) -> bool:
+        """True when it wrote. An unforced write that is not due, or that finds another write
+        under way, returns at once: no caller ever queues behind a rewrite it does not need."""
+        if not force and time.monotonic() - self._last < self.interval:
+            return False
+        if not self._lock.acquire(blocking=force):
+            return False
+        try:
             now = time.monotonic()
             if not force and now - self._last < self.interval:
-                return
+                return False
             document = annotate(document_factory(), *self._annotations())
-            atomic_write_text(self.path, dumps(document, self._encoded))
+            data = dumps(document, self._encoded).encode("utf-8")
+            atomic_write_bytes(self.path, data)
+            self.bytes_written += len(data)
+            self.writes += 1
             self._last = now
+            return True
+        finally:
+            self._lock.release()
 
     def _annotations(self) -> tuple[dict[str, ReviewMark], dict[tuple[int, int], JobLink]]:
         # Read on every write all the same: the window records reviews while a batch runs.

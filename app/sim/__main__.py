@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--schema-latency", type=_milliseconds, default=0.0, metavar="MS",
                         help="delay every schema document by MS milliseconds, as a distant static host does "
                              "(the model list is not delayed)")
+    parser.add_argument("--cheap-media", action="store_true",
+                        help="make small real PNG/MP4 outputs with no text drawn, so a scale benchmark measures "
+                             "the client rather than the simulator")
     # Benchmarks need very large outputs; a padded MP4 still plays.
     parser.add_argument("--pad-video-mb", type=int, default=0, help=argparse.SUPPRESS)
     # For a parent app: stop when its end of our stdin closes, even if it died without asking.
@@ -111,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                        balance=args.balance, output_ttl=args.output_ttl, keys=(DEMO_KEY, *args.key),
                        data_dir=args.data_dir, pad_video_bytes=args.pad_video_mb * 1024 * 1024,
                        persist=args.data_dir is not None, clock=time.time, extra_models=args.models,
-                       schema_latency=args.schema_latency / 1000)
+                       schema_latency=args.schema_latency / 1000, cheap_media=args.cheap_media)
     try:
         server.start()
     except OSError as exc:

@@ -610,7 +610,8 @@ class SimServer:
                  clock=time.monotonic, balance: Decimal | str = DEFAULT_BALANCE,
                  output_ttl: float = DEFAULT_OUTPUT_TTL, keys: tuple[str, ...] = (DEMO_KEY,),
                  data_dir: Path | None = None, pad_video_bytes: int = 0, catalog: SimCatalog | None = None,
-                 persist: bool = False, extra_models: int = 0, schema_latency: float = 0.0):
+                 persist: bool = False, extra_models: int = 0, schema_latency: float = 0.0,
+                 cheap_media: bool = False):
         plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
         if extra_models and catalog is None:
             catalog = sized_catalog(extra_models, seed)
@@ -621,7 +622,8 @@ class SimServer:
         self.data_dir = Path(tempfile.mkdtemp(prefix="atlas-sim-")) if data_dir is None else Path(data_dir)
         self.state = SimState(data_dir=self.data_dir, catalog=catalog, faults=plan, speed=speed, clock=clock,
                               balance=Decimal(str(balance)), output_ttl=output_ttl, keys=keys,
-                              log_path=log_path, pad_video_bytes=pad_video_bytes, persist=persist)
+                              log_path=log_path, pad_video_bytes=pad_video_bytes, persist=persist,
+                              cheap_media=cheap_media)
         self._host, self._port = host, port
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
