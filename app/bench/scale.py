@@ -80,6 +80,10 @@ def child(stats_path: Path, cli_args: list[str]) -> int:
     from app.cli import main
 
     code = main(cli_args)
+    streamed = getattr(manifest.ManifestWriter, "total_bytes", 0)  # this copy's writer streams the file
+    if streamed:
+        written["manifest"] = streamed
+        written["writes"] = manifest.ManifestWriter.total_writes
     usage = resource.getrusage(resource.RUSAGE_SELF)
     io_counts = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
     stats_path.write_text(json.dumps({"code": code, "cpu": usage.ru_utime + usage.ru_stime,

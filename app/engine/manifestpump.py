@@ -18,19 +18,16 @@ import threading
 import time
 from typing import Callable
 
-from app.engine.manifest import ManifestWriter
-
 REWRITES = 12  # mid-batch rewrites for the batch's progress (changes are counted, not jobs)
 MAX_STALENESS = 60.0
 CHANGES_PER_JOB = 5  # queued, submitting, submitted, running, downloading, done: about five changes each
 
 
 class ManifestPump:
-    def __init__(self, writer: ManifestWriter, document: Callable[[], dict], total_jobs: int, *,
+    def __init__(self, write: Callable[[], object], total_jobs: int, *,
                  interval: float = 0.5, max_staleness: float = MAX_STALENESS,
                  clock: Callable[[], float] = time.monotonic):
-        self.writer = writer
-        self.document = document
+        self.write = write  # writes the whole document now (the writer's forced write)
         self.interval = interval
         self.max_staleness = max_staleness
         self.clock = clock
@@ -63,7 +60,7 @@ class ManifestPump:
     def write_now(self) -> None:
         """Writes at once, whatever is due (the batch's start and end, a job needing attention)."""
         seen = self._changes
-        self.writer.write(self.document, force=True)
+        self.write()
         self._written_at_change, self._written_at = seen, self.clock()
 
     def _loop(self) -> None:

@@ -271,7 +271,8 @@ class BatchRunner:
             self._queue_dirty = True
         self._emit_batch("started", f"{len(self.records)} jobs, up to {self.concurrency} at a time")
         if self.io.write_manifest:
-            self._pump = ManifestPump(self.manifest, self._manifest_document, len(self.records))
+            self._pump = ManifestPump(lambda: self.manifest.write_records(self._manifest_head, self.records, force=True),
+                                      len(self.records))
             self._pump.write_now()
             self._pump.start()
         try:
@@ -700,10 +701,13 @@ class BatchRunner:
     def _write_manifest(self, force: bool = False) -> None:
         """Outside a run (the batch's end): the running batch's writer is its pump."""
         if self.io.write_manifest:
-            self.manifest.write(self._manifest_document, force=force)
+            self.manifest.write_records(self._manifest_head, self.records, force=force)
 
-    def _manifest_document(self) -> dict:
-        batch = {"status": self._batch_status, "message": self._halt[1] if self._halt else None,
-                 "started_at": manifest._iso(self._started_wall), "concurrency": self.concurrency,
-                 "max_spend": float(self.limits.max_spend) if self.limits.max_spend is not None else None}
-        return manifest.build(self.records, batch=batch, mode=self.plan.mode, base_url=self.client.base_url)
+    def _manifest_batch(self) -> dict:
+        return {"status": self._batch_status, "message": self._halt[1] if self._halt else None,
+                "started_at": manifest._iso(self._started_wall), "concurrency": self.concurrency,
+                "max_spend": float(self.limits.max_spend) if self.limits.max_spend is not None else None}
+
+    def _manifest_head(self) -> dict:
+        return manifest.head(self.records, batch=self._manifest_batch(), mode=self.plan.mode,
+                             base_url=self.client.base_url)
