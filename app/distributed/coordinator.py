@@ -14,6 +14,7 @@ from app.distributed import config
 from app.distributed.coordination import connect, decode, event_channel
 from app.distributed.leases import forget_run, reclaim_orphans
 from app.engine import manifest
+from app.engine.manifestpump import ManifestPump
 from app.engine.catalog import Catalog
 from app.engine.i18n import translate
 from app.engine.records import JobRecord, JobState, RunEvent
@@ -44,6 +45,12 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
     by_name = {record.spec.name: record for record in runner.records}
     waiting = {r.index for r in runner.records if r.spec.image_from and r.spec.image_from in by_name}
     writer = manifest.ManifestWriter(runner.out_dir, store=store)
+    # Rows as last read, by position: each look reads only the rows saved since the one before.
+    current = {record.index: record for record in runner.records}
+    since = 0
+    pump = ManifestPump(lambda: writer.write_records(lambda: _head(list(current.values()), runner, batch_id),
+                                                     list(current.values()), force=True), len(current),
+                        interval=check_every)
 
     folder = str(runner.out_dir)
 
@@ -86,12 +93,17 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
             if time.monotonic() - last_check < check_every and message:
                 continue
             last_check = time.monotonic()
-            records = [record_from_stored(stored, catalog) for stored in store.load(batch)]
+            changed, since = store.load_changed(batch, since)
+            for stored in changed:
+                current[stored.position] = record_from_stored(stored, catalog)
+                pump.poke()
+            records = list(current.values())
             move_on_orphans(records)
+            by_name = {record.spec.name: record for record in records}
             for record in records:
                 if record.index not in waiting:
                     continue
-                parent = next(r for r in records if r.spec.name == record.spec.image_from)
+                parent = by_name[record.spec.image_from]
                 if parent.state == JobState.DONE:
                     waiting.discard(record.index)
                     enqueue(record)
@@ -100,9 +112,14 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
                     reason = (f'its start image comes from "{parent.spec.name}", which ended as '
                               f"{parent.state.value.replace('_', ' ')}; nothing was charged")
                     store.update(batch, record.index, state=JobState.FAILED, error=reason)
+                    # An update keeps the row's rowid: this copy is told directly.
+                    record.state, record.error = JobState.FAILED, reason
+                    record.changed()
+                    pump.poke()
                     on_event(RunEvent(kind="job", state="failed", job_index=record.index, job_name=record.spec.name,
                                       model=record.spec.model, error=reason, message=reason))
-            writer.write(lambda: _document(records, runner, batch_id), force=True)
+            if pump.due():
+                pump.write_now()
             if all(record.state.is_terminal for record in records) and not waiting:
                 break
     finally:
@@ -120,7 +137,7 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
     records = [record_from_stored(stored, catalog) for stored in store.load(batch)]
     remove_partial_downloads(runner.out_dir)
     status, reason = halt or ("finished", "all jobs ended")
-    writer.write(lambda: _document(records, runner, batch_id, status), force=True)
+    writer.write_records(lambda: _head(records, runner, batch_id, status), records, force=True)
     on_event(RunEvent(kind="batch", state=status, message=reason))
     return BatchResult(status, reason, records, time.monotonic() - started)
 
@@ -133,7 +150,7 @@ def _withdraw(broker) -> None:
     celery_app.control.purge(connection=broker)
 
 
-def _document(records: list[JobRecord], runner: BatchRunner, batch_id: str, status: str = "running") -> dict:
-    return manifest.build(records, batch={"status": status, "executor": "celery", "batch_id": batch_id,
+def _head(records: list[JobRecord], runner: BatchRunner, batch_id: str, status: str = "running") -> dict:
+    return manifest.head(records, batch={"status": status, "executor": "celery", "batch_id": batch_id,
                                           "concurrency": runner.concurrency},
                           mode=runner.plan.mode, base_url=runner.io.client.base_url)

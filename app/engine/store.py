@@ -336,11 +336,25 @@ class JobStore:
         batch = self.latest_batch() if batch is None else batch
         if batch is None:
             return []
+        return self._rows("WHERE batch = ? ORDER BY position", (batch,))
+
+    def load_changed(self, batch: int, since: int) -> tuple[list[StoredJob], int]:
+        """The batch's rows saved since the call that returned ``since``, and the mark for the next
+        call: a coordinator's look costs what changed, not the whole batch.
+
+        A save (INSERT OR REPLACE) gives its row a new rowid above every other row's, whichever
+        process saves it and whatever its clock says, so rowids order the saves; the table is
+        kept in rowid order, so this is a range read. The last row seen is read again (a
+        replaced last row may take its own rowid back)."""
         with self._lock:
-            rows = self._db.execute("""SELECT batch, position, queue_order, name, model, inputs, output_subfolder,
+            latest = self._db.execute("SELECT MAX(rowid) FROM jobs").fetchone()[0] or 0
+        return self._rows("WHERE rowid >= ? AND batch = ?", (since, batch)), latest
+
+    def _rows(self, where: str, parameters: tuple) -> list[StoredJob]:
+        with self._lock:
+            rows = self._db.execute(f"""SELECT batch, position, queue_order, name, model, inputs, output_subfolder,
                 image_from, state, paused, prediction_id, output_urls, planned_paths, files, request_ids, error, estimate,
-                estimate_basis, quote, refunded, submit_attempts, timestamps FROM jobs WHERE batch = ?
-                ORDER BY position""", (batch,)).fetchall()
+                estimate_basis, quote, refunded, submit_attempts, timestamps FROM jobs {where}""", parameters).fetchall()
         jobs = []
         for row in rows:
             (batch_no, position, order, name, model, inputs, subfolder, image_from, state, paused, prediction_id, urls,
