@@ -150,7 +150,9 @@ def run_size(count: int, scratch: Path, args) -> dict:
     write_jobset(jobs, count)
     out = folder / "out"
     stats = folder / "stats.json"
-    with simulator_process("--speed", str(args.speed), "--cheap-media", "--duration-spread", "0") as base_url:
+    # A balance for 50,000 Flux jobs and more (the default $1,000 buys 25,000).
+    with simulator_process("--speed", str(args.speed), "--cheap-media", "--duration-spread", "0",
+                           "--balance", str(max(1000, count * 0.1))) as base_url:
         env = _profile_env(folder / "profile", base_url, args.client_path)
         started = time.perf_counter()
         with open(folder / "stdout.jsonl", "wb") as stdout:

@@ -28,7 +28,7 @@ def test_a_10000_job_batch_killed_mid_way_resumes_without_losing_or_repeating_a_
     write_jobset(jobs, JOBS)
     out, data = tmp_path / "out", tmp_path / "sim"
     sim = subprocess.Popen([sys.executable, "-m", "app.sim", "--port", "0", "--speed", "1000", "--cheap-media",
-                            "--data-dir", str(data)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+                            "--data-dir", str(data), "--balance", "5000"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         base_url = sim.stdout.readline().split("listening on ", 1)[1].strip()
         env = {**os.environ, "ATLASCLOUD_BASE_URL": base_url, "ATLASCLOUD_API_KEY": DEMO_KEY,
