@@ -52,6 +52,7 @@ def _profile_env(home: Path, base_url: str | None = None, client_path: str | Non
         env["ATLASCLOUD_API_KEY"] = DEMO_KEY
     if client_path:
         env["PYTHONPATH"] = client_path + os.pathsep + env.get("PYTHONPATH", "")
+        env["SCALE_CLIENT_PATH"] = client_path
     return env
 
 
@@ -63,6 +64,14 @@ def _folder_bytes(folder: Path) -> int:
 def child(stats_path: Path, cli_args: list[str]) -> int:
     """Runs the CLI in this process, counting what the manifest writes cost, then records this
     process's own CPU, peak RSS and bytes written (``wchar``: every write() call)."""
+    other = os.environ.get("SCALE_CLIENT_PATH")
+    if other:
+        # The editable install's finder would hand out this copy's modules whatever the path
+        # says: drop it and every app module already imported, then import from the other copy.
+        sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+        for name in [n for n in sys.modules if n == "app" or n.startswith("app.")]:
+            del sys.modules[name]
+        sys.path.insert(0, other)
     from app.engine import manifest
 
     written = {"manifest": 0, "writes": 0}
