@@ -47,7 +47,8 @@ def test_a_10000_job_batch_killed_mid_way_resumes_without_losing_or_repeating_a_
         first.stdout.close()
         resumed = subprocess.run(command + ["--resume"], cwd=ROOT, env=env, capture_output=True, text=True,
                                  timeout=900)
-        assert resumed.returncode == 0, resumed.stderr[-2000:]
+        # 1 says some jobs did not finish: those cut off mid-submit wait for a decision (below).
+        assert resumed.returncode in (0, 1), resumed.stderr[-2000:]
     finally:
         stop(sim)
         sim.stdout.close()
