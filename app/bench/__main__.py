@@ -1,4 +1,4 @@
-"""python -m app.bench engine | gui | soak | celery | catalog"""
+"""python -m app.bench engine | gui | soak | celery | catalog | scale"""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ def main(argv: list[str]) -> int:
         from app.bench.soak import main as run
     elif which == "catalog":
         from app.bench.catalog import main as run
+    elif which == "scale":
+        from app.bench.scale import main as run
     else:
-        print("usage: python -m app.bench engine|gui|soak|celery|catalog [options]", file=sys.stderr)
+        print("usage: python -m app.bench engine|gui|soak|celery|catalog|scale [options]", file=sys.stderr)
         return 2
     return run(argv[1:])
 

@@ -378,6 +378,8 @@ class ConsoleReporter:
         self.tty = err.isatty()
         self._lock = threading.Lock()
         self._states: dict[int, str] = {}
+        # Jobs in each state, kept as events arrive: a line costs the same in any size of batch.
+        self._counts: dict[str, int] = {}
         self._started = time.monotonic()
         self._bar_shown = False
 
@@ -389,9 +391,13 @@ class ConsoleReporter:
                 return
             previous = self._states.get(event.job_index)
             self._states[event.job_index] = event.state
+            if previous != event.state:
+                if previous is not None:
+                    self._counts[previous] -= 1
+                self._counts[event.state] = self._counts.get(event.state, 0) + 1
             if previous != event.state or event.message:
                 detail = event.output_path or event.message or (event.prediction_id or "")
-                done = sum(1 for s in self._states.values() if s in ("done", "failed", "cancelled", "needs_attention"))
+                done = sum(self._counts.get(s, 0) for s in ("done", "failed", "cancelled", "needs_attention"))
                 cost = f"  {event.cost.label()}" if event.cost and event.state in ("submitted", "done") else ""
                 self._line(f"[{done:>{len(str(self.total))}}/{self.total}] {event.state:<15} {event.job_name}  "
                            f"{event.model}  {detail}{cost}")
@@ -406,9 +412,8 @@ class ConsoleReporter:
     def _draw_bar(self) -> None:
         if not self.tty:
             return
-        states = list(self._states.values())
-        done = states.count("done")
-        failed = sum(states.count(s) for s in ("failed", "needs_attention", "cancelled"))
+        done = self._counts.get("done", 0)
+        failed = sum(self._counts.get(s, 0) for s in ("failed", "needs_attention", "cancelled"))
         width = 30
         filled = int(width * (done + failed) / max(1, self.total))
         elapsed = int(time.monotonic() - self._started)

@@ -22,6 +22,7 @@ from app.engine.run.planning import record_from_stored, remove_partial_downloads
 from app.engine.run.runner import BatchResult, BatchRunner
 from app.engine.run.store import JobStore
 from app.engine.jobs.recipes import RECIPE_POLICY_KEY
+from app.engine.run.manifestpump import ManifestPump
 
 # kombu's Redis transport serves priority 0 first: a job taken back from a dead worker goes
 # ahead of the queue, so it moves on within seconds even behind thousands of queued jobs.
@@ -48,6 +49,12 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
     writer = manifest.ManifestWriter(runner.out_dir, store=store)
     # The workers read the batch from the store, and so what goes into its files.
     store.set_meta(RECIPE_POLICY_KEY, json.dumps(runner.io.recipes.as_dict()))
+    # Rows as last read, by position: each look reads only the rows saved since the one before.
+    current = {record.index: record for record in runner.records}
+    since = 0
+    pump = ManifestPump(lambda: writer.write_records(lambda: _head(list(current.values()), runner, batch_id),
+                                                     list(current.values()), force=True), len(current),
+                        interval=check_every)
 
     folder = str(runner.out_dir)
 
@@ -90,12 +97,17 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
             if time.monotonic() - last_check < check_every and message:
                 continue
             last_check = time.monotonic()
-            records = [record_from_stored(stored, catalog) for stored in store.load(batch)]
+            changed, since = store.load_changed(batch, since)
+            for stored in changed:
+                current[stored.position] = record_from_stored(stored, catalog)
+                pump.poke()
+            records = list(current.values())
             move_on_orphans(records)
+            by_name = {record.spec.name: record for record in records}
             for record in records:
                 if record.index not in waiting:
                     continue
-                parent = next(r for r in records if r.spec.name == record.spec.image_from)
+                parent = by_name[record.spec.image_from]
                 if parent.state == JobState.DONE:
                     waiting.discard(record.index)
                     enqueue(record)
@@ -104,9 +116,14 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
                     reason = (f'its start image comes from "{parent.spec.name}", which ended as '
                               f"{parent.state.value.replace('_', ' ')}; nothing was charged")
                     store.update(batch, record.index, state=JobState.FAILED, error=reason)
+                    # An update keeps the row's rowid: this copy is told directly.
+                    record.state, record.error = JobState.FAILED, reason
+                    record.changed()
+                    pump.poke()
                     on_event(RunEvent(kind="job", state="failed", job_index=record.index, job_name=record.spec.name,
                                       model=record.spec.model, error=reason, message=reason))
-            writer.write(lambda: _document(records, runner, batch_id), force=True)
+            if pump.due():
+                pump.write_now()
             if all(record.state.is_terminal for record in records) and not waiting:
                 break
     finally:
@@ -124,7 +141,7 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
     records = [record_from_stored(stored, catalog) for stored in store.load(batch)]
     remove_partial_downloads(runner.out_dir)
     status, reason = halt or ("finished", "all jobs ended")
-    writer.write(lambda: _document(records, runner, batch_id, status), force=True)
+    writer.write_records(lambda: _head(records, runner, batch_id, status), records, force=True)
     on_event(RunEvent(kind="batch", state=status, message=reason))
     return BatchResult(status, reason, records, time.monotonic() - started)
 
@@ -137,7 +154,7 @@ def _withdraw(broker) -> None:
     celery_app.control.purge(connection=broker)
 
 
-def _document(records: list[JobRecord], runner: BatchRunner, batch_id: str, status: str = "running") -> dict:
-    return manifest.build(records, batch={"status": status, "executor": "celery", "batch_id": batch_id,
+def _head(records: list[JobRecord], runner: BatchRunner, batch_id: str, status: str = "running") -> dict:
+    return manifest.head(records, batch={"status": status, "executor": "celery", "batch_id": batch_id,
                                           "concurrency": runner.concurrency},
                           mode=runner.plan.mode, base_url=runner.io.client.base_url)

@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="start with N finished generations \"made elsewhere\" in the history")
     parser.add_argument("--llm-chunk-delay", type=_non_negative(float, "seconds"), default=0.02, metavar="S",
                         help="seconds between the pieces of a streamed LLM reply (default 0.02)")
+    parser.add_argument("--cheap-media", action="store_true",
+                        help="make small real PNG/MP4 outputs with no text drawn, so a scale benchmark measures "
+                             "the client rather than the simulator")
     # Benchmarks need very large outputs; a padded MP4 still plays.
     parser.add_argument("--pad-video-mb", type=int, default=0, help=argparse.SUPPRESS)
     # For a parent app: stop when its end of our stdin closes, even if it died without asking.
@@ -125,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
                        data_dir=args.data_dir, pad_video_bytes=args.pad_video_mb * 1024 * 1024,
                        persist=args.data_dir is not None, clock=time.time, extra_models=args.models,
                        schema_latency=args.schema_latency / 1000, history_lag=args.history_lag,
-                       history_seed=args.history_seed, llm_chunk_delay=args.llm_chunk_delay)
+                       history_seed=args.history_seed, llm_chunk_delay=args.llm_chunk_delay,
+                       cheap_media=args.cheap_media)
     try:
         server.start()
     except OSError as exc:

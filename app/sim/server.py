@@ -634,7 +634,8 @@ class SimServer:
                  output_ttl: float = DEFAULT_OUTPUT_TTL, keys: tuple[str, ...] = (DEMO_KEY,),
                  data_dir: Path | None = None, pad_video_bytes: int = 0, catalog: SimCatalog | None = None,
                  persist: bool = False, extra_models: int = 0, schema_latency: float = 0.0,
-                 history_lag: float = 0.0, llm_chunk_delay: float = 0.02, history_seed: int = 0):
+                 history_lag: float = 0.0, llm_chunk_delay: float = 0.02, history_seed: int = 0,
+                 cheap_media: bool = False):
         plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
         if extra_models and catalog is None:
             catalog = sized_catalog(extra_models, seed)
@@ -647,7 +648,7 @@ class SimServer:
         self.state = SimState(data_dir=self.data_dir, catalog=catalog, faults=plan, speed=speed, clock=clock,
                               balance=Decimal(str(balance)), output_ttl=output_ttl, keys=keys,
                               log_path=log_path, pad_video_bytes=pad_video_bytes, persist=persist,
-                              history_lag=history_lag)
+                              history_lag=history_lag, cheap_media=cheap_media)
         if history_seed:
             history.seed(self.state, history_seed)  # the demo's "made elsewhere" generations
         self._host, self._port = host, port

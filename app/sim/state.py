@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from app.engine.atlas import pricing
-from app.sim import billing, media, tiers
+from app.sim import billing, media, tiers, cheapmedia
 from app.sim.catalog import SimCatalog, SimModel
 from app.sim.faults import FaultPlan
 
@@ -209,7 +209,7 @@ class SimState:
                  balance: Decimal = DEFAULT_BALANCE, output_ttl: float = DEFAULT_OUTPUT_TTL,
                  keys: tuple[str, ...] = (DEMO_KEY,), log_path: Path | None = None,
                  pad_video_bytes: int = 0, media_workers: int = 2, persist: bool = False,
-                 history_lag: float = 0.0):
+                 history_lag: float = 0.0, cheap_media: bool = False):
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.catalog = catalog or SimCatalog()
@@ -220,6 +220,7 @@ class SimState:
         self.keys = frozenset(keys)
         self.pad_video_bytes = pad_video_bytes
         self.history_lag = history_lag  # clock seconds before a new task shows in the history
+        self.cheap_media = cheap_media  # small outputs, nothing drawn: for scale benchmarks
         self.data_dir = data_dir
         (data_dir / "outputs").mkdir(parents=True, exist_ok=True)
         (data_dir / "uploads").mkdir(parents=True, exist_ok=True)
@@ -373,7 +374,12 @@ class SimState:
             folder.mkdir(parents=True, exist_ok=True)
             for index, name in enumerate(names):
                 partial = folder / (name + ".part")
-                if task.is_video:
+                if self.cheap_media:
+                    if task.is_video:
+                        cheapmedia.write_mp4(partial, f"{task.id}/{name}")
+                    else:
+                        cheapmedia.write_png(partial, task.body, index=index)
+                elif task.is_video:
                     start = media.load_start_image(self.local_source(task.model.start_image(task.body)))
                     media.render_mp4(partial, task.body, task.model.model_id, start, self.pad_video_bytes,
                                      seconds=task.model.clip_seconds(task.body), audio_track=pricing.audio_switch(task.body) is not False)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app import __version__
-from app.engine.core.fileio import atomic_write_text, check_version
+from app.engine.core.fileio import atomic_text_writer, atomic_write_bytes, check_version
 from app.engine.run.records import JobRecord, JobState
 from app.engine.run.store import JobLink, JobStore, ReviewMark, read_annotations
 
@@ -32,10 +32,29 @@ def _money(amount: Decimal | None) -> float | None:
 
 
 def result_entry(record: JobRecord) -> dict:
-    """Cached on the record until its next event: a 10,000-job manifest is rewritten often."""
-    if record.manifest_entry is None:
-        record.manifest_entry = _result_entry(record)
-    return record.manifest_entry
+    return _result_entry(record)
+
+
+def record_line(record: JobRecord, reviews: dict[str, ReviewMark], links: dict[tuple[int, int], JobLink]) -> str:
+    """The record's encoded line of the manifest, cached on the record until its next change.
+
+    Only the line is kept (not the entry's dicts): at 50,000 jobs the cache is what the file
+    holds, nothing more. The version is read BEFORE the entry is built: if a job thread changes
+    the record meanwhile, the change ends by giving the record a new version, so a line built
+    from a half-changed record is never reused after it. A reviewed or linked record is encoded
+    afresh each time (reviews change under a running batch, and they are few)."""
+    link = links.get((record.batch, record.index)) if links else None
+    reviewed = reviews and any(f.path in reviews for f in record.files)
+    if link is not None or reviewed:
+        document = annotate({"results": [_result_entry(record)]}, reviews, links)
+        return _result_line(document["results"][0])
+    version = record.version
+    cached = record.manifest_entry
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    line = _result_line(_result_entry(record))
+    record.manifest_entry = (version, line)
+    return line
 
 
 def _as_written(record: JobRecord) -> dict:
@@ -80,7 +99,7 @@ def _result_entry(record: JobRecord) -> dict:
             "finished_at": _iso(stamps.get(f"{record.state.value}_at") if record.state.is_terminal else None),
             "generation_seconds": round(completed - submitted, 3) if submitted and completed else None,
         },
-        "request_ids": record.request_ids,
+        "request_ids": list(record.request_ids),
         "error": record.error,
         "link": None,
     }
@@ -112,6 +131,12 @@ def annotate(document: dict, reviews: dict[str, ReviewMark], links: dict[tuple[i
 
 
 def build(records: list[JobRecord], *, batch: dict, mode: str, base_url: str) -> dict:
+    return {**head(records, batch=batch, mode=mode, base_url=base_url),
+            "results": [result_entry(r) for r in records]}
+
+
+def head(records: list[JobRecord], *, batch: dict, mode: str, base_url: str) -> dict:
+    """The document's keys before its results: counts and money over the whole batch."""
     counts = {state: 0 for state in JobState}
     for record in records:
         counts[record.state] += 1
@@ -134,7 +159,6 @@ def build(records: list[JobRecord], *, batch: dict, mode: str, base_url: str) ->
         "total_cost_basis": (next(iter(bases)) if len(bases) == 1 else "mixed") if bases else None,
         "total_cost_note": "charged at submit, minus automatic refunds of failed tasks",
         "estimated_total": _money(sum((r.estimate.amount for r in records), Decimal(0))),
-        "results": [result_entry(r) for r in records],
     }
 
 
@@ -174,6 +198,11 @@ def _result_line(entry: dict) -> str:
     return "    " + json.dumps(entry, ensure_ascii=False, default=str)
 
 
+def _head_lines(head: dict) -> list[str]:
+    return ["{"] + [f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, default=str)},"
+                    for key, value in head.items()]
+
+
 class ManifestWriter:
     """Rewrites the manifest at most every ``interval`` seconds, and always when forced."""
 
@@ -186,15 +215,64 @@ class ManifestWriter:
         self._lock = threading.Lock()
         self._last = 0.0
         self._encoded: dict[int, tuple[dict, str]] = {}
+        self.bytes_written = 0  # what rewriting the document costs in all
+        self.writes = 0
 
-    def write(self, document_factory, force: bool = False) -> None:
-        with self._lock:
+    # Every writer's bytes, for the scale bench (a CLI run has one writer it cannot reach).
+    total_bytes = 0
+    total_writes = 0
+
+    def write_records(self, head_factory, records: list[JobRecord], force: bool = False) -> bool:
+        """As ``write``, for a running batch: each record's line comes from its cache, and the
+        file is written line by line, so a write holds no copy of the whole document."""
+        if not force and time.monotonic() - self._last < self.interval:
+            return False
+        if not self._lock.acquire(blocking=force):
+            return False
+        try:
+            reviews, links = self._annotations()
+            written = 0
+            with atomic_text_writer(self.path) as out:
+                for line in _head_lines(head_factory()):
+                    written += out.write(line + "\n")
+                if not records:
+                    written += out.write('  "results": []\n}\n')
+                else:
+                    written += out.write('  "results": [\n')
+                    for number, record in enumerate(records):
+                        written += out.write((",\n" if number else "") + record_line(record, reviews, links))
+                    written += out.write("\n  ]\n}\n")
+            # Characters, not bytes: the same for the ASCII most of a manifest is.
+            self.bytes_written += written
+            ManifestWriter.total_bytes += written
+            ManifestWriter.total_writes += 1
+            self.writes += 1
+            self._last = time.monotonic()
+            return True
+        finally:
+            self._lock.release()
+
+    def write(self, document_factory, force: bool = False) -> bool:
+        """True when it wrote. An unforced write that is not due, or that finds another write
+        under way, returns at once: no caller ever queues behind a rewrite it does not need."""
+        if not force and time.monotonic() - self._last < self.interval:
+            return False
+        if not self._lock.acquire(blocking=force):
+            return False
+        try:
             now = time.monotonic()
             if not force and now - self._last < self.interval:
-                return
+                return False
             document = annotate(document_factory(), *self._annotations())
-            atomic_write_text(self.path, dumps(document, self._encoded))
+            data = dumps(document, self._encoded).encode("utf-8")
+            atomic_write_bytes(self.path, data)
+            self.bytes_written += len(data)
+            ManifestWriter.total_bytes += len(data)
+            self.writes += 1
             self._last = now
+            return True
+        finally:
+            self._lock.release()
 
     def _annotations(self) -> tuple[dict[str, ReviewMark], dict[tuple[int, int], JobLink]]:
         # Read on every write all the same: the window records reviews while a batch runs.

@@ -70,9 +70,15 @@ def plan_resume(store: JobStore, catalog: Catalog, out_dir: Path, *, retry_faile
     decided is saved, and the partial files of a killed process are removed from ``out_dir``.
     Raises StoreError for a job whose model the catalog no longer lists.
     """
-    records = [resume_record(stored, catalog, retry_failed, store=store) for stored in store.load()]
-    for record in records:
-        store.save(record)
+    records, decided = [], []
+    for stored in store.load():
+        record = resume_record(stored, catalog, retry_failed, store=store)
+        records.append(record)
+        if record.state != stored.state or record.prediction_id != stored.prediction_id:
+            decided.append(record)
+    # Only what resuming decided (a state, or a task found in the history), in one transaction:
+    # the other rows are as stored already.
+    store.save_many(decided)
     remove_partial_downloads(out_dir)
     return records
 

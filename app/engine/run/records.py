@@ -6,6 +6,7 @@ and from anywhere in flight: failed | cancelled | needs_attention.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -50,6 +51,9 @@ ALLOWED = {
     JobState.CANCELLED: {JobState.QUEUED},
     JobState.NEEDS_ATTENTION: {JobState.QUEUED, JobState.SUBMITTED, JobState.CANCELLED},
 }
+
+
+_VERSIONS = itertools.count(1)
 
 
 class IllegalTransition(RuntimeError):
@@ -105,7 +109,11 @@ class JobRecord:
     refunded: bool = False
     timestamps: dict[str, float] = field(default_factory=dict)
     cancel_event: threading.Event = field(default_factory=threading.Event)
-    manifest_entry: dict | None = field(default=None, repr=False)
+    # The manifest's entry for this record and the version it was built from: a writer on
+    # another thread may build it while a job thread is halfway through a change, so it is only
+    # reused while ``version`` is still the one read before building it.
+    manifest_entry: tuple[int, dict] | None = field(default=None, repr=False)
+    version: int = field(default=0, repr=False)
     # Queue control and resume: where it stands in the queue, whether the user held it back,
     # which batch of the folder's store it belongs to, and where its files were meant to go.
     queue_order: float | None = None
@@ -137,6 +145,11 @@ class JobRecord:
             raise IllegalTransition(f"{self.spec.name}: {self.state} -> {new_state}")
         self.state = new_state
         self.timestamps.setdefault(f"{new_state.value}_at", time.time())
+
+    def changed(self) -> None:
+        """Called after every change that is saved or reported: a fresh version from a process-wide
+        counter (next() on it is atomic under the GIL, so two threads never share a version)."""
+        self.version = next(_VERSIONS)
 
     def note_request(self, request_id: str | None) -> None:
         if request_id and request_id not in self.request_ids:

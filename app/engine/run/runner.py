@@ -30,6 +30,7 @@ from app.engine.atlas.errors import (AtlasError, AuthError, DownloadError, Fatal
                                NotFoundError, OutputExpiredError, RateLimitedError, RetryableError,
                                UnknownOutcomeError)
 from app.engine.jobs.outputs import OutputPlanner
+from app.engine.run.manifestpump import ManifestPump
 from app.engine.run.records import JobRecord, JobState, OutputFile, RunEvent
 from app.engine.atlas.uploads import UploadCache, UploadFailed
 from app.engine.run.store import JobStore
@@ -188,6 +189,13 @@ class BatchRunner:
         self._halt: tuple[str, str] | None = None  # ("paused" | "stopped", reason)
         self._started_wall = None
         self._batch_status = "not started"
+        self._pump: ManifestPump | None = None
+        # What _pick looks at, kept so that picking a job costs the same in any size of batch:
+        # resumed jobs to follow, and the queue in order with a cursor past the jobs it is done with.
+        self._to_follow: list[JobRecord] = []
+        self._queue: list[JobRecord] = []
+        self._queue_at = 0
+        self._queue_dirty = True
 
     # --- control (any thread) ----------------------------------------------------------
     def cancel(self, index: int | None = None) -> None:
@@ -241,6 +249,7 @@ class BatchRunner:
             orders = [r.queue_order for r in self.records]
             record = self.records[index]
             record.queue_order = (min(orders) - 1) if where == "top" else (max(orders) + 1)
+            self._queue_dirty = True
             self._emit(record)
             self._cond.notify_all()
 
@@ -263,8 +272,16 @@ class BatchRunner:
         # A pause or cancel asked for before the run stands (a reopened batch starts paused:
         # it follows what was submitted and submits nothing new); resume() lifts a pause.
         self._batch_status = "running"
+        with self._cond:
+            # Reversed: pop() from the end hands them out in the batch's order.
+            self._to_follow = [r for r in reversed(self.records) if r.prediction_id and r.state in FOLLOW_STATES]
+            self._queue_dirty = True
         self._emit_batch("started", f"{len(self.records)} jobs, up to {self.concurrency} at a time")
-        self._write_manifest(force=True)
+        if self.io.write_manifest:
+            self._pump = ManifestPump(lambda: self.manifest.write_records(self._manifest_head, self.records, force=True),
+                                      len(self.records))
+            self._pump.write_now()
+            self._pump.start()
         try:
             self._dispatch(spawn)
         finally:
@@ -272,6 +289,9 @@ class BatchRunner:
                 self._cond.wait_for(lambda: not self._in_flight)
             if own_pool is not None:
                 own_pool.shutdown(wait=True)
+            pump, self._pump = self._pump, None
+            if pump is not None:
+                pump.stop()  # every job thread ended: the final document is written below, with the status
         held = sum(1 for r in self.records if r.state == JobState.QUEUED)
         status, reason = self._halt or (("paused", f"{held} job(s) are held back or wait for a held job") if held
                                         else ("finished", "all jobs ended"))
@@ -306,14 +326,13 @@ class BatchRunner:
             return None
         if self._detached.is_set():
             return None
-        for record in self.records:
+        while self._to_follow:
+            record = self._to_follow.pop()
             if record.index not in self._in_flight and record.prediction_id and record.state in FOLLOW_STATES:
                 return record
         if self._halt is not None:
             return None
-        waiting = sorted((r for r in self.records if r.state == JobState.QUEUED and not r.paused
-                          and r.index not in self._in_flight), key=lambda r: r.queue_order)
-        for record in waiting:
+        for record in self._waiting():
             if not self._parent_ready(record):
                 continue
             if not self.limiter.allows(record.spec.model):
@@ -325,6 +344,23 @@ class BatchRunner:
                 return None
             return record
         return None
+
+    def _waiting(self):
+        """Queued jobs free to start, in queue order (under the lock). Jobs that left the queue
+        are skipped once for good: the cursor only passes jobs that are no longer queued, and a
+        job only returns to the queue between runs (or, retrying, on its own thread)."""
+        if self._queue_dirty:
+            self._queue = sorted((r for r in self.records if r.state == JobState.QUEUED),
+                                 key=lambda r: (r.queue_order, r.index))
+            self._queue_at = 0
+            self._queue_dirty = False
+        queue = self._queue
+        while self._queue_at < len(queue) and queue[self._queue_at].state != JobState.QUEUED:
+            self._queue_at += 1
+        for position in range(self._queue_at, len(queue)):
+            record = queue[position]
+            if record.state == JobState.QUEUED and not record.paused and record.index not in self._in_flight:
+                yield record
 
     def _parent_ready(self, record: JobRecord) -> bool:
         """A chained job waits for the job that makes its start image, and fails with it."""
@@ -382,7 +418,6 @@ class BatchRunner:
                 self._release_slot(record)
                 self._in_flight.discard(record.index)
                 self._cond.notify_all()
-            self._write_manifest()
             self.io.timing.save_if_due()
 
     def _release_slot(self, record: JobRecord) -> None:
@@ -461,8 +496,8 @@ class BatchRunner:
             self.io.ledger.add(record.best_cost.amount)
         self._transition(record, JobState.SUBMITTED, prediction_id=submission.prediction_id,
                          request_id=submission.request_id)
-        # The id is the only proof of what was paid for: on disk before anything else.
-        self._write_manifest(force=True)
+        # The id is the only proof of what was paid for: _transition saved it in the store before
+        # saying "submitted"; the manifest follows from its background writer.
         self.recovery.saved(record)
         self._sent_at[record.index] = sent_at
         return True
@@ -665,13 +700,14 @@ class BatchRunner:
         record.error = message or None
         record.move(state)
         self._emit(record, message=message, error=message or None, **details)
-        self._write_manifest(force=state in (JobState.NEEDS_ATTENTION,))
 
     def _emit(self, record: JobRecord, **details) -> None:
-        record.manifest_entry = None  # every change of a record passes through here
+        record.changed()  # every change of a record passes through here
         if self.store is not None:
             # On disk before anyone hears of it: "submitted" is only ever said of a saved id.
             self.store.save(record)
+        if self._pump is not None:
+            self._pump.poke()
         details.setdefault("prediction_id", record.prediction_id)
         details.setdefault("request_id", record.request_ids[-1] if record.request_ids else None)
         details.setdefault("cost", record.best_cost)
@@ -682,11 +718,15 @@ class BatchRunner:
         self.io.on_event(RunEvent(kind="batch", state=state, message=message))
 
     def _write_manifest(self, force: bool = False) -> None:
+        """Outside a run (the batch's end): the running batch's writer is its pump."""
         if self.io.write_manifest:
-            self.manifest.write(self._manifest_document, force=force)
+            self.manifest.write_records(self._manifest_head, self.records, force=force)
 
-    def _manifest_document(self) -> dict:
-        batch = {"status": self._batch_status, "message": self._halt[1] if self._halt else None,
-                 "started_at": manifest._iso(self._started_wall), "concurrency": self.concurrency,
-                 "max_spend": float(self.limits.max_spend) if self.limits.max_spend is not None else None}
-        return manifest.build(self.records, batch=batch, mode=self.plan.mode, base_url=self.client.base_url)
+    def _manifest_batch(self) -> dict:
+        return {"status": self._batch_status, "message": self._halt[1] if self._halt else None,
+                "started_at": manifest._iso(self._started_wall), "concurrency": self.concurrency,
+                "max_spend": float(self.limits.max_spend) if self.limits.max_spend is not None else None}
+
+    def _manifest_head(self) -> dict:
+        return manifest.head(self.records, batch=self._manifest_batch(), mode=self.plan.mode,
+                             base_url=self.client.base_url)
