@@ -150,6 +150,8 @@ class CostService(QObject):
         if problem:
             self.quotes_unavailable.emit(problem)
         for row, job in enumerate(self.jobs.rows):
+            if job.state not in ("ready", "invalid"):
+                continue  # a job that ran keeps what it cost (in draft mode, another model's price)
             model = self.catalog.get(job.spec.model)
             if model is not None and model.schema_loaded and job.cost is not None and not job.cost.is_quote:
                 quote = self._quotes.get(price_key(job.spec.quote_body(model)))
