@@ -5,14 +5,11 @@ Exit codes: 0 done, 1 some could not be downloaded, 2 bad input, 3 the history c
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 
-from app.cli.run import DEMO_BANNER, EXIT_INVALID, EXIT_OK, EXIT_SOME_FAILED, EXIT_STOPPED
+from app.cli.run import DEMO_BANNER, EXIT_INVALID, EXIT_OK, EXIT_SOME_FAILED, EXIT_STOPPED, backend
 from app.engine.atlas import secrets
 from app.engine.atlas.catalog import Catalog
-from app.engine.atlas.client import DEFAULT_BASE_URL, AtlasClient
 from app.engine.atlas.errors import AtlasError
 from app.engine.jobs.outputs import folder_problem
 from app.engine.run import recover
@@ -21,26 +18,7 @@ from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.run.store import JobStore
 
 DEMO_HISTORY = 4  # generations the demo's simulator says were made elsewhere
-
-
-@contextlib.contextmanager
-def history_backend(demo: bool):
-    if demo:
-        from app.sim import DEMO_KEY, SimServer
-
-        with SimServer(port=0, speed=20, history_seed=DEMO_HISTORY) as server:
-            server.state.wait_media_idle()
-            client = AtlasClient(server.base_url, DEMO_KEY)
-            try:
-                yield client, "demo"
-            finally:
-                client.close()
-        return
-    client = AtlasClient(os.environ.get("ATLASCLOUD_BASE_URL") or DEFAULT_BASE_URL, secrets.api_key()[0])
-    try:
-        yield client, "live"
-    finally:
-        client.close()
+DEMO_SPEED = 20.0
 
 
 def history_command(args) -> int:
@@ -57,7 +35,7 @@ def history_command(args) -> int:
     if demo:
         why = "You asked for --demo." if args.demo else "No API key is set: set ATLASCLOUD_API_KEY to use your account."
         print(DEMO_BANNER.format(why=why), file=err)
-    with history_backend(demo) as (client, mode):
+    with backend(demo, DEMO_SPEED, history_seed=DEMO_HISTORY) as (client, mode):
         try:
             items = recover.recent(client, since, model=args.model)
         except AtlasError as exc:

@@ -43,12 +43,15 @@ DEMO_BANNER = """\
 
 
 @contextlib.contextmanager
-def backend(demo: bool, speed: float):
-    """(client, mode): the in-process simulator in demo mode, else the real API."""
+def backend(demo: bool, speed: float, *, history_seed: int = 0):
+    """(client, mode): the in-process simulator in demo mode, else the real API. ``history_seed``
+    gives the demo that many generations "made elsewhere" in its history, their files ready."""
     if demo:
         from app.sim import DEMO_KEY, SimServer
 
-        with SimServer(port=0, speed=speed) as server:
+        with SimServer(port=0, speed=speed, history_seed=history_seed) as server:
+            if history_seed:
+                server.state.wait_media_idle()
             client = AtlasClient(server.base_url, DEMO_KEY)
             try:
                 yield client, "demo"
