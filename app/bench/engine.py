@@ -18,11 +18,12 @@ from app.engine.atlas.client import AtlasClient
 from app.engine.jobs.spec import JobSpec, validate_jobs
 from app.engine.atlas.pricing import PriceTable, summarize
 from app.engine.run.planning import plan_batch
-from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
+from app.engine.run.runner import BatchPlan, BatchRunner, Connections
 from app.engine.run.timing import TimingModel
-from app.bench.polling import (CountingClient, finished_tasks, ideal_makespan,
-                               percentile, schedule_jobs, workload_seconds)
+from app.bench.polling import (finished_tasks, ideal_makespan, percentile, run_engine, schedule_jobs,
+                               workload_seconds)
 from app.bench.processes import simulator_process
+from app.bench.robustness import CELL_NAMES, timing_matrix
 from app.sim import DEMO_KEY
 from app.sim.faults import DEFAULT_DURATION_SPREAD
 
@@ -82,39 +83,21 @@ class RunFigures:
 
 def run_batch(base_url: str, data_dir: Path, jobs: list[JobSpec], timing: TimingModel, concurrency: int,
               speed: float) -> RunFigures:
-    noticed: dict[int, float] = {}
-    lock = threading.Lock()
-
-    def on_event(event):
-        if event.kind == "job" and event.state == "downloading":
-            with lock:
-                noticed.setdefault(event.job_index, time.time())
-
-    with tempfile.TemporaryDirectory() as out:
-        client = CountingClient(base_url, DEMO_KEY)
-        try:
-            plan = BatchPlan(plan_batch(jobs, Catalog.snapshot()), Path(out), "demo")
-            runner = BatchRunner(plan, Limits(concurrency=concurrency),
-                                 io=Connections(client=client, on_event=on_event, timing=timing))
-            started = time.time()
-            result = runner.run()
-            wall = time.time() - started
-        finally:
-            client.close()
+    run = run_engine(base_url, jobs, timing, concurrency)
     tasks = finished_tasks(data_dir)
     durations, short_lags, long_lags = [], [], []
-    for record in result.records:
-        created, done_at = tasks[record.prediction_id]
+    for prediction_id, noticed in zip(run.prediction_ids, run.noticed):
+        created, done_at = tasks[prediction_id]
         server_seconds = (done_at - created) * speed
         durations.append(server_seconds)
-        lag = (noticed[record.index] - done_at) * speed
+        lag = (noticed - done_at) * speed
         if server_seconds < SHORT_JOB_SECONDS:
             short_lags.append(lag)
         else:
             long_lags.append(lag / server_seconds)
-    return RunFigures(makespan=wall * speed, ideal=ideal_makespan(durations, concurrency),
-                      polls_per_job=client.polls / len(jobs), short_lags=short_lags, long_lags=long_lags,
-                      completed=sum(1 for r in result.records if r.state.value == "done"), jobs=len(jobs))
+    return RunFigures(makespan=run.wall * speed, ideal=ideal_makespan(durations, concurrency),
+                      polls_per_job=run.polls / len(jobs), short_lags=short_lags, long_lags=long_lags,
+                      completed=sum(run.done), jobs=len(jobs))
 
 
 def cold_and_warm(images: int, videos: int, concurrency: int, speed: float, seed: int,
@@ -272,6 +255,15 @@ def _jitters(text: str) -> list[float]:
     return values
 
 
+def _cells(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [name for name in names if name not in CELL_NAMES]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"unknown cell(s) {', '.join(unknown) or text!r}; the cells are "
+                                         + ",".join(CELL_NAMES))
+    return names
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.bench engine")
     parser.add_argument("--images", type=int, default=16)
@@ -290,7 +282,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", choices=["schedule", "matrix", "download", "load"])
     parser.add_argument("--matrix-speed", type=float, default=3.0,
                         help="simulator speed-up for the timing-robustness matrix (default 3: about 13 minutes)")
+    parser.add_argument("--cells", type=_cells, default=None,
+                        help="run only these cells of the matrix, e.g. x0.25,x4pm (pm: +-20%% spread, q: queued); "
+                             "names: " + ",".join(CELL_NAMES))
     args = parser.parse_args(argv)
+    if args.cells and args.only is None:
+        args.only = "matrix"  # a subset of cells is for iterating on the schedule, nothing else
     if args.only in (None, "load"):
         load_ten_thousand(args.jobs)
     if args.only in (None, "download"):
@@ -301,6 +298,5 @@ def main(argv: list[str]) -> int:
         if len(results) > 1:
             jitter_summary(args.images, args.videos, results)
     if args.only in (None, "matrix"):
-        from app.bench.robustness import timing_matrix  # it builds on this module's runs
-        timing_matrix(args.images, args.videos, args.concurrency, args.matrix_speed)
+        timing_matrix(args.images, args.videos, args.concurrency, args.matrix_speed, args.cells)
     return 0

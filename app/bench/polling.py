@@ -4,11 +4,19 @@ the simulator's record of when each task really finished, and the ideal a batch 
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from app.engine.atlas.catalog import Catalog
 from app.engine.atlas.client import AtlasClient
 from app.engine.jobs.spec import JobSpec
+from app.engine.run.planning import plan_batch
+from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
+from app.engine.run.timing import TimingModel
+from app.sim import DEMO_KEY
 from app.sim.state import IMAGE_SECONDS, VIDEO_SECONDS
 
 # The issue's workload: Flux images of about 8 s and Seedance clips of about 20 s (the fast
@@ -29,6 +37,43 @@ class CountingClient(AtlasClient):
         with self._count_lock:
             self.polls += 1
         return super().poll(prediction_id)
+
+
+@dataclass
+class EngineRun:
+    """One batch through the engine: per job (in the batch's order) its prediction id, when the
+    engine noticed its finish (wall clock), whether it ended done; the wall time and the polls."""
+    prediction_ids: list[str]
+    noticed: list[float]
+    done: list[bool]
+    wall: float
+    polls: int
+
+
+def run_engine(base_url: str, jobs: list[JobSpec], timing: TimingModel, concurrency: int) -> EngineRun:
+    """The batch as the app runs it, against the simulator at ``base_url``."""
+    noticed: dict[int, float] = {}
+    lock = threading.Lock()
+
+    def on_event(event):
+        if event.kind == "job" and event.state == "downloading":
+            with lock:
+                noticed.setdefault(event.job_index, time.time())
+
+    with tempfile.TemporaryDirectory() as out:
+        client = CountingClient(base_url, DEMO_KEY)
+        try:
+            plan = BatchPlan(plan_batch(jobs, Catalog.snapshot()), Path(out), "demo")
+            runner = BatchRunner(plan, Limits(concurrency=concurrency),
+                                 io=Connections(client=client, on_event=on_event, timing=timing))
+            started = time.time()
+            result = runner.run()
+            wall = time.time() - started
+        finally:
+            client.close()
+    records = result.records
+    return EngineRun([r.prediction_id for r in records], [noticed[r.index] for r in records],
+                     [r.state.value == "done" for r in records], wall, client.polls)
 
 
 def finished_tasks(data_dir: Path) -> dict[str, tuple[float, float]]:

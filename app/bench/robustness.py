@@ -12,19 +12,16 @@ popular tutorials use beside it: poll right after submit, then every 5 s.
 from __future__ import annotations
 
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.bench.polling import CountingClient, finished_tasks, ideal_makespan, percentile, schedule_jobs, \
-    workload_seconds
+from app.bench.polling import CountingClient, finished_tasks, ideal_makespan, percentile, run_engine, \
+    schedule_jobs, workload_seconds
 from app.bench.processes import simulator_process
 from app.engine.atlas.catalog import Catalog
 from app.engine.jobs.spec import JobSpec
-from app.engine.run.planning import plan_batch
-from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.run.timing import TimingModel
 from app.sim import DEMO_KEY
 
@@ -74,28 +71,8 @@ def _figures(data_dir: Path, prediction_ids: list[str], noticed: list[float], wa
 
 def engine_run(base_url: str, data_dir: Path, jobs: list[JobSpec], timing: TimingModel, concurrency: int,
                speed: float) -> Figures:
-    noticed: dict[int, float] = {}
-    lock = threading.Lock()
-
-    def on_event(event):
-        if event.kind == "job" and event.state == "downloading":
-            with lock:
-                noticed.setdefault(event.job_index, time.time())
-
-    with tempfile.TemporaryDirectory() as out:
-        client = CountingClient(base_url, DEMO_KEY)
-        try:
-            plan = BatchPlan(plan_batch(jobs, Catalog.snapshot()), Path(out), "demo")
-            runner = BatchRunner(plan, Limits(concurrency=concurrency),
-                                 io=Connections(client=client, on_event=on_event, timing=timing))
-            started = time.time()
-            result = runner.run()
-            wall = time.time() - started
-        finally:
-            client.close()
-    records = result.records
-    return _figures(data_dir, [r.prediction_id for r in records], [noticed[r.index] for r in records], wall,
-                    client.polls, concurrency, speed, sum(1 for r in records if r.state.value == "done"))
+    run = run_engine(base_url, jobs, timing, concurrency)
+    return _figures(data_dir, run.prediction_ids, run.noticed, run.wall, run.polls, concurrency, speed, sum(run.done))
 
 
 def tutorial_run(base_url: str, data_dir: Path, jobs: list[JobSpec], concurrency: int, speed: float) -> Figures:
@@ -135,11 +112,12 @@ def tutorial_run(base_url: str, data_dir: Path, jobs: list[JobSpec], concurrency
 
 def fewest_polls(centre: float, jitter: float, lag_fraction: float) -> float:
     """Expected polls per job of the best schedule that knows the spread exactly (uniform over
-    centre +-jitter) and notices each finish within max(0.5 s, lag_fraction of it), plus one
-    early poll (as engine.fewest_polls, at a given lag target). It knows nothing of a queue."""
+    centre +-jitter) and notices each finish within max(0.5 s, lag_fraction of it). Unlike
+    engine.fewest_polls it counts no early poll: a schedule that knows the spread needs none.
+    It knows nothing of a queue."""
     low, high = centre * (1 - jitter), centre * (1 + jitter)
     if high <= low:
-        return 2.0
+        return 1.0
 
     def after(poll: float) -> float:
         return max(poll + TARGETS["short_lag"], poll * (1 + lag_fraction))
@@ -149,7 +127,7 @@ def fewest_polls(centre: float, jitter: float, lag_fraction: float) -> float:
         covered = min(poll, high)
         expected += count * (covered - seen_up_to) / (high - low)
         seen_up_to, poll, count = covered, after(poll), count + 1
-    return 1.0 + expected
+    return expected
 
 
 def fewest_per_job(images: int, videos: int, factor: float, jitter: float, lag_fraction: float) -> float:
@@ -224,7 +202,17 @@ def print_matrix(cells: list[Cell], images: int, videos: int) -> None:
               f"{', '.join(missed + incomplete) or 'none'} |")
 
 
-def timing_matrix(images: int, videos: int, concurrency: int, speed: float) -> list[Cell]:
+def cell_name(factor: float, spread: float, queue: float) -> str:
+    """The cell's name for ``--cells``: x0.25, x4pm (+-20% spread), x1q (queued)."""
+    return f"x{factor:g}" + ("pm" if spread else "") + ("q" if queue else "")
+
+
+MATRIX = [(factor, spread, 0.0) for spread in SPREADS for factor in FACTORS] + [QUEUE_CELL]
+CELL_NAMES = [cell_name(*cell) for cell in MATRIX]
+
+
+def timing_matrix(images: int, videos: int, concurrency: int, speed: float,
+                  cells: list[str] | None = None) -> list[Cell]:
     print(f"Timing robustness: {images} Flux images (8 s x F) and {videos} Seedance-fast clips (21 s x F), "
           f"{concurrency} at a time, simulator x{speed:g} in its own process; each cell from a fresh profile "
           "(first run), then again (second run); figures are first / second run, in simulated seconds")
@@ -233,13 +221,10 @@ def timing_matrix(images: int, videos: int, concurrency: int, speed: float) -> l
           f"{TARGETS['polls_spread'][1]:g} at ±20%; notice lag p95 <= max(0.5 s, 10% / 5% of the job's time, queue "
           "included), shown as a multiple of that (<= 1.00 holds); ahead of the tutorial loop (poll at once, then "
           f"every {TUTORIAL_INTERVAL:g} s) on makespan. Fewest possible: a schedule told each job's spread exactly, "
-          "at the 10% / 5% lag target (it knows nothing of a queue)")
+          "at the 10% / 5% lag target, without an early poll (it knows nothing of a queue)")
     started = time.monotonic()
-    cells = []
-    for spread in SPREADS:
-        for factor in FACTORS:
-            cells.append(run_cell(images, videos, concurrency, speed, factor, spread, 0.0))
-    cells.append(run_cell(images, videos, concurrency, speed, *QUEUE_CELL))
-    print_matrix(cells, images, videos)
-    print(f"  ({time.monotonic() - started:.0f} s for the matrix)")
-    return cells
+    chosen = [cell for cell in MATRIX if cells is None or cell_name(*cell) in cells]
+    results = [run_cell(images, videos, concurrency, speed, *cell) for cell in chosen]
+    print_matrix(results, images, videos)
+    print(f"  ({time.monotonic() - started:.0f} s for {'the matrix' if cells is None else 'these cells'})")
+    return results
