@@ -574,11 +574,10 @@ class BatchRunner:
                     learn = functools.partial(self._learn_from, record, last_running_at, elapsed, started - submitted)
                 self._download(record, after_release=learn)
                 return
-            if prediction.status in QUEUED_STATUSES:
+            if prediction.status in QUEUED_STATUSES and schedule.seen_queued(asked - submitted):
                 # Waiting at Atlas is not running: the job's clock starts again from this poll,
                 # and from here even a resumed job shows how long a generation takes.
                 started, last_running_at = asked, 0.0
-                schedule.restart(asked - submitted)
             elif last_running_at is not None:
                 last_running_at = elapsed
             progress = min(0.95, elapsed / expected) if expected else None

@@ -58,10 +58,15 @@ SAVE_INTERVAL_SECONDS = 5.0
 SCHEMA_VERSION = 2
 
 # The windows' guards: a finish or two say little of the spread of the next ones, so a window
-# learned from n finishes is widened by GUARD/n of its centre either side; learning borrowed from
-# another shape or a sibling model is a guess about this one, widened at least BORROWED_SPREAD.
-GUARD = 0.2
+# learned from n finishes is widened by GUARD/sqrt(n) of its centre either side (a sample's
+# quantiles settle as 1/sqrt(n)); learning borrowed from another shape, a sibling model or the
+# server's other models is a guess about this one, widened at least BORROWED_SPREAD.
+GUARD = 0.15
 BORROWED_SPREAD = 0.15
+# A key with this many finishes of its own is well learned: its window is trusted to the 5% lag
+# target and no early poll is spent before it. Short of that (or borrowed) a window is held to the
+# first run's 10%, which halves the polls across it.
+WELL_LEARNED = 8
 LOW_QUANTILE, HIGH_QUANTILE = 0.02, 0.95  # 0.95: one stalled job in twenty does not widen the window
 EM_ROUNDS, EM_TOLERANCE = 500, 1e-5
 
@@ -74,6 +79,7 @@ FIRST_CAP_SECONDS = 5.0
 COLD_RATIO = 1.7
 # The notice-lag bound across a learned window: 5% of the time elapsed, or half a second...
 LAG_FRACTION = 0.05
+TENTATIVE_LAG_FRACTION = 0.10
 SHORT_LAG_SECONDS = 0.5
 LAG_MARGIN = 0.96  # ...less the poll's round trip and a little for the wake-up of the polling thread
 ROUND_TRIP_MEMORY = 0.7
@@ -219,7 +225,7 @@ class Spread:
             return None
         low, centre, high = _edges(finish_distribution([(o.running, o.done) for o in observations]),
                                    LOW_QUANTILE, HIGH_QUANTILE)
-        return cls(centre, low, high, len(observations)).guarded(GUARD / len(observations))
+        return cls(centre, low, high, len(observations)).guarded(GUARD / math.sqrt(len(observations)))
 
     def guarded(self, relative: float) -> "Spread":
         """The same window, widened by ``relative`` of the centre either side."""
@@ -237,8 +243,12 @@ class Expectation:
     centre: float
     low: float
     high: float
-    basis: str  # learned, learned-other-shapes, learned-family, prior
+    basis: str  # learned, learned-other-shapes, learned-family, learned-server, prior
     samples: int = 0
+
+    @property
+    def well_learned(self) -> bool:
+        return self.basis == "learned" and self.samples >= WELL_LEARNED
 
 
 class TimingModel:
@@ -280,7 +290,8 @@ class TimingModel:
 
     def estimate(self, model: ModelInfo, inputs: dict) -> Expectation:
         """The learned window for this model and shape; for a cold key, what this model taught
-        at other shapes, then what its family taught, then the prior (no window)."""
+        at other shapes, then what its family taught, then what the server's other models taught
+        (how much quicker or slower than their priors it runs them), then the prior (no window)."""
         prior = self.prior(model, inputs)
         key = _key(model.model_id, shape_of(model, inputs))
         model_prefix = model.model_id + "|"
@@ -292,6 +303,8 @@ class TimingModel:
             if spread is None:
                 spread, basis = self._spread("family", family,
                                              lambda k: family_of(k.split("|", 1)[0]) == family), "learned-family"
+            if spread is None:
+                spread, basis = self._spread("server", "", lambda k: True), "learned-server"
             if spread is not None:
                 spread = spread.guarded(BORROWED_SPREAD)
         if spread is None:
@@ -333,7 +346,7 @@ class TimingModel:
             history.append(observation)
             del history[:-HISTORY_LENGTH]
             model_id = key.split("|", 1)[0]
-            for pool in (("exact", key), ("model", model_id + "|"), ("family", family_of(model_id))):
+            for pool in (("exact", key), ("model", model_id + "|"), ("family", family_of(model_id)), ("server", "")):
                 self._spreads.pop(pool, None)
             self._unsaved = True
 
@@ -393,13 +406,16 @@ class TimingModel:
         first = min(FIRST_FRACTION * self.prior(model, inputs), FIRST_CAP_SECONDS * self.scale)
         with self._lock:
             queued = sorted(o.queued for o in self._samples.get(key, []))
-        if queued:
+        # The lower median: a first poll past the finish would teach nothing of the run.
+        usual_queue = queued[(len(queued) - 1) // 2] if queued else 0.0
+        queues = usual_queue > 0
+        if queues:
             # Where this key's jobs were last seen queued: a first poll there finds it queued as
             # they were, so the clock starts where theirs did, with no polls spent on the queue.
-            first = max(first, queued[len(queued) // 2] * self.prior(model, inputs))
+            first = max(first, usual_queue * self.prior(model, inputs))
         return PollSchedule(lambda: self.estimate(model, inputs), first=first, phase=van_der_corput(number),
                             floor=floor * self.scale, ceiling=ceiling * self.scale,
-                            short_lag=SHORT_LAG_SECONDS * self.scale)
+                            short_lag=SHORT_LAG_SECONDS * self.scale, keep_first=queues)
 
 
 def van_der_corput(number: int) -> float:
@@ -433,7 +449,8 @@ class PollSchedule:
     clock (``restart``)."""
 
     def __init__(self, expectation: Callable[[], Expectation], *, first: float, phase: float = 0.0,
-                 floor: float = MIN_POLL_GAP, ceiling: float = 60.0, short_lag: float = SHORT_LAG_SECONDS):
+                 floor: float = MIN_POLL_GAP, ceiling: float = 60.0, short_lag: float = SHORT_LAG_SECONDS,
+                 keep_first: bool = False):
         self._expectation = expectation
         self.first = max(first, floor)
         self.phase = min(1.0, max(0.0, phase))
@@ -441,6 +458,9 @@ class PollSchedule:
         self.ceiling = ceiling
         self.short_lag = short_lag
         self._round_trip = 0.0
+        # A well-learned key spends no poll before its window, unless its jobs queue: then the
+        # first poll is where they were last seen queued (``TimingModel.schedule``).
+        self.keep_first = keep_first
         self._planned = 0  # polls planned since the clock (re)started
         self._queued_for = 0.0  # the grid runs on the time since submit, queue included
 
@@ -458,10 +478,21 @@ class PollSchedule:
         self._planned = 1
         self._queued_for = waited
 
-    def gap(self, elapsed: float) -> float:
-        """The longest wait after a poll at ``elapsed`` that keeps the notice lag in bounds: a
-        finish just after one poll is seen when the next one's reply is back."""
-        return max(self.floor, LAG_MARGIN * max(self.short_lag, LAG_FRACTION * elapsed) - self._round_trip)
+    def seen_queued(self, waited: float) -> bool:
+        """A poll ``waited`` seconds after the submit found the job queued: whether its clock
+        starts again there (``restart``). Early on that is how every task starts (a server shows
+        "starting" while it sets up, and that counts in its time), so only a poll past half the
+        window's low edge takes it for a queue."""
+        if waited < 0.5 * self._expectation().low:
+            return False
+        self.restart(waited)
+        return True
+
+    def gap(self, elapsed: float, fraction: float = LAG_FRACTION) -> float:
+        """The longest wait after a poll at ``elapsed`` that keeps the notice lag within
+        ``fraction`` of it (or the short lag): a finish just after one poll is seen when the
+        next one's reply is back."""
+        return max(self.floor, LAG_MARGIN * max(self.short_lag, fraction * elapsed) - self._round_trip)
 
     def note_round_trip(self, seconds: float) -> None:
         """How long a poll took, request to reply; recent ones count most, a slow one at once."""
@@ -482,9 +513,9 @@ class PollSchedule:
 
     def _after(self, elapsed: float, polls_made: int) -> float:
         """The time of the poll after one at ``elapsed``, the ``polls_made``-th since the start."""
-        if polls_made == 0:
-            return max(elapsed + self.floor, self.first)
         expected = self._expectation()
+        if polls_made == 0 and (self.keep_first or not expected.well_learned):
+            return max(elapsed + self.floor, self.first)
         ratio = COLD_RATIO ** (1 + min(expected.samples, 20))
         # The grid: first * ratio ** (k + phase), k = 0, 1, ...: the next point after ``elapsed``.
         phase = self.phase if expected.basis == "prior" else 0.0  # learned: straight on to the window
@@ -495,7 +526,8 @@ class PollSchedule:
             return self._clamp(elapsed, on_grid)
         if elapsed < expected.high - 1e-9:
             start = max(elapsed, expected.low)
-            spacing = (expected.high - start) / math.ceil((expected.high - start) / self.gap(start) - 1e-9)
+            fraction = LAG_FRACTION if expected.well_learned else TENTATIVE_LAG_FRACTION
+            spacing = (expected.high - start) / math.ceil((expected.high - start) / self.gap(start, fraction) - 1e-9)
             if elapsed < expected.low:
                 # The window's first poll: a whole gap in, or less for a job of another phase.
                 return self._clamp(elapsed, start + (1 - self.phase) * spacing)

@@ -140,7 +140,7 @@ def test_one_batch_corrects_a_prior_that_is_off_either_way(catalog, factor):
     polls, lags = run_wave(timing, model, inputs, [actual] * 8)
     learned = timing.estimate(model, inputs)
     assert learned.low <= actual <= learned.high
-    assert learned.high - learned.low < 0.12 * actual
+    assert learned.high - learned.low < 0.18 * actual  # 0.15/sqrt(8) of guard either side, 6% of blur
     assert max(lags) <= max(0.5, 0.1 * actual)  # the first finisher taught the siblings at once
     # A cold wave pays for not knowing: about log(time / first poll) / log(1.7) polls.
     assert sum(polls) / len(polls) <= 8.5
@@ -212,7 +212,26 @@ def test_a_cold_key_borrows_from_other_shapes_then_the_family_then_the_prior(cat
     family = timing.estimate(sibling, {**CLIP, "image": "https://example.test/a.png"})
     assert family.basis == "learned-family"
     assert family.centre == pytest.approx(0.8 * timing.prior(sibling, CLIP), rel=0.02)
-    assert timing.estimate(catalog.get(FLUX), {"prompt": "p"}).basis == "prior"
+    # Another model on the same server: it likely runs as much quicker than its prior.
+    flux = timing.estimate(catalog.get(FLUX), {"prompt": "p"})
+    assert flux.basis == "learned-server"
+    assert flux.centre == pytest.approx(0.8 * timing.prior(catalog.get(FLUX), {"prompt": "p"}), rel=0.02)
+    assert TimingModel().estimate(catalog.get(FLUX), {"prompt": "p"}).basis == "prior"
+
+
+def test_a_key_never_seen_expects_the_servers_speed_against_the_priors(catalog):
+    """Every model on this server ran 4x its prior, then one never run is expected at 4x too,
+    within a borrowed window wide enough for models that differ a little."""
+    flux, video = catalog.get(FLUX), catalog.get(SEEDANCE_FAST)
+    timing = TimingModel()
+    prior = timing.prior(flux, {"prompt": "p"})
+    for _ in range(8):
+        timing.observe(flux, {"prompt": "p"}, 4 * prior - 0.2, 4 * prior + 0.2)
+    guess = timing.estimate(video, CLIP)
+    true = 4 * timing.prior(video, CLIP)
+    assert guess.basis == "learned-server"
+    assert guess.low < 0.87 * true and 1.13 * true < guess.high
+    assert guess.high - guess.low < 0.5 * true
 
 
 def test_the_shape_key_follows_what_changes_the_time(catalog):
@@ -230,12 +249,17 @@ IMAGE = Expectation(centre=8.0, low=7.2, high=8.8, basis="learned", samples=30)
 
 
 def test_the_first_poll_is_early_and_a_learned_window_is_reached_at_once():
-    times, _ = polls_until(PollSchedule.fixed(VIDEO), 20.0)
+    few = Expectation(centre=20.0, low=18.0, high=22.0, basis="learned", samples=3)
+    times, _ = polls_until(PollSchedule.fixed(few), 20.0)
     assert times[0] == pytest.approx(3.0)  # 15% of the expected 20 s
-    assert 18.0 < times[1] <= 18.9
+    assert 18.0 < times[1] <= 19.8  # a window of few finishes: polls 10% apart across it
+    # A well-learned key spends no poll before its window: its first is the window's first.
+    times, _ = polls_until(PollSchedule.fixed(VIDEO), 20.0)
+    assert 18.0 < times[0] <= 18.9
     times, _ = polls_until(PollSchedule.fixed(IMAGE), 8.0)
-    assert times[0] == pytest.approx(1.2)
-    assert 7.2 < times[1] <= 7.7
+    assert 7.2 < times[0] <= 7.7
+    # Unless its jobs queue: then the first poll stays where they were last seen queued.
+    assert polls_until(PollSchedule.fixed(IMAGE, keep_first=True), 8.0)[0][0] == pytest.approx(1.2)
 
 
 def test_before_a_window_learned_from_few_finishes_the_lag_stays_bounded():
@@ -367,12 +391,14 @@ def test_fewest_polls_of_a_known_spread_rise_with_the_spread():
 def test_no_schedule_meeting_the_lag_target_beats_the_fewest_polls(centre, spread):
     """The bound is a bound: the real schedule, told the spread exactly, spends at least as many
     polls on uniform finishes, and is within half a poll of it."""
-    from app.bench.engine import fewest_polls
+    from app.bench.robustness import fewest_polls
+    from app.engine.run.timing import LAG_FRACTION
     known = Expectation(centre, centre * (1 - spread), centre * (1 + spread), "learned", 30)
     finishes = [known.low + (known.high - known.low) * (step + 0.5) / 400 for step in range(400)]
     polls = [len(polls_until(PollSchedule.fixed(known), finish)[0]) for finish in finishes]
     average = sum(polls) / len(polls)
-    assert fewest_polls(centre, spread) - 1e-9 <= average <= fewest_polls(centre, spread) + 0.5
+    bound = fewest_polls(centre, spread, LAG_FRACTION)  # a well-learned key makes no early poll
+    assert bound - 1e-9 <= average <= bound + 0.5
 
 
 def test_the_engine_bench_takes_a_list_of_spreads():
@@ -388,10 +414,10 @@ def test_the_engine_bench_takes_a_list_of_spreads():
 def test_a_window_known_to_the_moment_gets_one_poll_on_its_high_edge():
     known = Expectation(8.0, 7.9, 8.1, "learned", 30)
     times, lag = polls_until(PollSchedule.fixed(known), 8.0)
-    assert times == pytest.approx([1.2, 8.1]) and lag == pytest.approx(0.1)
+    assert times == pytest.approx([8.1]) and lag == pytest.approx(0.1)
     # A job of another phase polls inside it first, so that jobs together pin the finish down.
-    assert polls_until(PollSchedule.fixed(known, phase=0.5), 8.04)[0] == pytest.approx([1.2, 8.0, 8.1])
-    assert polls_until(PollSchedule.fixed(known, phase=0.5), 7.97)[0] == pytest.approx([1.2, 8.0])
+    assert polls_until(PollSchedule.fixed(known, phase=0.5), 8.04)[0] == pytest.approx([8.0, 8.1])
+    assert polls_until(PollSchedule.fixed(known, phase=0.5), 7.97)[0] == pytest.approx([8.0])
 
 
 def _learn(timing: TimingModel, model, inputs, finishes) -> list[int]:
@@ -410,10 +436,10 @@ def test_a_steady_service_settles_on_two_polls_and_a_quicker_one_is_noticed(cata
     timing = TimingModel()
     _learn(timing, model, inputs, [8.0] * 24)
     settled = _learn(timing, model, inputs, [8.0] * 24)
-    # The early poll and one at the finish, or one more for a job whose phase polls inside first.
-    assert sum(settled) / len(settled) <= 2.5
+    # One poll at the finish, or one more for a job whose phase polls inside first.
+    assert sum(settled) / len(settled) <= 1.6
     learned = timing.estimate(model, inputs)
-    assert learned.low <= 8.0 <= learned.high and learned.high - learned.low < 0.3
+    assert learned.low <= 8.0 <= learned.high and learned.high - learned.low < 0.5
 
     # The service becomes a quarter quicker: the explorers' low-edge polls see it, and within
     # three batches of eight the window has moved to the new time.
@@ -478,7 +504,7 @@ def test_a_job_past_the_window_a_sibling_taught_polls_at_once():
 
 
 def test_a_queued_poll_restarts_the_clock_as_its_first_poll():
-    schedule = PollSchedule.fixed(IMAGE)
+    schedule = PollSchedule.fixed(IMAGE, keep_first=True)
     assert schedule.next_delay(0.0) == pytest.approx(1.2)
     schedule.restart(waited=1.2)  # found still "starting": the job's clock starts again there
     # The window counts from the last queued poll: its first close poll, a gap into it.
@@ -490,6 +516,19 @@ def test_a_queued_poll_restarts_the_clock_as_its_first_poll():
     assert 1.2 + cold.next_delay(0.0) == pytest.approx(1.2 * 1.7)
     cold.restart(waited=1.2 * 1.7)
     assert 1.2 * 1.7 + cold.next_delay(0.0) == pytest.approx(1.2 * 1.7 ** 2)
+
+
+def test_starting_early_is_setting_up_and_only_later_a_queue():
+    """Servers show "starting" while they set up a task, and that is part of its time: a poll
+    before half the window's low edge that sees it leaves the clock alone."""
+    schedule = PollSchedule.fixed(IMAGE, keep_first=True)
+    schedule.next_delay(0.0)
+    assert not schedule.seen_queued(waited=1.2)
+    assert 7.2 < 1.2 + schedule.next_delay(1.2) <= 7.7  # on to the window from the submit
+    late = PollSchedule.fixed(IMAGE, keep_first=True)
+    late.next_delay(0.0)
+    assert late.seen_queued(waited=3.6)  # past half of 7.2 s: a queue, the clock starts again
+    assert 7.2 < late.next_delay(0.0) <= 7.7
 
 
 def test_a_key_whose_jobs_queue_polls_first_where_they_were_last_seen_queued(catalog):
@@ -566,9 +605,11 @@ def test_time_queued_at_atlas_is_not_learned_as_running_time(catalog, tmp_path):
     assert all(r.state.value == "done" for r in result.records)
     learned = timing.estimate(catalog.get(FLUX), {"prompt": "x", "size": "1024*1024"})
     # Up to a minute in the queue (8.5 s the median), yet what is learned is the 8 s run (from
-    # the last queued poll, so a little over it: a queue is watched on the grid), not the queue.
+    # the last queued poll, so a little over it: a queue is watched on the grid), not the queue;
+    # a queue of under half the window (the 5 s one) is taken for a server setting up, as run,
+    # so the centre may move by up to that much; a minute's queue would move it by a minute.
     assert learned.low <= 8.0 * 1.05
-    assert 8.0 <= learned.centre <= 10.0
+    assert 8.0 <= learned.centre <= 8.0 + 5.0
     # A queue is watched no closer than the run's learned time (or the cold grid): a minute in
     # the queue costs about one poll per 8 s, not one per first poll's wait (1.5 s).
     long_queued = result.records[3].prediction_id
