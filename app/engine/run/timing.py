@@ -80,6 +80,9 @@ COLD_RATIO = 1.7
 # The notice-lag bound across a learned window: 5% of the time elapsed, or half a second...
 LAG_FRACTION = 0.05
 TENTATIVE_LAG_FRACTION = 0.10
+# ...but never more than this share of a job of a few seconds: its lag is its slot standing idle,
+# and the half second the lag target allows would add a quarter to a batch of 2 s images.
+SHORT_JOB_LAG_FRACTION = 0.10
 SHORT_LAG_SECONDS = 0.5
 LAG_MARGIN = 0.96  # ...less the poll's round trip and a little for the wake-up of the polling thread
 ROUND_TRIP_MEMORY = 0.7
@@ -492,7 +495,8 @@ class PollSchedule:
         """The longest wait after a poll at ``elapsed`` that keeps the notice lag within
         ``fraction`` of it (or the short lag): a finish just after one poll is seen when the
         next one's reply is back."""
-        return max(self.floor, LAG_MARGIN * max(self.short_lag, fraction * elapsed) - self._round_trip)
+        short = min(self.short_lag, SHORT_JOB_LAG_FRACTION * elapsed)
+        return max(self.floor, LAG_MARGIN * max(short, fraction * elapsed) - self._round_trip)
 
     def note_round_trip(self, seconds: float) -> None:
         """How long a poll took, request to reply; recent ones count most, a slow one at once."""
