@@ -67,7 +67,7 @@ BORROWED_SPREAD = 0.15
 # target and no early poll is spent before it. Short of that (or borrowed) a window is held to the
 # first run's 10%, which halves the polls across it.
 WELL_LEARNED = 8
-LOW_QUANTILE, HIGH_QUANTILE = 0.02, 0.95  # 0.95: one stalled job in twenty does not widen the window
+LOW_QUANTILE, HIGH_QUANTILE = 0.05, 0.95  # one quick or stalled job in twenty does not widen the window
 EM_ROUNDS, EM_TOLERANCE = 500, 1e-5
 
 # The first poll, at this share of the prior, never of the learned time: whether it finds the job
