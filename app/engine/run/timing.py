@@ -5,15 +5,20 @@ ratio after the one before (the first at 15% of the model's prior, at most 5 s),
 the expectation, a finish is noticed within that ratio of its time; jobs of one model and shape
 take staggered phases on the grid (a van der Corput sequence), so eight in flight together poll
 every 7%, and when one sees a finish the others replan at once (polling now if they are past the
-window it moved). What is learned is a window: the range of finishes (Turnbull's estimate from
-each finish's interval between the last poll that saw it running and the one that saw it done,
-as ratios to the prior), widened by GUARD/n either side for n finishes. The grid's ratio loosens
-as n grows (COLD_RATIO ** (1 + n): soon one jump to the window); across the window polls are spread
-evenly at the lag bound (5% of elapsed, or 0.5 s), the first a phase of a gap in so that jobs pin
-the finish down together; past it each waits 9% more. A poll that finds the job still queued
-(created, starting, queued, pending) restarts its clock as its first poll, so queueing at Atlas
-never counts as running; a key whose jobs queued makes its first poll where they were last seen
-queued (the median), so its clock starts where theirs did and no poll is spent on a known queue.
+window it moved). What is learned is a window: the 5% to 95% range of finishes (Turnbull's
+estimate from each finish's interval between the last poll that saw it running and the one that
+saw it done, as ratios to the prior), widened by 0.15/sqrt(n) either side for n finishes; a key
+never seen borrows its model's other shapes, its family, or else the server's other models (how
+much quicker or slower than their priors it runs them), widened 15% more. The grid's ratio loosens
+as n grows (COLD_RATIO ** (1 + n): soon one jump to the window), and a key of 8 finishes or more
+makes no poll before its window; across the window polls are spread evenly at the lag bound (5%
+of elapsed when well learned, 10% for a borrowed window or one of fewer finishes, or 0.5 s but
+never over 10% of a job of a few seconds), the first a phase of a gap in so that jobs pin the
+finish down together; past it each waits 9% more. A poll that finds the job still queued
+(created, starting, queued, pending) past half the window's low edge restarts its clock as its
+first poll (earlier, it is the server setting up, which counts in the job's time), so queueing
+at Atlas never counts as running; a key whose jobs queued makes its first poll where they were
+last seen queued (the lower median), so its clock starts where theirs did.
 
 Learning is kept per model and price-relevant shape and per server (a demo simulator or a proxy
 must never teach the live schedule), borrowed from the model's other shapes or its family for a
