@@ -21,8 +21,7 @@ at Atlas never counts as running; a key whose jobs queued makes its first poll w
 last seen queued (the lower median), so its clock starts where theirs did.
 
 Learning is kept per model and price-relevant shape and per server (a demo simulator or a proxy
-must never teach the live schedule), borrowed from the model's other shapes or its family for a
-cold key, and may be shared by a fleet (``share``: the batch's Redis).
+must never teach the live schedule), borrowed as above for a cold key, and may be shared by a fleet (``share``: the batch's Redis).
 """
 
 from __future__ import annotations
