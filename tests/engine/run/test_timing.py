@@ -375,6 +375,37 @@ def test_the_runner_polls_near_the_finish_and_learns_from_it(catalog, tmp_path):
     assert sum(fake.polls.values()) <= 3 * 8
 
 
+@pytest.mark.parametrize("factor", [0.25, 4.0])
+def test_the_runner_holds_on_a_prior_four_times_off(catalog, tmp_path, factor):
+    """Through the runner on the test's clock: a prior 4x too long (jobs take a quarter of it)
+    or 4x too short. The first batch finds each job within the cold grid's ratio, and the
+    second goes straight to what the first taught: a few polls a job, each finish found within
+    max(0.5 s, 10%) of its time."""
+    clock = ManualClock()
+    model, inputs = catalog.get(FLUX), {"size": "1024*1024"}
+    seconds = TimingModel().prior(model, inputs) * factor
+    fake = TimedAtlas(clock, seconds=seconds)
+    timing = TimingModel.for_server(tmp_path / "data", fake.base_url)
+
+    def run(prompts):
+        jobs = [JobSpec(p, FLUX, {"prompt": p, **inputs}) for p in prompts]
+        return new_runner(jobs, catalog, tmp_path / "out", limits=Limits(concurrency=1), client=fake, clock=clock,
+                          sleep=clock.sleep, timing=timing).run()
+
+    first = run([f"first {i}" for i in range(8)])
+    assert all(r.state.value == "done" for r in first.records)
+    learned = timing.estimate(model, inputs)
+    assert learned.basis == "learned" and learned.low <= seconds <= learned.high
+    assert learned.high - learned.low < 0.25 * seconds
+    fake.polls.clear()
+    second = run([f"second {i}" for i in range(8)])
+    assert all(r.state.value == "done" for r in second.records)
+    assert sum(fake.polls.values()) <= 3 * 8
+    # One job at a time: the batch is its jobs end to end, and the lag is what it adds.
+    lag = second.elapsed - 8 * seconds
+    assert lag <= 8 * max(0.5, 0.1 * seconds)
+
+
 # --- what the targets allow (the engine bench's "fewest possible" row) ------------------------------
 def test_fewest_polls_of_a_known_spread_rise_with_the_spread():
     from app.bench.engine import fewest_polls, fewest_polls_per_job
