@@ -441,6 +441,16 @@ def test_the_engine_bench_takes_a_list_of_spreads():
             _jitters(wrong)
 
 
+def test_the_engine_bench_runs_a_subset_of_the_matrix_by_name():
+    import argparse
+    from app.bench.engine import _cells
+    from app.bench.robustness import CELL_NAMES, fewest_polls
+    assert _cells("x0.25,x4pm") == ["x0.25", "x4pm"] and "x1q" in CELL_NAMES and len(CELL_NAMES) == 11
+    with pytest.raises(argparse.ArgumentTypeError):
+        _cells("x3")
+    assert fewest_polls(8.0, 0.0, 0.1) == 1.0  # no early poll: one at the known finish
+
+
 # --- narrow windows --------------------------------------------------------------------------------
 def test_a_window_known_to_the_moment_gets_one_poll_on_its_high_edge():
     known = Expectation(8.0, 7.9, 8.1, "learned", 30)
