@@ -177,7 +177,13 @@ class BatchRunner:
             r.prediction_id for r in self.records if r.prediction_id})
         self.manifest = manifest.ManifestWriter(self.out_dir, store=self.store)
         self.recipes = RecipeWriter(self.out_dir, io.recipes, self.store)
-        self._cond = threading.Condition()
+        # One lock, two conditions, so an event wakes only the threads it concerns: ``_cond`` for
+        # the dispatcher and run()'s end (slots, the queue, halts), ``_polls`` for the jobs waiting
+        # to poll (another job's end, a cancel). One shared condition woke all of a batch's
+        # waiting job threads for every event, and that wake-up storm was most of a job's CPU.
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        self._polls = threading.Condition(self._lock)
         self._detached = threading.Event()
         self._in_flight: set[int] = set()  # jobs a thread works on (following, downloading)
         # Jobs holding one of the ``concurrency`` slots: a job gives its slot back the moment its
@@ -211,6 +217,7 @@ class BatchRunner:
             if index is None and self._halt is None:
                 self._halt = ("stopped", "cancelled by the user")
             self._cond.notify_all()
+            self._polls.notify_all()
 
     def detach(self, reason: str = "the app was closed; reopen the folder to continue") -> None:
         """Stops working without deciding anything: submitted jobs stay submitted in the store."""
@@ -220,6 +227,7 @@ class BatchRunner:
             for record in self.records:
                 record.cancel_event.set()
             self._cond.notify_all()
+            self._polls.notify_all()
 
     def pause(self, reason: str = "paused by the user") -> None:
         with self._cond:
@@ -415,17 +423,21 @@ class BatchRunner:
             if self.io.gate is not None:
                 self.io.gate.release()
             with self._cond:
-                self._release_slot(record)
+                if self._release_slot(record):
+                    self._polls.notify_all()
                 self._in_flight.discard(record.index)
                 self._cond.notify_all()
             self.io.timing.save_if_due()
 
-    def _release_slot(self, record: JobRecord) -> None:
-        """Under the lock; once per job, whichever comes first: its output is ready or it ended."""
-        if record.index in self._generating:
-            self._generating.discard(record.index)
-            self.limiter.finished(record.spec.model)
-            self._job_ends += 1
+    def _release_slot(self, record: JobRecord) -> bool:
+        """Under the lock; once per job, whichever comes first: its output is ready or it ended.
+        True when this call gave the slot back (the jobs waiting to poll should hear of it)."""
+        if record.index not in self._generating:
+            return False
+        self._generating.discard(record.index)
+        self.limiter.finished(record.spec.model)
+        self._job_ends += 1
+        return True
 
     # --- submit ----------------------------------------------------------------------
     def _submit(self, record: JobRecord) -> bool:
@@ -594,7 +606,7 @@ class BatchRunner:
         self.io.timing.observe(record.model, record.spec.inputs, running, done, queued)
         with self._cond:
             self._job_ends += 1
-            self._cond.notify_all()
+            self._polls.notify_all()
 
     def _download(self, record: JobRecord, after_release: Callable[[], None] | None = None) -> None:
         """``after_release`` runs once the job's slot is given back: the next submit need not
@@ -611,6 +623,8 @@ class BatchRunner:
         with self._cond:
             self._release_slot(record)
             self._cond.notify_all()
+            if after_release is None:
+                self._polls.notify_all()  # else after_release wakes them once, with what it learned
         if after_release is not None:
             after_release()
         for part, url in enumerate(record.output_urls):
@@ -663,7 +677,7 @@ class BatchRunner:
                 if self._job_ends == seen:
                     # A fleet's finishes arrive through Redis, not this process: look every so often.
                     look = SHARED_LOOK_SECONDS * self.io.timing.scale
-                    self._cond.wait(min(due - now, look) if shared else due - now)
+                    self._polls.wait(min(due - now, look) if shared else due - now)
                 changed, seen = self._job_ends != seen, self._job_ends
             changed = changed or (shared and self.io.timing.learned_elsewhere())
             if changed:
