@@ -655,6 +655,7 @@ class BatchRunner:
                 self._emit(record, message=saved.note)
             record.files.append(OutputFile(url=url, path=relative, bytes=result.bytes, sha256=result.sha256,
                                            written_sha256=saved.sha256, recipe=saved.how, sidecar=saved.sidecar))
+        record.sent_body = None  # every recipe holds it now; 50,000 kept bodies would only cost memory
         self._finish(record, JobState.DONE, "", output_path=record.files[0].path if record.files else None)
 
     # --- helpers ---------------------------------------------------------------------
