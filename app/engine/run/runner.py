@@ -506,11 +506,11 @@ class BatchRunner:
             self.limiter.succeeded(record.spec.model)
         if self.io.ledger is not None:
             self.io.ledger.add(record.best_cost.amount)
-        self._transition(record, JobState.SUBMITTED, prediction_id=submission.prediction_id,
-                         request_id=submission.request_id)
-        # The id is the only proof of what was paid for: _transition saved it in the store before
-        # saying "submitted"; the manifest follows from its background writer.
-        self.recovery.saved(record)
+        # The id is the only proof of what was paid for: _transition saves it in the store before
+        # saying "submitted", and drops the pending-submit note in that same transaction; the
+        # manifest follows from its background writer.
+        self._transition(record, JobState.SUBMITTED, meta=self.recovery.clear_with_id(record),
+                         prediction_id=submission.prediction_id, request_id=submission.request_id)
         self._sent_at[record.index] = sent_at
         return True
 
@@ -707,20 +707,20 @@ class BatchRunner:
                 self._emit_batch(status, reason)
             self._cond.notify_all()
 
-    def _transition(self, record: JobRecord, state: JobState, **details) -> None:
+    def _transition(self, record: JobRecord, state: JobState, meta: dict | None = None, **details) -> None:
         record.move(state)
-        self._emit(record, **details)
+        self._emit(record, meta=meta, **details)
 
     def _finish(self, record: JobRecord, state: JobState, message: str, **details) -> None:
         record.error = message or None
         record.move(state)
         self._emit(record, message=message, error=message or None, **details)
 
-    def _emit(self, record: JobRecord, **details) -> None:
+    def _emit(self, record: JobRecord, meta: dict | None = None, **details) -> None:
         record.changed()  # every change of a record passes through here
         if self.store is not None:
             # On disk before anyone hears of it: "submitted" is only ever said of a saved id.
-            self.store.save(record)
+            self.store.save(record, meta=meta)
         if self._pump is not None:
             self._pump.poke()
         details.setdefault("prediction_id", record.prediction_id)

@@ -226,6 +226,7 @@ class JobStore:
         # waiting thread whether a commit already carried its row.
         self._pending_lock = threading.Lock()
         self._pending: dict[tuple[int, int], tuple] = {}
+        self._pending_meta: dict[str, str | None] = {}  # meta rows to write (None: delete) in the same commit
         self._ticket = 0
         self._committed = 0
         try:
@@ -307,12 +308,13 @@ class JobStore:
                 raise
         return batch
 
-    def save(self, record: JobRecord) -> None:
+    def save(self, record: JobRecord, meta: dict[str, str | None] | None = None) -> None:
         """Returns once the row is committed (durable). Saves from many job threads share a
         commit (group commit): while one thread commits, the others queue their rows, and the
         next of them commits all the queued rows in one transaction. Each thread still returns
         only after its own row is on disk, but a batch of 50,000 jobs pays for far fewer commits,
-        fsyncs and WAL pages than one transaction per save."""
+        fsyncs and WAL pages than one transaction per save. ``meta`` (key: value, None deletes)
+        is written in the same transaction as the row: the two are never seen apart."""
         statement, values = self._upsert(record)
         key = (record.batch, record.index)
         with self._pending_lock:
@@ -320,10 +322,24 @@ class JobStore:
             ticket = self._ticket
             # The latest snapshot of a row wins: it holds every earlier change of it too.
             self._pending[key] = values
+            if meta:
+                self._pending_meta.update(meta)
         with self._lock:
             if self._committed >= ticket:
                 return  # another thread's commit carried this row
             self._commit_pending(statement)
+
+    def save_meta(self, key: str, value: str | None) -> None:
+        """set_meta (or, with None, delete_meta) in the job threads' group commit: durable on
+        return, without a commit and an fsync of its own."""
+        with self._pending_lock:
+            self._ticket += 1
+            ticket = self._ticket
+            self._pending_meta[key] = value
+        with self._lock:
+            if self._committed >= ticket:
+                return
+            self._commit_pending(self._upsert_sql)
 
     def save_many(self, records: list[JobRecord]) -> None:
         """Many rows in one transaction (a resumed batch's decisions)."""
@@ -338,11 +354,15 @@ class JobStore:
         """Under the connection lock: commits every queued row."""
         with self._pending_lock:
             rows, self._pending = list(self._pending.values()), {}
+            meta, self._pending_meta = self._pending_meta, {}
             upto = self._ticket
-        if rows:
+        if rows or meta:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany(statement, rows)
+                self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                     [(k, v) for k, v in meta.items() if v is not None])
+                self._db.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k, v in meta.items() if v is None])
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
