@@ -146,6 +146,9 @@ def run_command(args) -> int:
                                         scale=1.0 / args.demo_speed if demo else 1.0)
         reporter = JsonReporter(out) if args.json else ConsoleReporter(len(jobs), out, err)
         webhook_url = args.webhook or loaded.webhook_url
+        # Nothing below needs the parsed job set or the per-job lists made for the cost table: a
+        # 50,000-job batch would otherwise hold them for its whole run.
+        del loaded, models, estimates, costs
         webhook = WebhookSender(webhook_url, secret_from_environment()) if webhook_url else None
         handlers = [reporter.handle, logs.log_event] + ([webhook.on_event] if webhook else [])
         limits = Limits(concurrency=concurrency, max_spend=args.max_spend, daily_cap=args.daily_cap,

@@ -248,11 +248,11 @@ class FencedStore:
     def __init__(self, store, lease: JobLease, stand_down: Callable[[], None]):
         self.store, self.lease, self.stand_down = store, lease, stand_down
 
-    def save(self, record: JobRecord) -> None:
+    def save(self, record: JobRecord, meta: dict | None = None) -> None:
         if not self.lease.still_ours():
             self.stand_down()
             raise LeaseLost(f"job {self.lease.key.position} is held by another worker now")
-        self.store.save(record)
+        self.store.save(record, meta=meta)
 
     def __getattr__(self, name):
         return getattr(self.store, name)

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
 
 from app import __version__
 from app.engine.atlas.errors import (AtlasError, AuthError, DownloadError, FatalError, InsufficientBalanceError,
@@ -34,6 +35,9 @@ FAILED_STATUSES = frozenset({"failed", "error", "timeout", "canceled", "cancelle
 MODERATION_CODE = 1039
 MAX_INLINE_BODY = 50 * 1024 * 1024
 SUBMIT_PATH = {"Image": "/api/v1/model/generateImage", "Video": "/api/v1/model/generateVideo"}
+# Connections kept per host: a batch runs up to twice its concurrency (32 at most) of job threads,
+# and a smaller pool throws away (and logs) every connection beyond it.
+POOL_SIZE = 64
 
 
 @dataclass(frozen=True)
@@ -151,8 +155,12 @@ class AtlasClient:
                  max_submit_retries: int = 6):
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
-        self._session = session or requests.Session()
+        self._session = session or _pooled(requests.Session())
         self._session.headers["User-Agent"] = USER_AGENT
+        # The API host's calls skip requests' per-request look at the environment (proxies, CA
+        # bundle, ~/.netrc): it is looked up once here, for this one host.
+        self._api = session or _for_host(_pooled(requests.Session()), self.base_url)
+        self._submits = _for_host(_one_use(requests.Session()), self.base_url)
         self.timeouts = timeouts
         self._sleep = sleep
         self.backoff = backoff or Backoff()
@@ -167,6 +175,8 @@ class AtlasClient:
 
     def close(self) -> None:
         self._session.close()
+        self._api.close()
+        self._submits.close()
 
     # --- catalog ---------------------------------------------------------------------
     def list_models(self) -> list[dict]:
@@ -220,19 +230,17 @@ class AtlasClient:
             attempt += 1
 
     def _submit_once(self, path: str, body: dict) -> Submission:
-        # A fresh connection per submit: reusing a pooled one the server just closed
-        # would turn a harmless reconnect into an unknown outcome.
-        with requests.Session() as once:
-            once.headers["User-Agent"] = USER_AGENT
-            try:
-                response = once.post(self.base_url + path, json=body, headers=self._auth_headers(),
-                                     timeout=(self.timeouts.connect, self.timeouts.submit_read))
-            except requests.RequestException as exc:
-                if _nothing_was_sent(exc):
-                    raise _NothingSent(_describe_network_error(exc)) from None
-                raise UnknownOutcomeError(
-                    f"the submit may or may not have reached Atlas Cloud ({_describe_network_error(exc)}); "
-                    "it was not resent, so it cannot be charged twice") from None
+        # A fresh connection per submit (the session's pools never keep one): reusing a pooled
+        # one the server just closed would turn a harmless reconnect into an unknown outcome.
+        try:
+            response = self._submits.post(self.base_url + path, json=body, headers=self._auth_headers(),
+                                          timeout=(self.timeouts.connect, self.timeouts.submit_read))
+        except requests.RequestException as exc:
+            if _nothing_was_sent(exc):
+                raise _NothingSent(_describe_network_error(exc)) from None
+            raise UnknownOutcomeError(
+                f"the submit may or may not have reached Atlas Cloud ({_describe_network_error(exc)}); "
+                "it was not resent, so it cannot be charged twice") from None
         request_id = response.headers.get("X-Request-ID")
         parsed = _json_or_none(response)
         if response.status_code == 429:
@@ -258,8 +266,8 @@ class AtlasClient:
     def poll(self, prediction_id: str) -> Prediction:
         url = f"{self.base_url}/api/v1/model/prediction/{prediction_id}"
         try:
-            response = self._session.get(url, headers=self._auth_headers(),
-                                         timeout=(self.timeouts.connect, self.timeouts.read))
+            response = self._api.get(url, headers=self._auth_headers(),
+                                     timeout=(self.timeouts.connect, self.timeouts.read))
         except requests.RequestException as exc:
             raise RetryableError(f"polling failed: {_describe_network_error(exc)}") from None
         request_id = response.headers.get("X-Request-ID")
@@ -336,7 +344,8 @@ class AtlasClient:
         partial = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:8]}.part")
         try:
             # Output URLs are CDN links: the API key stays home.
-            with self._session.get(url, stream=True, timeout=(self.timeouts.connect, self.timeouts.download_read)) as r:
+            session = self._api if url.startswith(self.base_url + "/") else self._session
+            with session.get(url, stream=True, timeout=(self.timeouts.connect, self.timeouts.download_read)) as r:
                 request_id = r.headers.get("X-Request-ID")
                 if r.status_code == 404:
                     raise OutputExpiredError("the output URL answered 404: it has expired or never existed",
@@ -379,9 +388,10 @@ class AtlasClient:
               **kwargs) -> requests.Response:
         url = path_or_url if path_or_url.startswith(("http://", "https://")) else self.base_url + path_or_url
         headers = {**(self._auth_headers() if auth else {}), **(headers or {})}
+        session = self._api if url.startswith(self.base_url + "/") else self._session
         try:
-            return self._session.request(method, url, headers=headers,
-                                         timeout=(self.timeouts.connect, self.timeouts.read), **kwargs)
+            return session.request(method, url, headers=headers,
+                                   timeout=(self.timeouts.connect, self.timeouts.read), **kwargs)
         except requests.RequestException as exc:
             # Schema documents live on their own host: name the one that failed.
             parts = urlsplit(url)
@@ -402,6 +412,58 @@ class AtlasClient:
         if not isinstance(parsed, dict):
             raise ProtocolError("the reply is not a JSON object", status=response.status_code, request_id=request_id)
         return parsed
+
+
+class _OneUsePool(urllib3.HTTPConnectionPool):
+    """Closes each connection once its reply is read instead of keeping it: every request
+    opens a connection of its own."""
+
+    def _put_conn(self, conn) -> None:
+        if conn is not None:
+            conn.close()
+        super()._put_conn(None)  # the pool's slot stays free for the next new connection
+
+
+class _OneUseHTTPSPool(urllib3.HTTPSConnectionPool):
+    _put_conn = _OneUsePool._put_conn
+
+
+class _OneUseAdapter(HTTPAdapter):
+    """An adapter made once whose pools never hand out a used connection."""
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _OneUsePool, "https": _OneUseHTTPSPool}
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = {"http": _OneUsePool, "https": _OneUseHTTPSPool}
+        return manager
+
+
+def _pooled(session: requests.Session) -> requests.Session:
+    adapter = HTTPAdapter(pool_maxsize=POOL_SIZE)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _one_use(session: requests.Session) -> requests.Session:
+    adapter = _OneUseAdapter(pool_maxsize=POOL_SIZE)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _for_host(session: requests.Session, base_url: str) -> requests.Session:
+    """A session for one host with the environment's settings for it (proxy, no_proxy, CA
+    bundle) taken once: requests would otherwise look them up, and read ~/.netrc, per request."""
+    session.headers["User-Agent"] = USER_AGENT
+    settings = session.merge_environment_settings(base_url + "/", {}, None, None, None)
+    session.trust_env = False
+    session.proxies.update(settings.get("proxies") or {})
+    session.verify = settings.get("verify", True)
+    return session
 
 
 class _NothingSent(Exception):

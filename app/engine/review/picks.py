@@ -21,15 +21,16 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
-
-from app.engine.review import thumbcache
 from app.engine.core.fileio import atomic_write_bytes, file_sha256
 from app.engine.core.i18n import translate
 from app.engine.jobs.outputs import safe_stem
 from app.engine.review.session import ReviewOutput, ReviewSession
 from app.engine.review.ratings import EMBEDDED, write_rating, xmp_rating
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
 
 CSV_NAME = "picks.csv"
 SHEET_NAME = "contact-sheet.png"
@@ -273,6 +274,8 @@ def find_font() -> str | None:
 
 def _font(size: int) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, bool]:
     """(font, whether it is a full font with Korean letters and stars)."""
+    from PIL import ImageFont
+
     path = find_font()
     if path:
         try:
@@ -304,6 +307,12 @@ def _stars(rating: str, full_font: bool) -> str:
 
 
 def contact_sheet(dest: Path, rows: list[dict], title: str) -> Image.Image:
+    # Imaging and video decoding are only for an export: `batch-studio picks` lists a folder
+    # without loading them.
+    from PIL import Image, ImageDraw
+
+    from app.engine.review import thumbcache
+
     width, height = sheet_size(len(rows))
     sheet = Image.new("RGB", (width, height), (255, 255, 255))
     draw = ImageDraw.Draw(sheet)

@@ -89,7 +89,7 @@ class PendingSubmits:
         if self.store is None:
             self._memory[self.key(record)] = text
         else:
-            self.store.set_meta(self.key(record), text)
+            self.store.save_meta(self.key(record), text)  # on disk before the submit leaves
 
     def get(self, record: JobRecord) -> tuple[dict, float] | None:
         text = self._memory.get(self.key(record)) if self.store is None else self.store.meta(self.key(record))
@@ -105,7 +105,15 @@ class PendingSubmits:
         if self.store is None:
             self._memory.pop(self.key(record), None)
         else:
-            self.store.delete_meta(self.key(record))
+            self.store.save_meta(self.key(record), None)
+
+    def cleared_with_row(self, record: JobRecord) -> dict[str, None]:
+        """The meta change that drops the note in the same transaction as the record's next
+        save (``store.save(record, meta=...)``): no write of its own."""
+        if self.store is None:
+            self._memory.pop(self.key(record), None)
+            return {}
+        return {self.key(record): None}
 
 
 def same_body(listed: dict | None, sent: dict) -> bool:
@@ -177,7 +185,7 @@ class Reconciler:
 
 class SubmitRecovery:
     """The runner's submit, made safe to lose: ``submit`` notes the body before it leaves and
-    settles a lost reply from the history; ``saved`` drops the note once the id is stored."""
+    settles a lost reply from the history; ``clear_with_id`` drops the note with the id's save."""
 
     def __init__(self, client: AtlasClient, store, policy: RecoveryPolicy, *, claimed: Callable[[], set[str]],
                  clock: Callable[[], float]):
@@ -249,9 +257,10 @@ class SubmitRecovery:
         say(f"{verdict.message} (nothing was charged); submitting it once more")
         return None
 
-    def saved(self, record: JobRecord) -> None:
-        """The prediction id is in the store: the note has done its work."""
-        self.pending.clear(record)
+    def clear_with_id(self, record: JobRecord) -> dict[str, None]:
+        """For the save of the prediction id: once the id is stored, the note has done its work,
+        so it goes in that same transaction (never before the id, never a write of its own)."""
+        return self.pending.cleared_with_row(record)
 
 
 def settle_noted(record: JobRecord, store, client: AtlasClient, policy: RecoveryPolicy = RecoveryPolicy(), *,

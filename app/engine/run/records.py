@@ -54,6 +54,7 @@ ALLOWED = {
 
 
 _VERSIONS = itertools.count(1)
+_EVENT_LOCK = threading.Lock()  # makes each record's cancel event once, whichever thread asks first
 
 
 class IllegalTransition(RuntimeError):
@@ -92,7 +93,7 @@ class OutputFile:
     sidecar: str | None = None  # the sidecar's file name, beside the output
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a batch of 50,000 records, each without an attribute dict
 class JobRecord:
     index: int
     spec: JobSpec
@@ -108,7 +109,9 @@ class JobRecord:
     submit_attempts: int = 0
     refunded: bool = False
     timestamps: dict[str, float] = field(default_factory=dict)
-    cancel_event: threading.Event = field(default_factory=threading.Event)
+    # Made on first use (see cancel_event): an Event is a lock and a condition, and most records of
+    # a large batch are never waited on before they run.
+    _cancel_event: threading.Event | None = field(default=None, repr=False, compare=False)
     # The manifest's entry for this record and the version it was built from: a writer on
     # another thread may build it while a job thread is halfway through a change, so it is only
     # reused while ``version`` is still the one read before building it.
@@ -126,6 +129,16 @@ class JobRecord:
     def __post_init__(self):
         if self.queue_order is None:
             self.queue_order = float(self.index)
+
+    @property
+    def cancel_event(self) -> threading.Event:
+        event = self._cancel_event
+        if event is None:
+            with _EVENT_LOCK:
+                if self._cancel_event is None:
+                    self._cancel_event = threading.Event()
+                event = self._cancel_event
+        return event
 
     @property
     def best_cost(self) -> Cost:

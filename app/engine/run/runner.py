@@ -177,7 +177,13 @@ class BatchRunner:
             r.prediction_id for r in self.records if r.prediction_id})
         self.manifest = manifest.ManifestWriter(self.out_dir, store=self.store)
         self.recipes = RecipeWriter(self.out_dir, io.recipes, self.store)
-        self._cond = threading.Condition()
+        # One lock, two conditions, so an event wakes only the threads it concerns: ``_cond`` for
+        # the dispatcher and run()'s end (slots, the queue, halts), ``_polls`` for the jobs waiting
+        # to poll (another job's end, a cancel). One shared condition woke all of a batch's
+        # waiting job threads for every event, and that wake-up storm was most of a job's CPU.
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        self._polls = threading.Condition(self._lock)
         self._detached = threading.Event()
         self._in_flight: set[int] = set()  # jobs a thread works on (following, downloading)
         # Jobs holding one of the ``concurrency`` slots: a job gives its slot back the moment its
@@ -211,6 +217,7 @@ class BatchRunner:
             if index is None and self._halt is None:
                 self._halt = ("stopped", "cancelled by the user")
             self._cond.notify_all()
+            self._polls.notify_all()
 
     def detach(self, reason: str = "the app was closed; reopen the folder to continue") -> None:
         """Stops working without deciding anything: submitted jobs stay submitted in the store."""
@@ -220,6 +227,7 @@ class BatchRunner:
             for record in self.records:
                 record.cancel_event.set()
             self._cond.notify_all()
+            self._polls.notify_all()
 
     def pause(self, reason: str = "paused by the user") -> None:
         with self._cond:
@@ -415,17 +423,21 @@ class BatchRunner:
             if self.io.gate is not None:
                 self.io.gate.release()
             with self._cond:
-                self._release_slot(record)
+                if self._release_slot(record):
+                    self._polls.notify_all()
                 self._in_flight.discard(record.index)
                 self._cond.notify_all()
             self.io.timing.save_if_due()
 
-    def _release_slot(self, record: JobRecord) -> None:
-        """Under the lock; once per job, whichever comes first: its output is ready or it ended."""
-        if record.index in self._generating:
-            self._generating.discard(record.index)
-            self.limiter.finished(record.spec.model)
-            self._job_ends += 1
+    def _release_slot(self, record: JobRecord) -> bool:
+        """Under the lock; once per job, whichever comes first: its output is ready or it ended.
+        True when this call gave the slot back (the jobs waiting to poll should hear of it)."""
+        if record.index not in self._generating:
+            return False
+        self._generating.discard(record.index)
+        self.limiter.finished(record.spec.model)
+        self._job_ends += 1
+        return True
 
     # --- submit ----------------------------------------------------------------------
     def _submit(self, record: JobRecord) -> bool:
@@ -494,11 +506,11 @@ class BatchRunner:
             self.limiter.succeeded(record.spec.model)
         if self.io.ledger is not None:
             self.io.ledger.add(record.best_cost.amount)
-        self._transition(record, JobState.SUBMITTED, prediction_id=submission.prediction_id,
-                         request_id=submission.request_id)
-        # The id is the only proof of what was paid for: _transition saved it in the store before
-        # saying "submitted"; the manifest follows from its background writer.
-        self.recovery.saved(record)
+        # The id is the only proof of what was paid for: _transition saves it in the store before
+        # saying "submitted", and drops the pending-submit note in that same transaction; the
+        # manifest follows from its background writer.
+        self._transition(record, JobState.SUBMITTED, meta=self.recovery.clear_with_id(record),
+                         prediction_id=submission.prediction_id, request_id=submission.request_id)
         self._sent_at[record.index] = sent_at
         return True
 
@@ -593,7 +605,7 @@ class BatchRunner:
         self.io.timing.observe(record.model, record.spec.inputs, running, done, queued)
         with self._cond:
             self._job_ends += 1
-            self._cond.notify_all()
+            self._polls.notify_all()
 
     def _download(self, record: JobRecord, after_release: Callable[[], None] | None = None) -> None:
         """``after_release`` runs once the job's slot is given back: the next submit need not
@@ -610,6 +622,8 @@ class BatchRunner:
         with self._cond:
             self._release_slot(record)
             self._cond.notify_all()
+            if after_release is None:
+                self._polls.notify_all()  # else after_release wakes them once, with what it learned
         if after_release is not None:
             after_release()
         for part, url in enumerate(record.output_urls):
@@ -640,6 +654,7 @@ class BatchRunner:
                 self._emit(record, message=saved.note)
             record.files.append(OutputFile(url=url, path=relative, bytes=result.bytes, sha256=result.sha256,
                                            written_sha256=saved.sha256, recipe=saved.how, sidecar=saved.sidecar))
+        record.sent_body = None  # every recipe holds it now; 50,000 kept bodies would only cost memory
         self._finish(record, JobState.DONE, "", output_path=record.files[0].path if record.files else None)
 
     # --- helpers ---------------------------------------------------------------------
@@ -662,7 +677,7 @@ class BatchRunner:
                 if self._job_ends == seen:
                     # A fleet's finishes arrive through Redis, not this process: look every so often.
                     look = SHARED_LOOK_SECONDS * self.io.timing.scale
-                    self._cond.wait(min(due - now, look) if shared else due - now)
+                    self._polls.wait(min(due - now, look) if shared else due - now)
                 changed, seen = self._job_ends != seen, self._job_ends
             changed = changed or (shared and self.io.timing.learned_elsewhere())
             if changed:
@@ -691,20 +706,20 @@ class BatchRunner:
                 self._emit_batch(status, reason)
             self._cond.notify_all()
 
-    def _transition(self, record: JobRecord, state: JobState, **details) -> None:
+    def _transition(self, record: JobRecord, state: JobState, meta: dict | None = None, **details) -> None:
         record.move(state)
-        self._emit(record, **details)
+        self._emit(record, meta=meta, **details)
 
     def _finish(self, record: JobRecord, state: JobState, message: str, **details) -> None:
         record.error = message or None
         record.move(state)
         self._emit(record, message=message, error=message or None, **details)
 
-    def _emit(self, record: JobRecord, **details) -> None:
+    def _emit(self, record: JobRecord, meta: dict | None = None, **details) -> None:
         record.changed()  # every change of a record passes through here
         if self.store is not None:
             # On disk before anyone hears of it: "submitted" is only ever said of a saved id.
-            self.store.save(record)
+            self.store.save(record, meta=meta)
         if self._pump is not None:
             self._pump.poke()
         details.setdefault("prediction_id", record.prediction_id)

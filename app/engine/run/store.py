@@ -88,6 +88,22 @@ class StoreError(RuntimeError):
     pass
 
 
+_scan = json.JSONDecoder().scan_once
+_STATES = {state.value: state for state in JobState}
+
+
+def _json(text: str):
+    """A JSON column as stored (json.dumps, so no surrounding space). Reading a 50,000-job batch
+    decodes six of these a row: the decoder's scanner is called directly, skipping json.loads'
+    per-call wrapping, which cost as much as the decoding; anything it does not read to the end
+    goes to json.loads, which raises what it would have raised."""
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
+
+
 @dataclass(frozen=True)
 class ReviewMark:
     """A person's verdict on one output file; it never touches the file itself."""
@@ -155,27 +171,49 @@ def read_annotations(folder: Path) -> tuple[dict[str, ReviewMark], dict[tuple[in
         db.close()
 
 
-@dataclass
-class StoredJob:
-    """A row as read back; the runner turns it into a JobRecord with the catalog."""
+class _JsonColumn:
+    """A JSON column of a stored row, decoded on first read (and kept): a review of 50,000 jobs
+    never looks at their URLs, planned paths or request ids, so it never pays for decoding them."""
 
-    batch: int
-    position: int
-    queue_order: float
-    spec: JobSpec
-    state: JobState
-    paused: bool
-    prediction_id: str | None
-    output_urls: list[str]
-    planned_paths: list[str]
-    files: list[OutputFile]
-    request_ids: list[str]
-    error: str | None
-    estimate: Cost
-    quote: Cost | None
-    refunded: bool
-    submit_attempts: int
-    timestamps: dict
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, job, owner=None):
+        if job is None:
+            return self
+        value = getattr(job, self.slot)
+        if isinstance(value, str):
+            value = _json(value)
+            setattr(job, self.slot, value)
+        return value
+
+    def __set__(self, job, value) -> None:
+        setattr(job, self.slot, value)
+
+
+class StoredJob:
+    """A row as read back; the runner turns it into a JobRecord with the catalog. ``output_urls``,
+    ``planned_paths`` and ``request_ids`` may be given as their stored JSON text."""
+
+    __slots__ = ("batch", "position", "queue_order", "spec", "state", "paused", "prediction_id", "_output_urls",
+                 "_planned_paths", "files", "_request_ids", "error", "estimate", "quote", "refunded",
+                 "submit_attempts", "timestamps")
+    output_urls = _JsonColumn()
+    planned_paths = _JsonColumn()
+    request_ids = _JsonColumn()
+
+    def __init__(self, batch: int, position: int, queue_order: float, spec: JobSpec, state: JobState, paused: bool,
+                 prediction_id: str | None, output_urls: list[str] | str, planned_paths: list[str] | str,
+                 files: list[OutputFile], request_ids: list[str] | str, error: str | None, estimate: Cost,
+                 quote: Cost | None, refunded: bool, submit_attempts: int, timestamps: dict):
+        self.batch, self.position, self.queue_order, self.spec, self.state = batch, position, queue_order, spec, state
+        self.paused, self.prediction_id, self.output_urls, self.planned_paths = paused, prediction_id, output_urls, \
+            planned_paths
+        self.files, self.request_ids, self.error, self.estimate, self.quote = files, request_ids, error, estimate, quote
+        self.refunded, self.submit_attempts, self.timestamps = refunded, submit_attempts, timestamps
+
+    def __repr__(self) -> str:
+        return f"StoredJob(batch={self.batch}, position={self.position}, name={self.spec.name!r}, state={self.state})"
 
 
 class JobStore:
@@ -188,6 +226,7 @@ class JobStore:
         # waiting thread whether a commit already carried its row.
         self._pending_lock = threading.Lock()
         self._pending: dict[tuple[int, int], tuple] = {}
+        self._pending_meta: dict[str, str | None] = {}  # meta rows to write (None: delete) in the same commit
         self._ticket = 0
         self._committed = 0
         try:
@@ -269,12 +308,13 @@ class JobStore:
                 raise
         return batch
 
-    def save(self, record: JobRecord) -> None:
+    def save(self, record: JobRecord, meta: dict[str, str | None] | None = None) -> None:
         """Returns once the row is committed (durable). Saves from many job threads share a
         commit (group commit): while one thread commits, the others queue their rows, and the
         next of them commits all the queued rows in one transaction. Each thread still returns
         only after its own row is on disk, but a batch of 50,000 jobs pays for far fewer commits,
-        fsyncs and WAL pages than one transaction per save."""
+        fsyncs and WAL pages than one transaction per save. ``meta`` (key: value, None deletes)
+        is written in the same transaction as the row: the two are never seen apart."""
         statement, values = self._upsert(record)
         key = (record.batch, record.index)
         with self._pending_lock:
@@ -282,10 +322,24 @@ class JobStore:
             ticket = self._ticket
             # The latest snapshot of a row wins: it holds every earlier change of it too.
             self._pending[key] = values
+            if meta:
+                self._pending_meta.update(meta)
         with self._lock:
             if self._committed >= ticket:
                 return  # another thread's commit carried this row
             self._commit_pending(statement)
+
+    def save_meta(self, key: str, value: str | None) -> None:
+        """set_meta (or, with None, delete_meta) in the job threads' group commit: durable on
+        return, without a commit and an fsync of its own."""
+        with self._pending_lock:
+            self._ticket += 1
+            ticket = self._ticket
+            self._pending_meta[key] = value
+        with self._lock:
+            if self._committed >= ticket:
+                return
+            self._commit_pending(self._upsert_sql)
 
     def save_many(self, records: list[JobRecord]) -> None:
         """Many rows in one transaction (a resumed batch's decisions)."""
@@ -300,11 +354,15 @@ class JobStore:
         """Under the connection lock: commits every queued row."""
         with self._pending_lock:
             rows, self._pending = list(self._pending.values()), {}
+            meta, self._pending_meta = self._pending_meta, {}
             upto = self._ticket
-        if rows:
+        if rows or meta:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany(statement, rows)
+                self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                     [(k, v) for k, v in meta.items() if v is not None])
+                self._db.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k, v in meta.items() if v is None])
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -373,12 +431,12 @@ class JobStore:
             (batch_no, position, order, name, model, inputs, subfolder, image_from, state, paused, prediction_id, urls,
              planned, files, request_ids, error, estimate, basis, quote, refunded, attempts, stamps, written) = row
             jobs.append(StoredJob(
-                batch_no, position, order, JobSpec(name, model, json.loads(inputs), subfolder, image_from, written),
-                JobState(state),
-                bool(paused), prediction_id, json.loads(urls), json.loads(planned),
-                [OutputFile(**f) for f in json.loads(files)], json.loads(request_ids), error,
+                batch_no, position, order, JobSpec(name, model, _json(inputs), subfolder, image_from, written),
+                _STATES.get(state) or JobState(state),
+                bool(paused), prediction_id, urls, planned,
+                [OutputFile(**f) for f in _json(files)], request_ids, error,
                 Cost(Decimal(estimate), basis), Cost(Decimal(quote), "quote") if quote is not None else None,
-                bool(refunded), attempts, json.loads(stamps)))
+                bool(refunded), attempts, _json(stamps)))
         return jobs
 
     def append(self, batch: int, records: list[JobRecord], links: list[JobLink | None] | None = None) -> None:

@@ -309,3 +309,53 @@ def test_an_expired_output_url(client, tmp_path):
 def test_no_key_is_an_auth_error_before_any_request():
     with pytest.raises(errors.AuthError, match="ATLASCLOUD_API_KEY"):
         AtlasClient(BASE, None).balance()
+
+
+def test_each_submit_opens_a_connection_of_its_own_while_polls_share_one():
+    """A submit on a reused connection the server just closed would have an unknown outcome."""
+    import json as jsonlib
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[tuple[str, int]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive unless the client closes
+
+        def _reply(self, body: dict) -> None:
+            data = jsonlib.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(("submit", self.client_address[1]))
+            self._reply(ok_submit())
+
+        def do_GET(self):
+            seen.append(("poll", self.client_address[1]))
+            self._reply({"code": 200, "data": {"id": "abc", "status": "processing"}})
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    client = AtlasClient(f"http://127.0.0.1:{server.server_address[1]}", KEY)
+    try:
+        for _ in range(3):
+            client.submit("Image", BODY)
+            client.poll("abc")
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    submits = [port for kind, port in seen if kind == "submit"]
+    polls = {port for kind, port in seen if kind == "poll"}
+    assert len(set(submits)) == 3
+    assert len(polls) == 1 and not polls & set(submits)

@@ -273,3 +273,28 @@ def test_resume_where_there_is_no_batch_says_so(tmp_path):
                             timeout=120)
     assert result.returncode == 2 and "holds no batch to resume" in result.stderr
     assert not (tmp_path / "empty" / ".batch-studio").exists()
+
+
+def test_the_pending_submit_note_shares_the_ids_transaction_and_lazy_columns_read_back(catalog, out):
+    """The note is written durably before a submit and leaves in the same commit as the id, never
+    on its own; the columns decoded on first read come back as saved."""
+    from app.engine.run.planning import queued_records
+    from app.engine.run.reconcile import PendingSubmits, SubmitRecovery, RecoveryPolicy
+
+    store = JobStore(out)
+    try:
+        record = queued_records(jobs(1), catalog)[0]
+        store.new_batch([record])
+        pending = PendingSubmits(store)
+        pending.note(record, {"prompt": "prompt 0"}, 12.5)
+        assert pending.get(record) == ({"prompt": "prompt 0"}, 12.5)
+        record.prediction_id, record.state = "pred-1", JobState.SUBMITTED
+        record.output_urls, record.request_ids = ["https://x/1.png"], ["r1", "r2"]
+        recovery = SubmitRecovery(FakeAtlas(), store, RecoveryPolicy(), claimed=set, clock=ManualClock())
+        store.save(record, meta=recovery.clear_with_id(record))
+        assert pending.get(record) is None
+        stored = store.load()[0]
+        assert (stored.prediction_id, stored.state) == ("pred-1", JobState.SUBMITTED)
+        assert (stored.output_urls, stored.request_ids, stored.planned_paths) == (["https://x/1.png"], ["r1", "r2"], [])
+    finally:
+        store.close()
