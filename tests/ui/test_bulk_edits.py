@@ -153,3 +153,16 @@ def test_shape_cache_prices_like_the_price_table():
     long = checks.price(JobSpec("v", MODELS[2], {"prompt": "x", "duration": 10}), catalog.get(MODELS[2]))[1]
     short = checks.price(JobSpec("v", MODELS[2], {"prompt": "y", "duration": 5}), catalog.get(MODELS[2]))[1]
     assert long.amount > short.amount
+
+
+def test_a_long_lists_status_bar_follows_its_changes(qtbot, window):
+    def jobs_shown() -> str:
+        return "".join(c for c in window.status_jobs.text() if c.isdigit())
+
+    window.jobs.replace_all(many(5))
+    assert jobs_shown() == "5"  # a short list: at once
+    window.jobs.replace_all(many(2500))
+    window.costs.refresh_all()
+    qtbot.waitUntil(lambda: jobs_shown() == "2500")
+    window.jobs.remove([0])
+    qtbot.waitUntil(lambda: jobs_shown() == "2499")
