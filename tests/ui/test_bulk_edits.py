@@ -166,3 +166,15 @@ def test_a_long_lists_status_bar_follows_its_changes(qtbot, window):
     qtbot.waitUntil(lambda: jobs_shown() == "2500")
     window.jobs.remove([0])
     qtbot.waitUntil(lambda: jobs_shown() == "2499")
+
+
+def test_shape_cache_reads_a_prompts_length_against_its_limits():
+    checks, catalog = _checks()
+    model = catalog.get("google/imagen4")
+    limit = model.properties["prompt"].get("maxLength")
+    assert isinstance(limit, int)
+    for prompt in ("", "a", "b", "x" * (limit + 1), "y" * (limit + 1), "z" * (limit + 7)):
+        spec = JobSpec("a", model.model_id, {"prompt": prompt})
+        assert checks.problems(spec) == [p.message for p in validate_job(spec, catalog)], len(prompt)
+    assert checks.problems(JobSpec("a", model.model_id, {"prompt": ""}))
+    assert len({checks._problem_key(JobSpec("a", model.model_id, {"prompt": f"scene {i}"})) for i in range(100)}) == 1

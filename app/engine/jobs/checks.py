@@ -17,8 +17,12 @@ from app.engine.atlas.shapes import FieldShape, Kind, classify, is_remote_media
 from app.engine.jobs.spec import JobSpec, validate_job
 
 # A string field with any of these can refuse some text, so its words are part of the shape.
-_TEXT_LIMITS = frozenset({"enum", "const", "pattern", "minLength", "maxLength", "format", "anyOf", "oneOf", "allOf",
-                          "not", "x-max-pixels", "x-min-side", "x-max-side"})
+# (minLength and maxLength are kept: only the length's side of them is part of the shape.)
+_TEXT_LIMITS = frozenset({"enum", "const", "pattern", "format", "anyOf", "oneOf", "allOf", "not", "if",
+                          "x-max-pixels", "x-min-side", "x-max-side"})
+# A model whose schema ties fields together (if x then y) may read any value: nothing is left out.
+_SCHEMA_RULES = frozenset({"allOf", "anyOf", "oneOf", "if", "not", "dependencies", "dependentRequired",
+                           "dependentSchemas"})
 # The estimate reads these by name whatever their schema says (app/engine/atlas/pricing.py).
 _PRICED_NAMES = frozenset({"num_images", "max_images", "num_outputs", "n", "duration", "resolution",
                            "generate_audio", "sound", "bgm"})
@@ -39,8 +43,10 @@ class _ModelShapes:
 
     def __init__(self, model: ModelInfo):
         self.properties = model.properties
+        schema = model.input_schema
+        self._ruled = isinstance(schema, dict) and bool(_SCHEMA_RULES & schema.keys())
         self._fields: dict[str, FieldShape] = {}
-        self._free: dict[str, bool] = {}
+        self._free: dict[str, tuple | None] = {}
 
     def field(self, name: str) -> FieldShape:
         shape = self._fields.get(name)
@@ -49,14 +55,23 @@ class _ModelShapes:
             shape = self._fields[name] = classify(str(name), prop if isinstance(prop, dict) else {})
         return shape
 
-    def free_text(self, name: str) -> bool:
-        free = self._free.get(name)
-        if free is None:
+    def text_shape(self, name: str, value: str) -> tuple | None:
+        """What of a free text's value the checks read (its length against the limits), or None
+        when the field is not free text and the value itself is part of the shape."""
+        if name not in self._free:
             prop = self.properties.get(name)
-            free = self._free[name] = (
-                isinstance(prop, dict) and prop.get("type") == "string" and not (_TEXT_LIMITS & prop.keys())
-                and name not in _PRICED_NAMES and self.field(name).kind in (Kind.PROMPT, Kind.TEXT))
-        return free
+            free = (not self._ruled and isinstance(prop, dict) and prop.get("type") == "string"
+                    and not (_TEXT_LIMITS & prop.keys()) and name not in _PRICED_NAMES
+                    and self.field(name).kind in (Kind.PROMPT, Kind.TEXT))
+            self._free[name] = (prop.get("minLength"), prop.get("maxLength")) if free else None
+        limits = self._free[name]
+        if limits is None:
+            return None
+        low, high = limits
+        length = len(value)
+        # Too short reads "must not be empty"; too long names the length.
+        return (_FREE_TEXT, isinstance(low, int) and length < low,
+                length if isinstance(high, int) and length > high else None)
 
 
 class ShapeChecks:
@@ -108,10 +123,8 @@ class ShapeChecks:
                         return None  # whether the file exists is not the spec's
             elif isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
                 return None  # files may sit inside (subjects: [{images: [...]}])
-            if isinstance(value, str) and shapes.free_text(name):
-                parts.append((name, _FREE_TEXT))
-            else:
-                parts.append((name, _frozen(value)))
+            text = shapes.text_shape(name, value) if isinstance(value, str) else None
+            parts.append((name, text if text is not None else _frozen(value)))
         name_ok = isinstance(spec.name, str) and bool(spec.name.strip())
         return spec.model, name_ok, spec.output_subfolder, bool(spec.image_from), tuple(parts)
 
