@@ -122,12 +122,17 @@ def test_shape_cache_gives_what_a_fresh_check_gives():
         JobSpec("g", "bytedance/seedance-v1.5-pro-fast/text-to-video", {"prompt": "x", "duration": 4}),
         JobSpec("h", "bytedance/seedance-v1.5-pro-fast/text-to-video", {"prompt": "x", "duration": 4.0}),
         JobSpec("i", "bytedance/seedance-v1.5-pro-fast/text-to-video", {"prompt": "x", "duration": True}),
+        # A rule ties resolution to duration: both stay in the shape, the prompt need not.
+        JobSpec("j", "google/veo3.1-fast/text-to-video", {"prompt": "x", "resolution": "4k", "duration": 4}),
+        JobSpec("k", "google/veo3.1-fast/text-to-video", {"prompt": "y", "resolution": "4k", "duration": 8}),
+        JobSpec("l", "google/veo3.1-fast/text-to-video", {"prompt": "z", "resolution": "720p", "duration": 4}),
     ]
     for _ in range(2):  # the second pass comes from the cache
         for spec in specs:
             assert checks.problems(spec) == [p.message for p in validate_job(spec, catalog)], spec.name
     assert checks.problems(specs[2]) and checks.problems(specs[3]) and checks.problems(specs[4])
     assert not checks.problems(specs[0]) and not checks.problems(specs[1])
+    assert checks.problems(specs[10]) and not checks.problems(specs[11]) and not checks.problems(specs[12])
 
 
 def test_shape_cache_never_keeps_a_local_file_answer(tmp_path):

@@ -20,7 +20,7 @@ from app.engine.jobs.spec import JobSpec, validate_job
 # (minLength and maxLength are kept: only the length's side of them is part of the shape.)
 _TEXT_LIMITS = frozenset({"enum", "const", "pattern", "format", "anyOf", "oneOf", "allOf", "not", "if",
                           "x-max-pixels", "x-min-side", "x-max-side"})
-# A model whose schema ties fields together (if x then y) may read any value: nothing is left out.
+# A rule tying fields together (if x then y) may read any value of the fields it names: those are kept.
 _SCHEMA_RULES = frozenset({"allOf", "anyOf", "oneOf", "if", "not", "dependencies", "dependentRequired",
                            "dependentSchemas"})
 # The estimate reads these by name whatever their schema says (app/engine/atlas/pricing.py).
@@ -38,13 +38,32 @@ def _frozen(value: object) -> object:
     return object, json.dumps(value, sort_keys=True, default=str)
 
 
+def _named_in_rules(schema: dict) -> set:
+    """Every input name a schema's cross-field rules mention anywhere inside them."""
+    names: set = set()
+    stack = [schema[key] for key in _SCHEMA_RULES if key in schema]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("properties", "dependencies", "dependentRequired", "dependentSchemas") \
+                        and isinstance(item, dict):
+                    names.update(item)
+                elif key == "required" and isinstance(item, list):
+                    names.update(n for n in item if isinstance(n, str))
+                stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return names
+
+
 class _ModelShapes:
     """What one model's schema says about each input name, read once."""
 
     def __init__(self, model: ModelInfo):
         self.properties = model.properties
         schema = model.input_schema
-        self._ruled = isinstance(schema, dict) and bool(_SCHEMA_RULES & schema.keys())
+        self._ruled = _named_in_rules(schema) if isinstance(schema, dict) else set()
         self._fields: dict[str, FieldShape] = {}
         self._free: dict[str, tuple | None] = {}
 
@@ -60,7 +79,7 @@ class _ModelShapes:
         when the field is not free text and the value itself is part of the shape."""
         if name not in self._free:
             prop = self.properties.get(name)
-            free = (not self._ruled and isinstance(prop, dict) and prop.get("type") == "string"
+            free = (name not in self._ruled and isinstance(prop, dict) and prop.get("type") == "string"
                     and not (_TEXT_LIMITS & prop.keys()) and name not in _PRICED_NAMES
                     and self.field(name).kind in (Kind.PROMPT, Kind.TEXT))
             self._free[name] = (prop.get("minLength"), prop.get("maxLength")) if free else None
