@@ -187,6 +187,7 @@ def load(path: Path, catalog: Catalog | None = None) -> JobSet:
 
 
 MEDIA_FILE_SUFFIXES = frozenset(suffix for suffixes in MEDIA_SUFFIXES.values() for suffix in suffixes)
+_MEDIA_ENDINGS = tuple(MEDIA_FILE_SUFFIXES)
 
 
 def _beside(value, folder: Path):
@@ -197,7 +198,9 @@ def _beside(value, folder: Path):
         return {key: _beside(item, folder) for key, item in value.items()}
     if isinstance(value, list):
         return [_beside(item, folder) for item in value]
-    if (isinstance(value, str) and value and len(value) < 1024 and "\n" not in value and "://" not in value
+    # endswith first: a prompt is turned away without a Path (tens of thousands of them in a big set).
+    if (isinstance(value, str) and value and len(value) < 1024 and value.lower().endswith(_MEDIA_ENDINGS)
+            and "\n" not in value and "://" not in value
             and not value.startswith("data:") and Path(value).suffix.lower() in MEDIA_FILE_SUFFIXES):
         path = Path(value).expanduser()
         if not path.is_absolute() and (folder / path).is_file():
