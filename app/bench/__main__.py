@@ -19,6 +19,8 @@ def main(argv: list[str]) -> int:
         from app.bench.catalog import main as run
     elif which == "scale":
         from app.bench.scale import main as run
+    elif which == "scalewindow":
+        from app.bench.scalewindow import main as run
     else:
         print("usage: python -m app.bench engine|gui|soak|celery|catalog|scale [options]", file=sys.stderr)
         return 2

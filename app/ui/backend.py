@@ -27,7 +27,7 @@ class DemoServer:
     """The simulator in a child process: its rendering and serving would otherwise compete
     with the window for the GIL. It exits when this process's end of its stdin closes."""
 
-    def __init__(self, speed: float, data_dir: Path):
+    def __init__(self, speed: float, data_dir: Path, cheap_media: bool = False):
         import subprocess
         import sys
 
@@ -41,7 +41,7 @@ class DemoServer:
         launcher = [sys.executable, "sim"] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app.sim"]
         self.process = subprocess.Popen(
             [*launcher, "--port", "0", "--speed", str(speed), "--exit-with-stdin",
-             "--data-dir", str(data_dir), "--balance", "10000"],
+             "--data-dir", str(data_dir), "--balance", "10000", *(["--cheap-media"] if cheap_media else [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=lower_priority)
         first = self.process.stdout.readline()
         if "listening on " not in first:
@@ -67,7 +67,7 @@ class Backend:
     meant to be shared across the worker threads that poll, quote and download."""
 
     def __init__(self, *, demo: bool, base_url: str = "", demo_speed: float = 10.0,
-                 catalog_service: CatalogService | None = None):
+                 catalog_service: CatalogService | None = None, demo_cheap_media: bool = False):
         self.demo = demo
         self.demo_speed = demo_speed
         self._server = None
@@ -75,7 +75,8 @@ class Backend:
         if demo:
             from app.sim import DEMO_KEY
 
-            self._server = DemoServer(demo_speed, appdirs.data_dir() / "demo-simulator")
+            # Cheap media (small real files, no drawing): scale benches measure the window, not the simulator.
+            self._server = DemoServer(demo_speed, appdirs.data_dir() / "demo-simulator", demo_cheap_media)
             self.base_url = self._server.base_url
             self._key = DEMO_KEY
         else:

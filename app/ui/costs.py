@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.engine.atlas.catalog import Catalog
 from app.engine.core.i18n import translate
-from app.engine.jobs.spec import validate_job
-from app.engine.atlas.pricing import Cost, CostSummary, PriceTable, price_key, quote_bodies, summarize
+from app.engine.jobs.checks import ShapeChecks
+from app.engine.atlas.pricing import Cost, CostSummary, PriceTable, quote_bodies, summarize
 from app.ui.backend import Backend
 from app.ui.joblist import JobList
 from app.ui.tasks import Task
@@ -39,10 +39,18 @@ class CostService(QObject):
         self._debounce.timeout.connect(self._request_quotes)
         self._needed: set[str] = set()
         self.schema_failures: dict[str, str] = {}  # model id -> why its schema could not be had
+        self._checks = ShapeChecks(self.catalog, self.prices)
+        self._summary: tuple[int, CostSummary] | None = None  # (the list's cost_version, its totals)
 
     @property
     def catalog(self) -> Catalog:
         return self.backend.catalog
+
+    @property
+    def checks(self) -> ShapeChecks:
+        if self._checks.catalog is not self.catalog:  # a refreshed catalog: its schemas may differ
+            self._checks = ShapeChecks(self.catalog, self.prices)
+        return self._checks
 
     def refresh_rows(self, rows) -> None:
         """Re-validate and re-price rows after an edit; quotes follow after a pause in typing."""
@@ -64,6 +72,7 @@ class CostService(QObject):
         arrived = set(model_ids)
         for model_id in arrived:
             self.schema_failures.pop(model_id, None)
+        self.checks.clear()
         self.schema_failures.update(failures)
         self.refresh_rows([row for row, job in enumerate(self.jobs.rows) if job.spec.model in arrived])
 
@@ -90,7 +99,7 @@ class CostService(QObject):
         if self._unloaded(job):
             self.jobs.changed(row)
             return
-        job.problems = [p.message for p in validate_job(job.spec, self.catalog)]
+        job.problems = self.checks.problems(job.spec)
         if job.spec.image_from and job.spec.image_from not in names:
             job.problems.append(translate("Validation", 'image_from names "{parent}", but no job has that name{hint}')
                                 .format(parent=job.spec.image_from, hint=""))
@@ -100,13 +109,18 @@ class CostService(QObject):
         if model is None:
             job.cost = None
         else:
-            key = price_key(job.spec.quote_body(model))
-            job.cost = self._quotes.get(key) or self.prices.estimate(model, job.spec.inputs)
+            key, estimate = self.checks.price(job.spec, model)
+            job.cost = self._quotes.get(key) or estimate
         self.jobs.changed(row)
 
     def summary(self) -> CostSummary:
+        version = self.jobs.cost_version
+        if self._summary is not None and self._summary[0] == version:
+            return self._summary[1]
         priced = [(job.spec.model, job.cost) for job in self.jobs.rows if job.cost is not None]
-        return summarize([m for m, _ in priced], [c for _, c in priced])
+        summary = summarize([m for m, _ in priced], [c for _, c in priced])
+        self._summary = (version, summary)
+        return summary
 
     def _emit_totals(self) -> None:
         self.totals_changed.emit(self.summary())
@@ -115,16 +129,16 @@ class CostService(QObject):
         if self._in_flight:
             self._debounce.start()
             return
-        bodies, keys = [], []
+        bodies, keys, asked = [], [], set()
         for job in self.jobs.rows:
             model = self.catalog.get(job.spec.model)
             if model is None or job.problems:
                 continue
-            body = job.spec.quote_body(model)
-            key = price_key(body)
-            if key not in self._quotes and key not in keys:
-                bodies.append(body)
+            key, _ = self.checks.price(job.spec, model)
+            if key not in self._quotes and key not in asked:
+                bodies.append(job.spec.quote_body(model))
                 keys.append(key)
+                asked.add(key)
         if not bodies or not self.backend.has_key:
             return
         self._in_flight = True
@@ -154,7 +168,7 @@ class CostService(QObject):
                 continue  # a job that ran keeps what it cost (in draft mode, another model's price)
             model = self.catalog.get(job.spec.model)
             if model is not None and model.schema_loaded and job.cost is not None and not job.cost.is_quote:
-                quote = self._quotes.get(price_key(job.spec.quote_body(model)))
+                quote = self._quotes.get(self.checks.price(job.spec, model)[0])
                 if quote is not None:
                     job.cost = quote
                     self.jobs.changed(row)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from app.ui.joblist import JobRow
+from app.ui.joblist import Snapshot
 
 MERGEABLE = 1
 
 
 class ListChange(QUndoCommand):
-    def __init__(self, restore, text: str, before: list[JobRow], after: list[JobRow], merge_key=None):
+    def __init__(self, restore, text: str, before: Snapshot, after: Snapshot, merge_key=None):
         super().__init__(text)
         self._restore = restore
         self.before, self.after = before, after

@@ -275,7 +275,7 @@ class MainWindow(WindowEditing, WindowDocuments, WindowRuns, WindowCatalog, Wind
         self.editor.model_changed.connect(self._edit_model)
         self.editor.field_changed.connect(self._edit_field)
         self.editor.subfolder_changed.connect(self._edit_subfolder)
-        self.costs.totals_changed.connect(lambda _: self._update_status())
+        self.costs.totals_changed.connect(self._status_changed)
         self.costs.quotes_unavailable.connect(
             lambda why: self.statusBar().showMessage(
                 self.tr("Live prices unavailable ({reason}); showing estimates.").format(reason=why), 8000))
@@ -286,10 +286,10 @@ class MainWindow(WindowEditing, WindowDocuments, WindowRuns, WindowCatalog, Wind
         self.controller.job_done.connect(self._job_done)
         self.controller.throttled.connect(self._throttled)
         self.thumbnails.ready.connect(self._thumbnail_ready)
-        self.model.dataChanged.connect(lambda *_: self._update_status())
-        self.model.modelReset.connect(self._update_status)
-        self.model.rowsInserted.connect(self._update_status)
-        self.model.rowsRemoved.connect(self._update_status)
+        self.model.dataChanged.connect(self._status_changed)
+        self.model.modelReset.connect(self._status_changed)
+        self.model.rowsInserted.connect(self._status_changed)
+        self.model.rowsRemoved.connect(self._status_changed)
         self.budget.valueChanged.connect(self._budget_changed)
         self.model.on_move = self._drag_move
         self.undo_stack.indexChanged.connect(self._history_changed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QLabel
 
 from app.engine.jobs.spec import chain_stages
@@ -16,6 +16,11 @@ from app.ui import theme
 # them; lupdate reads each call's literal context. Texts that count (%n) come from the window's
 # _text_* methods instead: lupdate reads a count only from self.tr().
 translate = QCoreApplication.translate
+
+# A list this long takes milliseconds to count and sum, and a batch changes it many times a second:
+# its status bar follows at most this often. A shorter list's follows every change at once.
+STATUS_THROTTLE_ROWS = 2000
+STATUS_INTERVAL_MS = 250
 
 
 class WindowStatus:
@@ -43,7 +48,18 @@ class WindowStatus:
                       self.status_spent, self.status_balance):
             bar.addPermanentWidget(label)
         bar.addPermanentWidget(self.status_mode)
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(STATUS_INTERVAL_MS)
+        self._status_timer.timeout.connect(self._update_status)
         self._update_status()
+
+    def _status_changed(self, *_) -> None:
+        """The list or its totals changed: the status bar follows, throttled for a long list."""
+        if len(self.jobs) < STATUS_THROTTLE_ROWS:
+            self._update_status()
+        elif not self._status_timer.isActive():
+            self._status_timer.start()
 
     def _mark_dirty(self) -> None:
         if not self.dirty:

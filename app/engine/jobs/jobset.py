@@ -187,6 +187,7 @@ def load(path: Path, catalog: Catalog | None = None) -> JobSet:
 
 
 MEDIA_FILE_SUFFIXES = frozenset(suffix for suffixes in MEDIA_SUFFIXES.values() for suffix in suffixes)
+_MEDIA_ENDINGS = tuple(MEDIA_FILE_SUFFIXES)
 
 
 def _beside(value, folder: Path):
@@ -197,7 +198,9 @@ def _beside(value, folder: Path):
         return {key: _beside(item, folder) for key, item in value.items()}
     if isinstance(value, list):
         return [_beside(item, folder) for item in value]
-    if (isinstance(value, str) and value and len(value) < 1024 and "\n" not in value and "://" not in value
+    # endswith first: a prompt is turned away without a Path (tens of thousands of them in a big set).
+    if (isinstance(value, str) and value and len(value) < 1024 and value.lower().endswith(_MEDIA_ENDINGS)
+            and "\n" not in value and "://" not in value
             and not value.startswith("data:") and Path(value).suffix.lower() in MEDIA_FILE_SUFFIXES):
         path = Path(value).expanduser()
         if not path.is_absolute() and (folder / path).is_file():
@@ -287,7 +290,7 @@ def _parse_text(text: str, source: str, fmt: str):
         except RecursionError:
             raise _too_deep(source) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return _load_yaml(text)
     except RecursionError:  # the pure-Python reader, when PyYAML comes without libyaml
         raise _too_deep(source) from None
     except yaml.MarkedYAMLError as exc:
@@ -307,6 +310,68 @@ def _parse_text(text: str, source: str, fmt: str):
     except yaml.YAMLError as exc:
         message = translate("JobSet", "{source}: not valid YAML ({exc})").format(source=source, exc=exc)
         raise JobSetError([message]) from None
+
+
+class _Unusual(Exception):
+    """A node the quick builder leaves to PyYAML's own constructor."""
+
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_TAG + name for name in ("null", "bool", "int", "float", "binary", "timestamp"))
+
+
+def _load_yaml(text: str):
+    """libyaml composes the nodes; plain maps, lists and scalars are built here, in one pass.
+
+    PyYAML's constructor (Python even with libyaml) was most of the time a 10,000-job set took to read.
+    Anything else (merge keys, sets, a list that holds itself) goes to that constructor, so the result
+    and the errors are PyYAML's."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _build(loader, node)
+        except _Unusual:
+            return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _build(loader, root):
+    constructors = loader.yaml_constructors
+    built: dict[int, object] = {}  # an alias is the same node again: the same object, as PyYAML gives
+    building: set[int] = set()
+
+    def build(node):
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            if tag == _TAG + "str":
+                return node.value
+            if tag not in _SCALAR_TAGS:
+                raise _Unusual
+            return constructors[tag](loader, node)
+        key = id(node)
+        if key in built:
+            return built[key]
+        if key in building:
+            raise _Unusual
+        building.add(key)
+        if tag == _TAG + "seq":
+            value = [build(item) for item in node.value]
+        elif tag == _TAG + "map":
+            value = {}
+            for key_node, value_node in node.value:
+                if key_node.tag not in (_TAG + "str", _TAG + "int", _TAG + "bool", _TAG + "null", _TAG + "float"):
+                    raise _Unusual  # << merges, = values, complex keys
+                value[build(key_node)] = build(value_node)
+        else:
+            raise _Unusual
+        built[key] = value
+        return value
+
+    return build(root)
 
 
 def _is_tutorial(document: dict) -> bool:

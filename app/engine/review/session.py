@@ -60,8 +60,16 @@ class ReviewOutput:
     item: "ReviewItem"
     part: int
     path: str | None  # relative to the folder, with forward slashes
-    file: Path | None
+    folder: Path | None = field(default=None, repr=False)
     mark: ReviewMark = UNREVIEWED
+    _file: Path | None = field(default=None, init=False, repr=False)
+
+    @property
+    def file(self) -> Path | None:
+        """The output's absolute path, made when first asked for: a grid of 50,000 asks for the few on screen."""
+        if self._file is None and self.path is not None and self.folder is not None:
+            self._file = self.folder / self.path
+        return self._file
 
     @property
     def pick(self) -> Pick:
@@ -304,7 +312,8 @@ class ReviewSession:
         return item
 
     def _attach_outputs(self, item: ReviewItem, paths: list[str]) -> None:
-        item.outputs = [ReviewOutput(item, part, path, self.folder / path) for part, path in enumerate(paths)]
+        folder = self.folder
+        item.outputs = [ReviewOutput(item, part, path, folder) for part, path in enumerate(paths)]
         if not item.outputs:
             item.outputs = [ReviewOutput(item, 0, None, None)]
 

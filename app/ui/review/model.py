@@ -33,8 +33,8 @@ class ReviewGridModel(QAbstractListModel):
         self._row_of = {id(output): row for row, output in enumerate(self.outputs)}
         self._rows_by_path = {}
         for row, output in enumerate(self.outputs):
-            if output.file is not None:
-                self._rows_by_path.setdefault(str(output.file), []).append(row)
+            if output.path is not None:
+                self._rows_by_path.setdefault(_file_text(output), []).append(row)
         self.endResetModel()
 
     def set_tile(self, tile: int) -> None:
@@ -108,7 +108,17 @@ class ReviewGridModel(QAbstractListModel):
             return item.link is not None
         return None
 
-    def _thumbnail_ready(self, path: str) -> None:
+    def _thumbnail_ready(self, path: str) -> None:  # path: str(output.file), as the loader was asked
         for row in self._rows_by_path.get(path, ()):
             index = self.index(row)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+
+def _file_text(output: ReviewOutput) -> str:
+    """str(output.file) without making a Path for each of 50,000 outputs: a plain relative path joins
+    as text; anything Path would tidy (./, //, an absolute path) goes through Path."""
+    path, folder = output.path, output.folder
+    if folder is None or path.startswith(("/", "./", "~")) or "//" in path or "/./" in path or path.endswith(("/", "/.")) \
+            or "\\" in path or path == ".":
+        return str(output.file)
+    return f"{folder}/{path}"

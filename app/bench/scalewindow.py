@@ -1,0 +1,143 @@
+"""The window at 10,000 to 50,000 rows (issue 20): open a job set (parse, validate, price), bulk
+edits on all of it (select all, edit a field, totals, undo), the longest event-loop stall while an
+N-job batch runs (demo simulator, cheap media), and opening the review of N outputs with their
+thumbnails cached. Runs offscreen; prints figures, asserts nothing."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+
+def _timed(app, action) -> float:
+    started = time.perf_counter()
+    action()
+    app.processEvents()
+    return time.perf_counter() - started
+
+
+def load_figure(app, window, scratch, rows: int) -> float:
+    from app.bench.gui import write_jobset
+
+    path = scratch / f"rows-{rows}.yaml"
+    write_jobset(path, rows)
+    window.dirty = False
+    return _timed(app, lambda: window.open_document(path))
+
+
+def edit_figures(app, window) -> list[tuple[str, float]]:
+    """Each step on the whole open set, timed with the events it queues."""
+    rows = len(window.jobs)
+    figures = [("select all", _timed(app, window.table.selectAll))]
+    assert len(window.selected_rows()) == rows, "select all did not reach every row"
+    figures.append(("edit a field of every row (output subfolder)", _timed(app, lambda: window._edit_subfolder("scaled"))))
+    figures.append(("edit the prompt of every row", _timed(app, lambda: window._edit_field("prompt", "one prompt for all"))))
+    figures.append(("cost totals", _timed(app, lambda: window.costs.summary().total_label())))
+    figures.append(("undo the prompt edit", _timed(app, window.undo_stack.undo)))
+    figures.append(("undo the subfolder edit", _timed(app, window.undo_stack.undo)))
+    figures.append(("redo both", _timed(app, lambda: (window.undo_stack.redo(), window.undo_stack.redo()))))
+    return figures
+
+
+def batch_figure(app, window, scratch, jobs: int) -> tuple[float, float, int]:
+    """(longest stall in ms, seconds, jobs done) while an N-job batch runs to its end."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from app.bench.gui import StallMeter, write_jobset
+
+    path = scratch / f"batch-{jobs}.yaml"
+    write_jobset(path, jobs)
+    window.dirty = False
+    window.open_document(path)
+    window.set_output_dir(scratch / f"out-{jobs}")
+    meter = StallMeter()
+    loop = QEventLoop()
+    window.controller.finished.connect(lambda _: loop.quit())
+    meter.start()
+    started = time.perf_counter()
+    window.run_batch()
+    QTimer.singleShot(3_600_000, loop.quit)
+    loop.exec()
+    meter.stop()
+    done = sum(1 for job in window.jobs.rows if job.state == "done")
+    return meter.longest * 1000, time.perf_counter() - started, done
+
+
+def review_figure(app, window, scratch, outputs: int) -> float:
+    from app.bench.gui import write_review_folder
+    from app.engine.review import thumbcache
+    from app.ui.thumbcache import disk_size
+
+    folder = scratch / f"reviewed-{outputs}"
+    write_review_folder(folder, outputs)
+    mode = window.review_mode
+    view = mode.view
+    for path in sorted((folder / "out").glob("*.png")):  # the cache, as a first visit leaves it
+        thumbcache.thumbnail(path, disk_size(view.model.tile))
+
+    def visible_loaded() -> bool:
+        grid = view.grid
+        rows = [r for r in range(min(view.model.rowCount(), 400))
+                if grid.visualRect(view.model.index(r)).intersects(grid.viewport().rect())]
+        return all(view.loader.has(view.model.outputs[r].file, view.model.tile) for r in rows)
+
+    started = time.perf_counter()
+    mode.show_review(folder)
+    view.grid.viewport().repaint()
+    while not visible_loaded() and time.perf_counter() - started < 30:
+        app.processEvents()
+    view.grid.viewport().repaint()
+    opened = time.perf_counter() - started
+    view.loader.pool.waitForDone()
+    app.processEvents()
+    return opened
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.bench scalewindow")
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 50_000], help="job-set sizes to open")
+    parser.add_argument("--edits", action="store_true", help="bulk edits, totals and undo on each opened set")
+    parser.add_argument("--batch", type=int, default=0, metavar="N", help="longest stall while an N-job batch runs")
+    parser.add_argument("--speed", type=float, default=1000.0, help="the simulator's speed for --batch")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--review", type=int, default=0, metavar="N", help="open the review of N outputs")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.setswitchinterval(0.001)  # as app.ui.main does
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.backend import Backend
+    from app.ui.settings import AppSettings, use_scratch_profile
+    from app.ui.window import MainWindow
+
+    scratch = use_scratch_profile("batch-studio-scalewindow-")
+    app = QApplication([])
+    backend = Backend(demo=True, demo_speed=args.speed, demo_cheap_media=True)
+    window = MainWindow(AppSettings(), backend)
+    window.resize(1400, 860)
+    window.show()
+    window.settings.concurrency = args.concurrency
+    app.processEvents()
+    try:
+        for rows in args.rows:
+            loaded = load_figure(app, window, scratch, rows)
+            target = " (target <= 0.7 s)" if rows == 10_000 else " (target <= 3 s)" if rows == 50_000 else ""
+            print(f"{rows} rows: load, validate and price {loaded:.2f} s{target}; total {window.costs.summary().total_label()}",
+                  flush=True)
+            if args.edits:
+                for what, seconds in edit_figures(app, window):
+                    print(f"  {what}: {seconds:.2f} s", flush=True)
+        if args.batch:
+            stall, seconds, done = batch_figure(app, window, scratch, args.batch)
+            print(f"batch of {args.batch} demo jobs (x{args.speed:g}, cheap media, concurrency {args.concurrency}): "
+                  f"{done} done in {seconds:.1f} s; longest event-loop stall {stall:.1f} ms (target <= 50 ms)", flush=True)
+        if args.review:
+            opened = review_figure(app, window, scratch, args.review)
+            print(f"review of {args.review} outputs (thumbnails cached): open {opened:.2f} s (target <= 1 s)", flush=True)
+    finally:
+        window.dirty = False
+        window.shutdown()
+        backend.close()
+    return 0

@@ -1,0 +1,185 @@
+"""Bulk edits on a big job list: selection as ranges, one step of undo for an edit of every row,
+undo snapshots that share unchanged specs, totals summed only when a cost changed, and the
+shape cache giving the answers a fresh check gives."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.engine.atlas.catalog import Catalog
+from app.engine.atlas.pricing import PriceTable
+from app.engine.jobs.checks import ShapeChecks
+from app.engine.jobs.spec import JobSpec, validate_job
+from app.ui.joblist import JobList
+from app.ui.tablemodel import JobTableModel
+
+MODELS = ("google/imagen4", "black-forest-labs/flux-2-pro/text-to-image",
+          "bytedance/seedance-v1.5-pro-fast/text-to-video")
+
+
+def many(count: int) -> list[JobSpec]:
+    return [JobSpec(f"row {i}", MODELS[i % len(MODELS)], {"prompt": f"scene {i}"}) for i in range(count)]
+
+
+def test_the_model_tester_passes_through_bulk_edits_and_restores(qtmodeltester, qtbot):
+    jobs = JobList()
+    model = JobTableModel(jobs)
+    jobs.replace_all(many(6))
+    before = jobs.snapshot()
+    jobs.set_specs([1, 3], [JobSpec("one", MODELS[0]), JobSpec("three", MODELS[1])])
+    qtmodeltester.check(model)
+    after = jobs.snapshot()
+    jobs.remove([0])
+    jobs.restore(before)
+    qtmodeltester.check(model)
+    assert [row.spec.name for row in jobs.rows] == [f"row {i}" for i in range(6)]
+    jobs.restore(after)
+    assert [jobs.rows[1].spec.name, jobs.rows[3].spec.name] == ["one", "three"] and len(jobs) == 6
+
+
+def test_a_snapshot_shares_specs_and_survives_later_edits():
+    jobs = JobList()
+    jobs.replace_all(many(3))
+    before = jobs.snapshot()
+    assert all(spec is row.spec for spec, row in zip(before.specs, jobs.rows))
+    jobs.set_spec(0, JobSpec("renamed", MODELS[0], {"prompt": "new"}))
+    jobs.restore(before)
+    assert jobs.rows[0].spec.name == "row 0" and jobs.rows[0].spec.inputs == {"prompt": "scene 0"}
+
+
+def test_cost_version_moves_with_every_change_that_may_change_a_cost():
+    jobs = JobList()
+    seen = [jobs.cost_version]
+
+    def moved() -> bool:
+        seen.append(jobs.cost_version)
+        return seen[-1] != seen[-2]
+
+    jobs.replace_all(many(4))
+    assert moved()
+    jobs.changed(1)
+    assert moved()
+    jobs.insert(many(1))
+    assert moved()
+    jobs.remove([0])
+    assert moved()
+    jobs.restore(jobs.snapshot())
+    assert moved()
+    assert not moved()  # nothing happened: totals need not be summed again
+
+
+def test_select_all_then_edit_every_row_is_one_undo_step(qtbot, window):
+    window.jobs.replace_all(many(3000))
+    window.costs.refresh_all()
+    total = window.costs.summary().total
+    window.table.selectAll()
+    assert window.selected_rows() == list(range(3000))
+    window._edit_field("prompt", "the same prompt")
+    window._edit_subfolder("bulk")
+    assert {row.spec.inputs["prompt"] for row in window.jobs.rows} == {"the same prompt"}
+    assert {row.spec.output_subfolder for row in window.jobs.rows} == {"bulk"}
+    assert window.costs.summary().total == total  # the prompt never changes a price
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert [row.spec.inputs["prompt"] for row in window.jobs.rows[:3]] == ["scene 0", "scene 1", "scene 2"]
+    assert {row.spec.output_subfolder for row in window.jobs.rows} == {None}
+    assert window.selected_rows() == list(range(3000))  # the selection outlives the undo
+
+
+def test_select_rows_takes_runs_and_gaps(qtbot, window):
+    window.jobs.replace_all(many(50))
+    window.select_rows([3, 4, 5, 9, 20, 21, 49])
+    assert window.selected_rows() == [3, 4, 5, 9, 20, 21, 49]
+    window.select_rows([])
+    assert window.selected_rows() == []
+
+
+def test_an_edit_of_many_rows_leaves_the_undo_copy_alone(qtbot, window):
+    window.jobs.replace_all(many(10))
+    window.select_rows(range(10))
+    window._edit_field("seed", 7)
+    window.undo_stack.undo()
+    assert all("seed" not in row.spec.inputs for row in window.jobs.rows)
+    window.undo_stack.redo()
+    assert all(row.spec.inputs["seed"] == 7 for row in window.jobs.rows)
+
+
+def _checks() -> tuple[ShapeChecks, Catalog]:
+    catalog = Catalog.snapshot()
+    return ShapeChecks(catalog, PriceTable.load()), catalog
+
+
+def test_shape_cache_gives_what_a_fresh_check_gives():
+    checks, catalog = _checks()
+    specs = [
+        JobSpec("a", "google/imagen4", {"prompt": "a cat"}),
+        JobSpec("b", "google/imagen4", {"prompt": "a dog"}),  # same shape as a
+        JobSpec("c", "google/imagen4", {"prompt": 5}),  # a number is not text: its own shape
+        JobSpec("d", "google/imagen4", {"prompt": "x", "aspect_ratio": "99:1"}),
+        JobSpec(" ", "google/imagen4", {"prompt": "x"}),  # an empty name is a problem of its own
+        JobSpec("e", "google/imagen4", {"prompt": "x"}, output_subfolder="../up"),
+        JobSpec("f", "google/imagen4", {"prompt": "x", "promt": "typo"}),
+        JobSpec("g", "bytedance/seedance-v1.5-pro-fast/text-to-video", {"prompt": "x", "duration": 4}),
+        JobSpec("h", "bytedance/seedance-v1.5-pro-fast/text-to-video", {"prompt": "x", "duration": 4.0}),
+        JobSpec("i", "bytedance/seedance-v1.5-pro-fast/text-to-video", {"prompt": "x", "duration": True}),
+        # A rule ties resolution to duration: both stay in the shape, the prompt need not.
+        JobSpec("j", "google/veo3.1-fast/text-to-video", {"prompt": "x", "resolution": "4k", "duration": 4}),
+        JobSpec("k", "google/veo3.1-fast/text-to-video", {"prompt": "y", "resolution": "4k", "duration": 8}),
+        JobSpec("l", "google/veo3.1-fast/text-to-video", {"prompt": "z", "resolution": "720p", "duration": 4}),
+    ]
+    for _ in range(2):  # the second pass comes from the cache
+        for spec in specs:
+            assert checks.problems(spec) == [p.message for p in validate_job(spec, catalog)], spec.name
+    assert checks.problems(specs[2]) and checks.problems(specs[3]) and checks.problems(specs[4])
+    assert not checks.problems(specs[0]) and not checks.problems(specs[1])
+    assert checks.problems(specs[10]) and not checks.problems(specs[11]) and not checks.problems(specs[12])
+
+
+def test_shape_cache_never_keeps_a_local_file_answer(tmp_path):
+    checks, catalog = _checks()
+    model = next(m for m in catalog.models.values() if m.image_fields())
+    picture = tmp_path / "start.png"
+    spec = JobSpec("a", model.model_id, {"prompt": "x", model.image_fields()[0]: str(picture)})
+    missing = checks.problems(spec)
+    assert any("start.png" in message for message in missing)
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert checks.problems(spec) == [p.message for p in validate_job(spec, catalog)]
+    assert not any("start.png" in message for message in checks.problems(spec))
+
+
+def test_shape_cache_prices_like_the_price_table():
+    checks, catalog = _checks()
+    prices = PriceTable.load()
+    for spec in many(9) + [JobSpec("v", MODELS[2], {"prompt": "x", "duration": 10})]:
+        model = catalog.get(spec.model)
+        key, cost = checks.price(spec, model)
+        assert cost == prices.estimate(model, spec.inputs)
+        assert isinstance(key, str) and cost.amount > Decimal(0)
+    long = checks.price(JobSpec("v", MODELS[2], {"prompt": "x", "duration": 10}), catalog.get(MODELS[2]))[1]
+    short = checks.price(JobSpec("v", MODELS[2], {"prompt": "y", "duration": 5}), catalog.get(MODELS[2]))[1]
+    assert long.amount > short.amount
+
+
+def test_a_long_lists_status_bar_follows_its_changes(qtbot, window):
+    def jobs_shown() -> str:
+        return "".join(c for c in window.status_jobs.text() if c.isdigit())
+
+    window.jobs.replace_all(many(5))
+    assert jobs_shown() == "5"  # a short list: at once
+    window.jobs.replace_all(many(2500))
+    window.costs.refresh_all()
+    qtbot.waitUntil(lambda: jobs_shown() == "2500")
+    window.jobs.remove([0])
+    qtbot.waitUntil(lambda: jobs_shown() == "2499")
+
+
+def test_shape_cache_reads_a_prompts_length_against_its_limits():
+    checks, catalog = _checks()
+    model = catalog.get("google/imagen4")
+    limit = model.properties["prompt"].get("maxLength")
+    assert isinstance(limit, int)
+    for prompt in ("", "a", "b", "x" * (limit + 1), "y" * (limit + 1), "z" * (limit + 7)):
+        spec = JobSpec("a", model.model_id, {"prompt": prompt})
+        assert checks.problems(spec) == [p.message for p in validate_job(spec, catalog)], len(prompt)
+    assert checks.problems(JobSpec("a", model.model_id, {"prompt": ""}))
+    assert len({checks._problem_key(JobSpec("a", model.model_id, {"prompt": f"scene {i}"})) for i in range(100)}) == 1
