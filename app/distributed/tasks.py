@@ -3,7 +3,8 @@
 A task holds its job's lease (leases.py) while it runs. When its worker dies the lease lapses
 within seconds and the coordinator enqueues the job again; the job store tells the new worker
 what already happened (a prediction id means follow, never resubmit; a submit cut off midway
-needs a person; a job never submitted is submitted). acks_late + reject_on_worker_lost still
+is looked up in the account's history and followed if found, sent once more if not; a job
+never submitted is submitted). acks_late + reject_on_worker_lost still
 redeliver the dead worker's task later: it finds the job taken or finished and does nothing.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import time
 from pathlib import Path
 
 from celery import Celery
@@ -23,9 +25,9 @@ from app.engine.core import appdirs
 from app.engine.atlas.catalog import Catalog, CatalogService
 from app.engine.atlas.client import DEFAULT_BASE_URL, AtlasClient
 from app.engine.core.i18n import translate
-from app.engine.run.records import JobState, RunEvent
-from app.engine.run.planning import resume_record
-from app.engine.run.reconcile import PendingSubmits, settle_noted
+from app.engine.run.records import JobRecord, JobState, RunEvent
+from app.engine.run.planning import record_from_stored, resume_record
+from app.engine.run.reconcile import RESUBMITTED, PendingSubmits, settle_noted
 from app.engine.run.runner import BatchPlan, BatchRunner, Connections, Limits
 from app.engine.run.store import JobStore
 from app.engine.run.timing import DEMO_SERVER, TimingModel
@@ -111,40 +113,20 @@ def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: 
     store = JobStore(Path(folder))
     client = AtlasClient(base_url or DEFAULT_BASE_URL, DEMO_KEY if demo else _api_key())
     try:
-        stored = next((job for job in store.load(batch) if job.position == position), None)
+        stored = store.load_job(batch, position)
         if stored is None or stored.state.is_terminal:
             return "nothing to do"
         catalog = _catalog_for(base_url, demo, stored.spec.model)
-        record = resume_record(stored, catalog, store=store)
-        if record.state == JobState.NEEDS_ATTENTION:
-            # Its previous worker died mid-submit: Atlas may have created (and billed) it.
-            record.error = translate("Fleet", "the worker submitting this job stopped answering before Atlas "
-                                              "Cloud's reply was saved: the job may have been created (and "
-                                              "billed). Check the dashboard, then resubmit or drop it.")
-            return _needs_attention(record, store, lease, redis_client, batch_id)
-        # Its previous worker sent it and died before the reply was saved: the history tells.
-        verdict = settle_noted(record, store, client, claimed=lambda: {
-            job.prediction_id for job in store.load(batch) if job.prediction_id})
-        if verdict is not None:
-            lost = translate("Fleet", "the worker submitting this job stopped answering before Atlas Cloud's reply "
-                                      "was saved")
-            if verdict.kind != "found":
-                record.state, record.error = JobState.NEEDS_ATTENTION, f"{lost}; {verdict.message}. " + translate(
-                    "Fleet", "Check the dashboard, then resubmit or drop it.")
-                return _needs_attention(record, store, lease, redis_client, batch_id)
-            if not lease.still_ours():
-                return "handed to another worker"
-            store.save(record)
-            store.delete_meta(PendingSubmits.key(record))
-            publish(redis_client, batch_id, RunEvent(
-                kind="job", state=record.state.value, job_index=record.index, job_name=record.spec.name,
-                model=record.spec.model, message=f"{lost}; {verdict.message}", prediction_id=record.prediction_id,
-                cost=record.best_cost))
+        record, outcome = _take_up(stored, catalog, store, client, lease, redis_client, batch_id)
+        if outcome is not None:
+            return outcome
         if record.state != JobState.QUEUED and not lease.commit():
             return "handed to another worker"
         # A dead worker's slots come back in half the time its jobs do: a slot wrongly freed only
         # lets the fleet briefly exceed its limit, a job wrongly freed would be worked on twice.
-        gate = FencedGate(GlobalGate(redis_client, batch_id, limit, config.lease_seconds() / 2), lease, stand_down)
+        pending = PendingSubmits(store)
+        gate = FencedGate(GlobalGate(redis_client, batch_id, limit, config.lease_seconds() / 2), lease, stand_down,
+                          settled=lambda: pending.get(record) is None)
 
         def report(event: RunEvent) -> None:
             if stand_down.requested.is_set():
@@ -174,6 +156,67 @@ def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: 
         store.close()
         lease.release()
         redis_client.close()
+
+
+LOST = "the worker submitting this job stopped answering before Atlas Cloud's reply was saved"
+
+
+def _take_up(stored, catalog, store: JobStore, client: AtlasClient, lease: JobLease, redis_client,
+             batch_id: str) -> tuple[JobRecord, str | None]:
+    """The job as its new holder continues it, after settling whatever its earlier holder left
+    open; returns the record and, when the task ends here, what it ended with.
+
+    Every worker notes a submit's body in the store before it leaves and drops the note only
+    once the outcome is known, so the store tells each case apart:
+    - a prediction id: that submit is settled whatever note is left; follow the id;
+    - a note: the submit may or may not have reached Atlas; the account's history says which
+      (found: follow it; absent: nothing was created, submit it once more);
+    - no note: nothing left for this job (killed after taking the ticket or saving "submitting",
+      before the note), so it is submitted; the ticket is taken over at the gate."""
+    pending = PendingSubmits(store)
+    probe = record_from_stored(stored, catalog)
+    noted = pending.get(probe)
+    if stored.prediction_id:
+        if noted is not None:
+            if not lease.still_ours():
+                return probe, "handed to another worker"
+            pending.clear(probe)
+        return resume_record(stored, catalog, store=store), None
+    if noted is None:
+        if probe.state != JobState.SUBMITTING:
+            return resume_record(stored, catalog, store=store), None
+        probe.state, probe.error = JobState.QUEUED, None
+        probe.timestamps["caught_mid_submit_at"] = time.time()
+        return probe, None
+    record = resume_record(stored, catalog, store=store)  # a noted submit: queued for the lookup
+    batch = stored.batch
+    verdict = settle_noted(record, store, client, claimed=lambda: {
+        job.prediction_id for job in store.load(batch) if job.prediction_id})
+    lost = translate("Fleet", LOST)
+    if verdict.kind == "found":
+        if not lease.still_ours():
+            return record, "handed to another worker"
+        store.save(record)
+        pending.clear(record)
+        publish(redis_client, batch_id, RunEvent(
+            kind="job", state=record.state.value, job_index=record.index, job_name=record.spec.name,
+            model=record.spec.model, message=f"{lost}; {verdict.message}", prediction_id=record.prediction_id,
+            cost=record.best_cost))
+        return record, None
+    if verdict.kind == "absent" and RESUBMITTED not in record.timestamps:
+        if not lease.still_ours():
+            return record, "handed to another worker"
+        # Not created, so nothing was charged: submitted once more, as a single process does.
+        record.timestamps[RESUBMITTED] = time.time()
+        store.save(record)
+        pending.clear(record)
+        publish(redis_client, batch_id, RunEvent(
+            kind="job", state=record.state.value, job_index=record.index, job_name=record.spec.name,
+            model=record.spec.model, message=f"{lost}; {verdict.message}; submitting it once more", retrying=True))
+        return record, None
+    record.state, record.error = JobState.NEEDS_ATTENTION, f"{lost}; {verdict.message}. " + translate(
+        "Fleet", "Check the dashboard, then resubmit or drop it.")
+    return record, _needs_attention(record, store, lease, redis_client, batch_id)
 
 
 def _needs_attention(record, store: JobStore, lease: JobLease, redis_client, batch_id: str) -> str:
