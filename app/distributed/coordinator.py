@@ -14,7 +14,7 @@ import redis
 
 from app.distributed import config
 from app.distributed.coordination import connect, decode, event_channel
-from app.distributed.leases import forget_run, reclaim_orphans
+from app.distributed.leases import forget_run, held_key, reclaim_orphans
 from app.engine.run import manifest
 from app.engine.atlas.catalog import Catalog
 from app.engine.core.i18n import translate
@@ -58,15 +58,36 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
     pump = ManifestPump(write_manifest, len(runner.records), interval=check_every)
     folder = str(runner.out_dir)
 
+    tasks: dict[str, int] = {}  # task id -> job position, to tell which jobs still wait in the queue
+
     def enqueue(record: JobRecord, priority: int = PRIORITY_QUEUED) -> None:
-        run_job.apply_async(args=[folder, batch, record.index, batch_id, runner.concurrency, base_url,
-                                  time_scale, demo], priority=priority, connection=broker)
+        sent = run_job.apply_async(args=[folder, batch, record.index, batch_id, runner.concurrency, base_url,
+                                         time_scale, demo], priority=priority, connection=broker)
+        tasks[sent.id] = record.index
+
+    def move_on_stranded(orphans: list[int]) -> None:
+        """A worker that died had also taken tasks it never started (Celery hands each worker
+        more than it runs at once): those jobs hold no lease for the sweep to find, and Celery
+        gives them back only after its visibility timeout. Every job not ended, not held, and
+        not waiting in the queue is one of them, and goes to the next free worker now. Once per
+        death, so reading the queue is no cost per job; a job counted in error (a live worker
+        took it between the two reads) gets a second task, which finds it held or done."""
+        waiting_tasks = _queued_task_ids(redis_client)
+        queued = {tasks[task] for task in waiting_tasks if task in tasks}
+        held = {int(position) for position in redis_client.hkeys(held_key(batch_id))} | set(orphans)
+        for record in view.snapshot():
+            if record.state.is_terminal or record.index in held or record.index in queued or view.is_waiting(record):
+                continue
+            enqueue(record, PRIORITY_RECOVERED)
 
     def move_on_orphans() -> None:
         """Jobs whose worker stopped renewing their lease (it died) go to the next free worker,
         which follows a stored prediction id, settles a cut-off submit from the account's
         history, or submits a queued job."""
-        for position in reclaim_orphans(redis_client, batch_id, folder, batch):
+        orphans = reclaim_orphans(redis_client, batch_id, folder, batch)
+        if orphans:
+            move_on_stranded(orphans)
+        for position in orphans:
             record = view.current.get(position)
             if record is None or record.state.is_terminal:
                 continue
@@ -187,6 +208,20 @@ class BatchView:
     def snapshot(self) -> list[JobRecord]:
         """Every job's latest row, from any thread: one copy of the values (made under the GIL)."""
         return list(self.current.values())
+
+
+def _queued_task_ids(client: redis.Redis) -> set[str]:
+    """Ids of the tasks waiting in the broker's queue (kombu keeps one Redis list per priority step)."""
+    from kombu.transport.redis import PRIORITY_STEPS, Channel
+
+    ids = set()
+    for step in PRIORITY_STEPS:
+        for message in client.lrange(f"{config.QUEUE}{Channel.sep}{step}" if step else config.QUEUE, 0, -1):
+            try:
+                ids.add(json.loads(message)["headers"]["id"])
+            except (ValueError, KeyError, TypeError):
+                continue  # not a Celery task message
+    return ids
 
 
 def _withdraw(broker) -> None:
