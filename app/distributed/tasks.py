@@ -10,6 +10,7 @@ redeliver the dead worker's task later: it finds the job taken or finished and d
 
 from __future__ import annotations
 
+import collections
 import functools
 import os
 import threading
@@ -99,6 +100,31 @@ def _catalog_for(base_url: str, demo: bool, model_id: str) -> Catalog:
     return catalog
 
 
+_timings: collections.OrderedDict[tuple, TimingModel] = collections.OrderedDict()
+_timing_lock = threading.Lock()
+KEPT_BATCHES = 4  # a worker serving several batches at once keeps each one's model
+
+
+def _timing_for(batch_id: str, server: str, scale: float) -> TimingModel:
+    """One timing model per batch in each worker process, shared by its tasks as one process's
+    jobs share theirs: what a finished job taught reaches the next job at once, and the model
+    reads the batch's shared finishes from where it last stopped. A model per task would
+    read its history file, and the whole Redis list of the batch's finishes, for every job:
+    a cost that grows with the batch."""
+    key = (batch_id, server, scale, config.broker_url())
+    with _timing_lock:
+        model = _timings.get(key)
+        if model is None:
+            share = RedisTimingShare(connect(config.broker_url()), batch_id)
+            model = _timings[key] = TimingModel.for_server(appdirs.data_dir(), server, scale=scale, share=share)
+            while len(_timings) > KEPT_BATCHES:
+                _, dropped = _timings.popitem(last=False)
+                dropped.flush()
+                dropped.share.client.close()
+        _timings.move_to_end(key)
+        return model
+
+
 # Nobody reads a task's return value (events go by pub/sub), so none is stored.
 @celery_app.task(name="batch_studio.run_job", bind=True, ignore_result=True)
 def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: int, base_url: str,
@@ -137,8 +163,7 @@ def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: 
         # The coordinator writes the manifest; the fleet's limits are the gate's.
         runner = BatchRunner(BatchPlan([record], Path(folder), "distributed"), Limits(concurrency=1), io=Connections(
             client=client, store=FencedStore(store, lease, stand_down), gate=gate, on_event=report,
-            timing=TimingModel.for_server(appdirs.data_dir(), DEMO_SERVER if demo else client.base_url,
-                                          scale=time_scale, share=RedisTimingShare(redis_client, batch_id)),
+            timing=_timing_for(batch_id, DEMO_SERVER if demo else client.base_url, time_scale),
             write_manifest=False, recipes=RecipePolicy.from_json(store.meta(RECIPE_POLICY_KEY))))
         stand_down.bind(runner)
         runner.run()
