@@ -11,11 +11,13 @@ redeliver the dead worker's task later: it finds the job taken or finished and d
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import os
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 from celery import Celery
 
@@ -125,62 +127,98 @@ def _timing_for(batch_id: str, server: str, scale: float) -> TimingModel:
         return model
 
 
+class _Shared:
+    """Things the tasks running at once in this process share, as one process's job threads
+    share them: opened by the first task that needs one, closed when the last using it ends.
+    One store per folder lets the saves of many jobs share a commit (JobStore.save), and one
+    HTTP client and Redis pool keep their connections instead of opening them for every job."""
+
+    def __init__(self, open_: Callable[[object], object], close: Callable[[object], None]):
+        self._open, self._close = open_, close
+        self._entries: dict[object, list] = {}  # key -> [thing, tasks using it]
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def use(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                entry = self._entries[key] = [self._open(key), 0]
+            entry[1] += 1
+        try:
+            yield entry[0]
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                last = entry[1] == 0 and self._entries.get(key) is entry
+                if last:
+                    del self._entries[key]
+            if last:
+                self._close(entry[0])
+
+
+_redis_clients = _Shared(connect, lambda client: client.close())
+_stores = _Shared(lambda folder: JobStore(Path(folder)), lambda store: store.close())
+_clients = _Shared(lambda key: AtlasClient(key[0], DEMO_KEY if key[1] else _api_key()), lambda client: client.close())
+
+
 # Nobody reads a task's return value (events go by pub/sub), so none is stored.
 @celery_app.task(name="batch_studio.run_job", bind=True, ignore_result=True)
 def run_job(self, folder: str, batch: int, position: int, batch_id: str, limit: int, base_url: str,
             time_scale: float = 1.0, demo: bool = False) -> str:
-    redis_client = connect(config.broker_url())
-    stand_down = StandDown()
-    lease = JobLease(redis_client, JobKey(folder, batch, position, batch_id), config.lease_seconds(),
-                     waiting_seconds=config.waiting_lease_seconds(), on_lost=stand_down)
-    if not lease.acquire():
-        redis_client.close()
-        return "another worker holds this job"  # alive and renewing: it will finish it
-    store = JobStore(Path(folder))
-    client = AtlasClient(base_url or DEFAULT_BASE_URL, DEMO_KEY if demo else _api_key())
-    try:
-        stored = store.load_job(batch, position)
-        if stored is None or stored.state.is_terminal:
-            return "nothing to do"
-        catalog = _catalog_for(base_url, demo, stored.spec.model)
-        record, outcome = _take_up(stored, catalog, store, client, lease, redis_client, batch_id)
-        if outcome is not None:
-            return outcome
-        if record.state != JobState.QUEUED and not lease.commit():
-            return "handed to another worker"
-        # A dead worker's slots come back in half the time its jobs do: a slot wrongly freed only
-        # lets the fleet briefly exceed its limit, a job wrongly freed would be worked on twice.
-        pending = PendingSubmits(store)
-        gate = FencedGate(GlobalGate(redis_client, batch_id, limit, config.lease_seconds() / 2), lease, stand_down,
-                          settled=lambda: pending.get(record) is None)
+    with _redis_clients.use(config.broker_url()) as redis_client:
+        stand_down = StandDown()
+        lease = JobLease(redis_client, JobKey(folder, batch, position, batch_id), config.lease_seconds(),
+                         waiting_seconds=config.waiting_lease_seconds(), on_lost=stand_down)
+        if not lease.acquire():
+            return "another worker holds this job"  # alive and renewing: it will finish it
+        try:
+            with _stores.use(folder) as store, _clients.use((base_url or DEFAULT_BASE_URL, demo)) as client:
+                return _work(folder, batch, position, batch_id, limit, base_url, time_scale, demo, redis_client, lease,
+                             stand_down, store, client)
+        finally:
+            lease.release()
 
-        def report(event: RunEvent) -> None:
-            if stand_down.requested.is_set():
-                return  # the job's new holder reports it from now on
-            if event.kind == "job" or event.state in ("stopped", "paused"):
-                publish(redis_client, batch_id, event)
 
-        # The coordinator writes the manifest; the fleet's limits are the gate's.
-        runner = BatchRunner(BatchPlan([record], Path(folder), "distributed"), Limits(concurrency=1), io=Connections(
-            client=client, store=FencedStore(store, lease, stand_down), gate=gate, on_event=report,
-            timing=_timing_for(batch_id, DEMO_SERVER if demo else client.base_url, time_scale),
-            write_manifest=False, recipes=RecipePolicy.from_json(store.meta(RECIPE_POLICY_KEY))))
-        stand_down.bind(runner)
-        runner.run()
-        if gate.refused is SubmitClaim.TAKEN:
-            # Refused before anything was sent; what the earlier holder sent is unknown.
-            record.state, record.error = JobState.NEEDS_ATTENTION, translate(
-                "Fleet", "another worker began submitting this job and stopped answering: Atlas Cloud may have "
-                         "created (and billed) it. Check the dashboard, then resubmit or drop it.")
-            return _needs_attention(record, store, lease, redis_client, batch_id)
+def _work(folder: str, batch: int, position: int, batch_id: str, limit: int, base_url: str, time_scale: float,
+          demo: bool, redis_client, lease: JobLease, stand_down: StandDown, store: JobStore, client: AtlasClient) -> str:
+    stored = store.load_job(batch, position)
+    if stored is None or stored.state.is_terminal:
+        return "nothing to do"
+    catalog = _catalog_for(base_url, demo, stored.spec.model)
+    record, outcome = _take_up(stored, catalog, store, client, lease, redis_client, batch_id)
+    if outcome is not None:
+        return outcome
+    if record.state != JobState.QUEUED and not lease.commit():
+        return "handed to another worker"
+    # A dead worker's slots come back in half the time its jobs do: a slot wrongly freed only
+    # lets the fleet briefly exceed its limit, a job wrongly freed would be worked on twice.
+    pending = PendingSubmits(store)
+    gate = FencedGate(GlobalGate(redis_client, batch_id, limit, config.lease_seconds() / 2), lease, stand_down,
+                      settled=lambda: pending.get(record) is None)
+
+    def report(event: RunEvent) -> None:
         if stand_down.requested.is_set():
-            return "handed to another worker"
-        return record.state.value
-    finally:
-        client.close()
-        store.close()
-        lease.release()
-        redis_client.close()
+            return  # the job's new holder reports it from now on
+        if event.kind == "job" or event.state in ("stopped", "paused"):
+            publish(redis_client, batch_id, event)
+
+    # The coordinator writes the manifest; the fleet's limits are the gate's.
+    runner = BatchRunner(BatchPlan([record], Path(folder), "distributed"), Limits(concurrency=1), io=Connections(
+        client=client, store=FencedStore(store, lease, stand_down), gate=gate, on_event=report,
+        timing=_timing_for(batch_id, DEMO_SERVER if demo else client.base_url, time_scale),
+        write_manifest=False, recipes=RecipePolicy.from_json(store.meta(RECIPE_POLICY_KEY))))
+    stand_down.bind(runner)
+    runner.run()
+    if gate.refused is SubmitClaim.TAKEN:
+        # Refused before anything was sent; what the earlier holder sent is unknown.
+        record.state, record.error = JobState.NEEDS_ATTENTION, translate(
+            "Fleet", "another worker began submitting this job and stopped answering: Atlas Cloud may have "
+                     "created (and billed) it. Check the dashboard, then resubmit or drop it.")
+        return _needs_attention(record, store, lease, redis_client, batch_id)
+    if stand_down.requested.is_set():
+        return "handed to another worker"
+    return record.state.value
 
 
 LOST = "the worker submitting this job stopped answering before Atlas Cloud's reply was saved"
