@@ -17,6 +17,8 @@ def main(argv: list[str]) -> int:
         from app.bench.soak import main as run
     elif which == "catalog":
         from app.bench.catalog import main as run
+    elif which == "fleet":
+        from app.bench.scalefleet import main as run
     elif which == "scale":
         from app.bench.scale import main as run
     elif which == "scalewindow":

@@ -4,6 +4,7 @@ publish, start chained jobs when their images exist, move on the jobs of a worke
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import uuid
@@ -13,7 +14,7 @@ import redis
 
 from app.distributed import config
 from app.distributed.coordination import connect, decode, event_channel
-from app.distributed.leases import forget_run, reclaim_orphans
+from app.distributed.leases import forget_run, held_key, reclaim_orphans
 from app.engine.run import manifest
 from app.engine.atlas.catalog import Catalog
 from app.engine.core.i18n import translate
@@ -44,30 +45,50 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
     broker = celery_app.connection_for_write(config.broker_url())
     events = redis_client.pubsub(ignore_subscribe_messages=True)
     events.subscribe(event_channel(batch_id))
-    by_name = {record.spec.name: record for record in runner.records}
-    waiting = {r.index for r in runner.records if r.spec.image_from and r.spec.image_from in by_name}
     writer = manifest.ManifestWriter(runner.out_dir, store=store)
     # The workers read the batch from the store, and so what goes into its files.
     store.set_meta(RECIPE_POLICY_KEY, json.dumps(runner.io.recipes.as_dict()))
-    # Rows as last read, by position: each look reads only the rows saved since the one before.
-    current = {record.index: record for record in runner.records}
-    since = 0
-    pump = ManifestPump(lambda: writer.write_records(lambda: _head(list(current.values()), runner, batch_id),
-                                                     list(current.values()), force=True), len(current),
-                        interval=check_every)
+    view = BatchView(runner.records)
 
+    def write_manifest() -> None:
+        records = view.snapshot()
+        writer.write_records(lambda: _head(records, runner, batch_id), records, force=True)
+
+    # Its own thread: a rewrite of a 10,000-job manifest never holds up the look at the store.
+    pump = ManifestPump(write_manifest, len(runner.records), interval=check_every)
     folder = str(runner.out_dir)
 
-    def enqueue(record: JobRecord, priority: int = PRIORITY_QUEUED) -> None:
-        run_job.apply_async(args=[folder, batch, record.index, batch_id, runner.concurrency, base_url,
-                                  time_scale, demo], priority=priority, connection=broker)
+    tasks: dict[str, int] = {}  # task id -> job position, to tell which jobs still wait in the queue
 
-    def move_on_orphans(records: list[JobRecord]) -> None:
+    def enqueue(record: JobRecord, priority: int = PRIORITY_QUEUED) -> None:
+        sent = run_job.apply_async(args=[folder, batch, record.index, batch_id, runner.concurrency, base_url,
+                                         time_scale, demo], priority=priority, connection=broker)
+        tasks[sent.id] = record.index
+
+    def move_on_stranded(orphans: list[int]) -> None:
+        """A worker that died had also taken tasks it never started (Celery hands each worker
+        more than it runs at once): those jobs hold no lease for the sweep to find, and Celery
+        gives them back only after its visibility timeout. Every job not ended, not held, and
+        not waiting in the queue is one of them, and goes to the next free worker now. Once per
+        death, so reading the queue is no cost per job; a job counted in error (a live worker
+        took it between the two reads) gets a second task, which finds it held or done."""
+        waiting_tasks = _queued_task_ids(redis_client)
+        queued = {tasks[task] for task in waiting_tasks if task in tasks}
+        held = {int(position) for position in redis_client.hkeys(held_key(batch_id))} | set(orphans)
+        for record in view.snapshot():
+            if record.state.is_terminal or record.index in held or record.index in queued or view.is_waiting(record):
+                continue
+            enqueue(record, PRIORITY_RECOVERED)
+
+    def move_on_orphans() -> None:
         """Jobs whose worker stopped renewing their lease (it died) go to the next free worker,
-        which follows a stored prediction id, flags a cut-off submit, or submits a queued job."""
-        by_index = {record.index: record for record in records}
-        for position in reclaim_orphans(redis_client, batch_id, folder, batch):
-            record = by_index.get(position)
+        which follows a stored prediction id, settles a cut-off submit from the account's
+        history, or submits a queued job."""
+        orphans = reclaim_orphans(redis_client, batch_id, folder, batch)
+        if orphans:
+            move_on_stranded(orphans)
+        for position in orphans:
+            record = view.current.get(position)
             if record is None or record.state.is_terminal:
                 continue
             enqueue(record, PRIORITY_RECOVERED)
@@ -76,16 +97,38 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
                               job_name=record.spec.name, model=record.spec.model, message=message,
                               prediction_id=record.prediction_id, retrying=True))
 
+    def start_children(parent: JobRecord) -> None:
+        """A parent ended: its waiting children go to the queue, or fail (and so theirs)."""
+        for child in view.release_children(parent):
+            if parent.state == JobState.DONE:
+                enqueue(child)
+                continue
+            reason = (f'its start image comes from "{parent.spec.name}", which ended as '
+                      f"{parent.state.value.replace('_', ' ')}; nothing was charged")
+            store.update(batch, child.index, state=JobState.FAILED, error=reason)
+            # An update keeps the row's rowid, so no look at the store would bring it back: told here.
+            failed = dataclasses.replace(child, state=JobState.FAILED, error=reason, manifest_entry=None)
+            failed.changed()
+            view.replace(failed)
+            pump.poke()
+            on_event(RunEvent(kind="job", state="failed", job_index=child.index, job_name=child.spec.name,
+                              model=child.spec.model, error=reason, message=reason))
+            start_children(failed)
+
     on_event(RunEvent(kind="batch", state="started", message=f"{len(runner.records)} jobs on the Celery "
                                                                 f"workers, up to {runner.concurrency} at a time"))
     for record in runner.records:
-        if record.index not in waiting and not record.state.is_terminal:
+        if not view.is_waiting(record) and not record.state.is_terminal:
             enqueue(record)
-    records = runner.records
+    for record in runner.records:
+        if record.state.is_terminal:
+            start_children(view.current[record.index])  # a resumed batch: parents that ended before
+    since = 0
     last_check = 0.0
     halt: tuple[str, str] | None = None
+    pump.start()
     try:
-        while True:
+        while view.unfinished or view.waiting:
             message = events.get_message(timeout=check_every)
             if message and message.get("type") == "message":
                 event = decode(message["data"])
@@ -97,36 +140,16 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
             if time.monotonic() - last_check < check_every and message:
                 continue
             last_check = time.monotonic()
+            # Only the rows saved since the last look: a look costs what changed, not the batch.
             changed, since = store.load_changed(batch, since)
             for stored in changed:
-                current[stored.position] = record_from_stored(stored, catalog)
+                record = view.replace(record_from_stored(stored, catalog))
                 pump.poke()
-            records = list(current.values())
-            move_on_orphans(records)
-            by_name = {record.spec.name: record for record in records}
-            for record in records:
-                if record.index not in waiting:
-                    continue
-                parent = by_name[record.spec.image_from]
-                if parent.state == JobState.DONE:
-                    waiting.discard(record.index)
-                    enqueue(record)
-                elif parent.state.is_terminal:
-                    waiting.discard(record.index)
-                    reason = (f'its start image comes from "{parent.spec.name}", which ended as '
-                              f"{parent.state.value.replace('_', ' ')}; nothing was charged")
-                    store.update(batch, record.index, state=JobState.FAILED, error=reason)
-                    # An update keeps the row's rowid: this copy is told directly.
-                    record.state, record.error = JobState.FAILED, reason
-                    record.changed()
-                    pump.poke()
-                    on_event(RunEvent(kind="job", state="failed", job_index=record.index, job_name=record.spec.name,
-                                      model=record.spec.model, error=reason, message=reason))
-            if pump.due():
-                pump.write_now()
-            if all(record.state.is_terminal for record in records) and not waiting:
-                break
+                if record.state.is_terminal:
+                    start_children(record)
+            move_on_orphans()
     finally:
+        pump.stop()
         events.close()
         try:
             forget_run(redis_client, batch_id)
@@ -144,6 +167,61 @@ def run_distributed(runner: BatchRunner, *, store: JobStore, catalog: Catalog, b
     writer.write_records(lambda: _head(records, runner, batch_id, status), records, force=True)
     on_event(RunEvent(kind="batch", state=status, message=reason))
     return BatchResult(status, reason, records, time.monotonic() - started)
+
+
+class BatchView:
+    """The coordinator's picture of the batch, kept by what changed: each job's latest row, a
+    running count of jobs not ended, and the chained jobs waiting for each parent (by name), so
+    a look at the store costs the rows saved since the last one, never the whole batch."""
+
+    def __init__(self, records: list[JobRecord]):
+        self.current: dict[int, JobRecord] = {record.index: record for record in records}
+        self.unfinished = sum(1 for record in records if not record.state.is_terminal)
+        names = {record.spec.name for record in records}
+        self.children: dict[str, list[int]] = {}
+        for record in records:
+            if record.spec.image_from and record.spec.image_from in names and not record.state.is_terminal:
+                self.children.setdefault(record.spec.image_from, []).append(record.index)
+        self.waiting = sum(len(group) for group in self.children.values())
+
+    def is_waiting(self, record: JobRecord) -> bool:
+        return bool(record.spec.image_from) and record.index in self.children.get(record.spec.image_from, ())
+
+    def replace(self, record: JobRecord) -> JobRecord:
+        """A job's newer row; returns it."""
+        before = self.current.get(record.index)
+        if before is not None and not before.state.is_terminal:
+            self.unfinished -= 1
+        if not record.state.is_terminal:
+            self.unfinished += 1
+        self.current[record.index] = record
+        return record
+
+    def release_children(self, parent: JobRecord) -> list[JobRecord]:
+        """The children that waited for ``parent`` (once: a parent's later rows find none)."""
+        if parent.state.is_terminal and parent.spec.name in self.children:
+            positions = self.children.pop(parent.spec.name)
+            self.waiting -= len(positions)
+            return [self.current[position] for position in positions]
+        return []
+
+    def snapshot(self) -> list[JobRecord]:
+        """Every job's latest row, from any thread: one copy of the values (made under the GIL)."""
+        return list(self.current.values())
+
+
+def _queued_task_ids(client: redis.Redis) -> set[str]:
+    """Ids of the tasks waiting in the broker's queue (kombu keeps one Redis list per priority step)."""
+    from kombu.transport.redis import PRIORITY_STEPS, Channel
+
+    ids = set()
+    for step in PRIORITY_STEPS:
+        for message in client.lrange(f"{config.QUEUE}{Channel.sep}{step}" if step else config.QUEUE, 0, -1):
+            try:
+                ids.add(json.loads(message)["headers"]["id"])
+            except (ValueError, KeyError, TypeError):
+                continue  # not a Celery task message
+    return ids
 
 
 def _withdraw(broker) -> None:

@@ -85,6 +85,13 @@ redis.call('set', KEYS[2], ARGV[1], 'EX', ARGV[2])
 redis.call('pexpire', KEYS[1], ARGV[3])
 return 1
 """
+# Only after the job's store shows nothing unsettled from the earlier holder (see FencedGate).
+_TAKE_OVER_SUBMIT = """
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('set', KEYS[2], ARGV[1], 'EX', ARGV[2])
+redis.call('pexpire', KEYS[1], ARGV[3])
+return 1
+"""
 _UNCLAIM_SUBMIT = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0
@@ -134,6 +141,7 @@ class JobLease:
         self._release = client.register_script(_RELEASE)
         self._claim = client.register_script(_CLAIM_SUBMIT)
         self._unclaim = client.register_script(_UNCLAIM_SUBMIT)
+        self._take_over = client.register_script(_TAKE_OVER_SUBMIT)
 
     def acquire(self) -> bool:
         if not self._acquire(keys=[self.key.lease, self.key.held],
@@ -188,6 +196,17 @@ class JobLease:
             self._lose()
         return verdict
 
+    def take_over_submit(self) -> SubmitClaim:
+        """The ticket an earlier holder took and never used to the end, made ours: only for a job
+        whose store says that holder's submit is settled (none was noted, or the history answered)."""
+        taken = self._take_over(keys=[self.key.lease, self.key.ticket],
+                                args=[self.token, BOOKKEEPING_SECONDS, int(self.seconds * 1000)])
+        if not taken:
+            self._lose()
+            return SubmitClaim.LEASE_LOST
+        self._ttl = self.seconds
+        return SubmitClaim.OURS
+
     def unclaim_submit(self) -> None:
         """After a 429 nothing was created, so the job may be submitted again by whoever holds it."""
         self._unclaim(keys=[self.key.ticket], args=[self.token])
@@ -212,15 +231,23 @@ def forget_run(client: redis.Redis, batch_id: str) -> None:
 
 class FencedGate:
     """The runner's ``gate``: the fleet-wide slot, then the job's submit ticket. A refused
-    ticket stops the job quietly (``stand_down``) before anything is sent."""
+    ticket stops the job quietly (``stand_down``) before anything is sent.
 
-    def __init__(self, gate, lease: JobLease, stand_down: Callable[[], None]):
-        self.gate, self.lease, self.stand_down = gate, lease, stand_down
+    A ticket an earlier holder took (it died between the claim and the reply) is taken over
+    when ``settled()`` says its submit left nothing open: every worker notes the body in the
+    store before a submit leaves (reconcile.PendingSubmits) and the task settles a note from
+    the account's history before its runner starts, so no note means nothing is in doubt."""
+
+    def __init__(self, gate, lease: JobLease, stand_down: Callable[[], None],
+                 settled: Callable[[], bool] = lambda: False):
+        self.gate, self.lease, self.stand_down, self.settled = gate, lease, stand_down, settled
         self.refused: SubmitClaim | None = None
 
     def acquire(self, model: str, check_cancel) -> None:
         self.gate.acquire(model, check_cancel)
         verdict = self.lease.claim_submit()
+        if verdict is SubmitClaim.TAKEN and self.settled():
+            verdict = self.lease.take_over_submit()
         if verdict is SubmitClaim.OURS:
             return
         self.refused = verdict
@@ -248,11 +275,29 @@ class FencedStore:
     def __init__(self, store, lease: JobLease, stand_down: Callable[[], None]):
         self.store, self.lease, self.stand_down = store, lease, stand_down
 
-    def save(self, record: JobRecord, meta: dict | None = None) -> None:
+    def _fence(self) -> None:
         if not self.lease.still_ours():
             self.stand_down()
             raise LeaseLost(f"job {self.lease.key.position} is held by another worker now")
+
+    def save(self, record: JobRecord, meta: dict | None = None) -> None:
+        self._fence()
         self.store.save(record, meta=meta)
+
+    def save_meta(self, key: str, value: str | None) -> None:
+        # The pending-submit note is written here right before a send: a holder that lost the
+        # job stops before it, so it never sends.
+        self._fence()
+        self.store.save_meta(key, value)
+
+    def set_meta(self, key: str, value: str) -> None:
+        # The pending-submit note comes right before a send: a holder that lost the job stops here.
+        self._fence()
+        self.store.set_meta(key, value)
+
+    def delete_meta(self, key: str) -> None:
+        self._fence()
+        self.store.delete_meta(key)
 
     def __getattr__(self, name):
         return getattr(self.store, name)

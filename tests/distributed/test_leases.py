@@ -96,13 +96,74 @@ def test_a_queued_job_left_by_a_vanished_worker_is_submitted_once_and_its_late_r
     store.close()
 
 
-def test_a_job_cut_off_mid_submit_is_flagged_and_never_sent_again(fleet, sim, tmp_path):
+def test_a_job_cut_off_mid_submit_before_its_note_was_never_sent_and_is_submitted_once(fleet, sim, tmp_path):
+    # The earlier holder saved "submitting", took the ticket and died before noting the body:
+    # every worker notes it before a submit leaves, so nothing reached Atlas.
     store, batch = stored_batch(tmp_path, sim)
     store.update(batch, 0, state=JobState.SUBMITTING)
+    fleet.set(JobKey(str(tmp_path), batch, 0, BATCH_ID).ticket, VANISHED)
+    assert work_on(tmp_path, batch, sim) == "done"
+    assert state_of(store, batch).state == JobState.DONE
+    assert sim.stats()["submit_attempts"] == 1 and sim.stats()["duplicate_submits"] == 0
+    store.close()
+
+
+def note_submit(store, batch, sent_at, position=0):
+    import json as json_module
+
+    body = {"model": "google/imagen4-fast", "prompt": f"leases {position}"}
+    store.set_meta(f"pending-submit:{batch}:{position}", json_module.dumps({"sent_at": sent_at, "body": body}))
+    return body
+
+
+def test_a_noted_submit_absent_from_the_history_is_sent_once_more(fleet, sim, tmp_path):
+    # Noted long enough ago that the history would list it by now: it never reached Atlas.
+    import time as time_module
+
+    store, batch = stored_batch(tmp_path, sim)
+    store.update(batch, 0, state=JobState.SUBMITTING)
+    fleet.set(JobKey(str(tmp_path), batch, 0, BATCH_ID).ticket, VANISHED)
+    note_submit(store, batch, time_module.time() - 60)
+    assert work_on(tmp_path, batch, sim) == "done"
+    job = state_of(store, batch)
+    assert job.state == JobState.DONE and "resubmitted_at" in job.timestamps and "not_created_at" in job.timestamps
+    assert sim.stats()["tasks_created"] == 1 and store.meta(f"pending-submit:{batch}:0") is None
+    store.close()
+
+
+def test_a_second_lost_submit_absent_from_the_history_needs_a_person(fleet, sim, tmp_path):
+    import time as time_module
+
+    from app.engine.run.planning import record_from_stored
+
+    store, batch = stored_batch(tmp_path, sim)
+    record = record_from_stored(state_of(store, batch), Catalog.snapshot())
+    record.state, record.timestamps["resubmitted_at"] = JobState.SUBMITTING, time_module.time() - 90
+    store.save(record)
+    note_submit(store, batch, time_module.time() - 60)
     assert work_on(tmp_path, batch, sim) == "needs attention"
     job = state_of(store, batch)
-    assert job.state == JobState.NEEDS_ATTENTION and "stopped answering" in job.error
+    assert job.state == JobState.NEEDS_ATTENTION and "not created at Atlas" in job.error
     assert sim.stats()["submit_attempts"] == 0
+    store.close()
+
+
+def test_a_stored_prediction_id_wins_over_a_leftover_note(fleet, sim, tmp_path):
+    # The earlier holder saved the id and died before dropping its note: the id is followed as it is.
+    import time as time_module
+
+    import requests
+
+    store, batch = stored_batch(tmp_path, sim)
+    body = note_submit(store, batch, time_module.time())
+    sent = requests.post(sim.base_url + "/api/v1/model/generateImage", json=body, timeout=10,
+                         headers={"Authorization": "Bearer apikey-batch-studio-demo"})
+    assert sent.ok
+    store.update(batch, 0, state=JobState.SUBMITTED, prediction_id=sent.json()["data"]["id"])
+    assert work_on(tmp_path, batch, sim) == "done"
+    job = state_of(store, batch)
+    assert job.state == JobState.DONE and job.prediction_id == sent.json()["data"]["id"]
+    assert sim.stats()["tasks_created"] == 1 and store.meta(f"pending-submit:{batch}:0") is None
     store.close()
 
 
@@ -128,15 +189,42 @@ def test_a_job_whose_worker_died_after_sending_is_found_in_the_history_and_follo
     store.close()
 
 
-def test_a_submit_begun_by_a_vanished_worker_is_not_repeated_even_if_the_store_says_queued(fleet, sim, tmp_path):
+def test_a_ticket_taken_by_a_vanished_worker_before_anything_was_noted_is_taken_over(fleet, sim, tmp_path):
     # The earlier holder took the job's ticket and vanished before its "submitting" reached the store.
     store, batch = stored_batch(tmp_path, sim)
     fleet.set(JobKey(str(tmp_path), batch, 0, BATCH_ID).ticket, VANISHED)
-    assert work_on(tmp_path, batch, sim) == "needs attention"
-    job = state_of(store, batch)
-    assert job.state == JobState.NEEDS_ATTENTION and "began submitting" in job.error
-    assert sim.stats()["submit_attempts"] == 0
+    assert work_on(tmp_path, batch, sim) == "done"
+    assert state_of(store, batch).state == JobState.DONE
+    assert sim.stats()["submit_attempts"] == 1 and sim.stats()["duplicate_submits"] == 0
     store.close()
+
+
+def test_a_ticket_is_not_taken_over_while_a_noted_submit_is_unsettled(fleet, tmp_path):
+    from app.distributed.leases import FencedGate
+
+    class OpenGate:
+        def acquire(self, model, check_cancel):
+            pass
+
+    key = JobKey(str(tmp_path), 1, 0, BATCH_ID)
+    fleet.set(key.ticket, VANISHED)
+    lease = JobLease(fleet, key, seconds=30)
+    assert lease.acquire()
+    stood_down = []
+    try:
+        def cancel():
+            if stood_down:
+                raise InterruptedError
+
+        gate = FencedGate(OpenGate(), lease, lambda: stood_down.append(True), settled=lambda: False)
+        with pytest.raises(InterruptedError):
+            gate.acquire("m", cancel)
+        assert gate.refused is SubmitClaim.TAKEN and fleet.get(key.ticket) == VANISHED
+        settled = FencedGate(OpenGate(), lease, lambda: None, settled=lambda: True)
+        settled.acquire("m", lambda: None)
+        assert settled.refused is None and fleet.get(key.ticket) == lease.token
+    finally:
+        lease.release()
 
 
 def test_a_worker_that_loses_its_lease_stops_at_once_and_writes_nothing_more(qtbot, fleet, tmp_path):

@@ -408,6 +408,11 @@ class JobStore:
             return []
         return self._rows("WHERE batch = ? ORDER BY position", (batch,))
 
+    def load_job(self, batch: int, position: int) -> StoredJob | None:
+        """One row by its key: a fleet worker taking one job reads that job, not the batch."""
+        rows = self._rows("WHERE batch = ? AND position = ?", (batch, position))
+        return rows[0] if rows else None
+
     def load_changed(self, batch: int, since: int) -> tuple[list[StoredJob], int]:
         """The batch's rows saved since the call that returned ``since``, and the mark for the next
         call: a coordinator's look costs what changed, not the whole batch.
