@@ -97,9 +97,14 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineReason", "{reason} (refunded automatically)"),
     QT_TRANSLATE_NOOP("EngineReason", "{error} (request id {id})"),
     # Celery workers store these without a translator; the app translates them when shown.
+    # A fleet job whose worker died mid-submit, settled from the account's history: {reason}
+    # is the history's verdict (found as a task, absent, or unreadable).
     QT_TRANSLATE_NOOP("EngineReason", "the worker submitting this job stopped answering before Atlas Cloud's reply "
-                                      "was saved: the job may have been created (and billed). Check the dashboard, "
-                                      "then resubmit or drop it."),
+                                      "was saved; {reason}. Check the dashboard, then resubmit or drop it."),
+    QT_TRANSLATE_NOOP("EngineReason", "the worker submitting this job stopped answering before Atlas Cloud's reply "
+                                      "was saved; {reason}; submitting it once more"),
+    QT_TRANSLATE_NOOP("EngineReason", "the worker submitting this job stopped answering before Atlas Cloud's reply "
+                                      "was saved; {reason}"),
     QT_TRANSLATE_NOOP("EngineReason", "another worker began submitting this job and stopped answering: Atlas Cloud "
                                       "may have created (and billed) it. Check the dashboard, then resubmit or drop "
                                       "it."),

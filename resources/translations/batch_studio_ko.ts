@@ -409,8 +409,16 @@
         <translation>{error} (요청 ID {id})</translation>
     </message>
     <message>
-        <source>the worker submitting this job stopped answering before Atlas Cloud&apos;s reply was saved: the job may have been created (and billed). Check the dashboard, then resubmit or drop it.</source>
-        <translation>이 작업을 제출하던 워커가 Atlas Cloud의 응답을 저장하기 전에 응답을 멈췄습니다. 작업이 만들어지고 과금되었을 수 있습니다. 대시보드를 확인한 뒤 다시 제출하거나 버리세요.</translation>
+        <source>the worker submitting this job stopped answering before Atlas Cloud&apos;s reply was saved; {reason}. Check the dashboard, then resubmit or drop it.</source>
+        <translation>이 작업을 제출하던 워커가 Atlas Cloud의 응답이 저장되기 전에 응답을 멈췄습니다. {reason}. 대시보드를 확인한 뒤 다시 제출하거나 버리세요.</translation>
+    </message>
+    <message>
+        <source>the worker submitting this job stopped answering before Atlas Cloud&apos;s reply was saved; {reason}; submitting it once more</source>
+        <translation>이 작업을 제출하던 워커가 Atlas Cloud의 응답이 저장되기 전에 응답을 멈췄습니다. {reason}. 한 번 더 제출합니다</translation>
+    </message>
+    <message>
+        <source>the worker submitting this job stopped answering before Atlas Cloud&apos;s reply was saved; {reason}</source>
+        <translation>이 작업을 제출하던 워커가 Atlas Cloud의 응답이 저장되기 전에 응답을 멈췄습니다. {reason}</translation>
     </message>
     <message>
         <source>another worker began submitting this job and stopped answering: Atlas Cloud may have created (and billed) it. Check the dashboard, then resubmit or drop it.</source>
@@ -466,16 +474,8 @@ Or enter your API key to generate for real.</source>
         <translation>담당 워커가 응답하지 않아 다른 워커가 이어받습니다</translation>
     </message>
     <message>
-        <source>the worker submitting this job stopped answering before Atlas Cloud&apos;s reply was saved: the job may have been created (and billed). Check the dashboard, then resubmit or drop it.</source>
-        <translation>이 작업을 제출하던 워커가 Atlas Cloud의 응답을 저장하기 전에 응답을 멈췄습니다. 작업이 만들어지고 과금되었을 수 있습니다. 대시보드를 확인한 뒤 다시 제출하거나 버리세요.</translation>
-    </message>
-    <message>
         <source>another worker began submitting this job and stopped answering: Atlas Cloud may have created (and billed) it. Check the dashboard, then resubmit or drop it.</source>
         <translation>다른 워커가 이 작업을 제출하기 시작한 뒤 응답을 멈췄습니다. Atlas Cloud가 작업을 만들고 과금했을 수 있습니다. 대시보드를 확인한 뒤 다시 제출하거나 버리세요.</translation>
-    </message>
-    <message>
-        <source>the worker submitting this job stopped answering before Atlas Cloud&apos;s reply was saved</source>
-        <translation>이 작업을 제출하던 워커가 Atlas Cloud의 응답이 저장되기 전에 응답을 멈췄습니다</translation>
     </message>
     <message>
         <source>Check the dashboard, then resubmit or drop it.</source>

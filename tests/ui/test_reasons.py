@@ -13,8 +13,11 @@ from app.ui import i18n, reasons
 
 ROOT = Path(__file__).resolve().parents[2]
 # Composed from two literals: "cancelled by the user" + "; nothing was charged", an error's
-# message + " (request id …)".
-COMPOSED = {"{error} (request id {id})",
+# message + " (request id …)", the fleet's LOST + "; " + the history's verdict (their wording is
+# held by test_a_fleet_submit_settled_from_the_history_is_shown_in_each_of_its_three_endings).
+LOST_SAID = "the worker submitting this job stopped answering before Atlas Cloud's reply was saved; {reason}"
+COMPOSED = {"{error} (request id {id})", LOST_SAID, LOST_SAID + "; submitting it once more",
+            LOST_SAID + ". Check the dashboard, then resubmit or drop it.",
             "cancelled by the user; nothing was charged",
             "cancelled by the user; Atlas Cloud has no cancel call, so the submitted task still runs and its "
             "charge stands"}
@@ -60,6 +63,17 @@ def test_reasons_are_translated_with_their_values_nested(korean):
     assert reasons.shown("the task ended as failed (refunded automatically)") == \
         "작업이 failed 상태로 끝났습니다 (자동 환불됨)"
     assert reasons.shown("all jobs ended") == "모든 작업이 끝났습니다"
+
+
+def test_a_fleet_submit_settled_from_the_history_is_shown_in_each_of_its_three_endings(korean):
+    from app.distributed.tasks import LOST
+
+    said = "이 작업을 제출하던 워커가 Atlas Cloud의 응답이 저장되기 전에 응답을 멈췄습니다. "
+    verdict = "the account's history could not be read (timeout)"
+    assert reasons.shown(f"{LOST}; {verdict}. Check the dashboard, then resubmit or drop it.") == \
+        f"{said}{verdict}. 대시보드를 확인한 뒤 다시 제출하거나 버리세요."
+    assert reasons.shown(f"{LOST}; {verdict}; submitting it once more") == f"{said}{verdict}. 한 번 더 제출합니다"
+    assert reasons.shown(f"{LOST}; {verdict}") == f"{said}{verdict}"
 
 
 def test_unknown_text_and_english_pass_through(qapp):
