@@ -79,12 +79,19 @@ class WindowEditing:
     def _history_changed(self, _index: int) -> None:
         self._update_actions()
 
-    def _restore_rows(self, rows) -> None:
+    def _restore_rows(self, snapshot) -> None:
+        names_before = {job.spec.name for job in self.jobs.rows}
         selected = self.selected_rows()
-        self.jobs.restore(rows)
-        self.costs.refresh_all()
+        stale, reshaped = self.jobs.restore(snapshot)
+        if {job.spec.name for job in self.jobs.rows} != names_before:
+            # A chained row's check reads every other row's name.
+            stale = sorted(set(stale).union(r for r, job in enumerate(self.jobs.rows) if job.spec.image_from))
+        self.costs.refresh_rows(stale)
         self._mark_dirty()
-        self.select_rows([r for r in selected if r < len(self.jobs)])
+        if reshaped:  # a reset cleared the selection; rows kept in place kept theirs
+            self.select_rows([r for r in selected if r < len(self.jobs)])
+        elif stale and not set(stale).isdisjoint(selected):
+            self._selection_changed()  # the editor shows the selected rows' restored fields
 
     def _drag_move(self, rows: list[int], destination: int) -> int:
         with self._undoable(translate("MainWindow", "Move jobs")):
