@@ -6,8 +6,10 @@ atomic. Loading then saving gives the same content back.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
+import gc
 import json
 import re
 from dataclasses import dataclass, field
@@ -166,7 +168,27 @@ def save(jobset: JobSet, path: Path) -> None:
     atomic_write_text(path, dumps(jobset, "json" if path.suffix.lower() == ".json" else "yaml"))
 
 
+@contextlib.contextmanager
+def paused_gc():
+    """No cyclic garbage collection while a big set is built. Each collection walks every object
+    still alive, and building 50,000 jobs triggers many: with it on, reading them took three times as
+    long (and grew faster than the set). Nothing built here is garbage until it is dropped, and
+    reference counting still frees what is."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load(path: Path, catalog: Catalog | None = None) -> JobSet:
+    with paused_gc():
+        return _load(path, catalog)
+
+
+def _load(path: Path, catalog: Catalog | None) -> JobSet:
     if path.suffix.lower() == ".csv":
         try:
             return JobSet(jobs=csvjobs.read(path, catalog or Catalog.snapshot()))
