@@ -38,6 +38,9 @@ def format_elapsed(seconds: float | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+_COLUMN_COUNT = len(COLUMNS)
+
+
 class JobTableModel(QAbstractTableModel):
     def __init__(self, jobs: JobList, parent=None, repaint_interval_ms: int = 100, catalog=None):
         super().__init__(parent)
@@ -104,11 +107,12 @@ class JobTableModel(QAbstractTableModel):
                 self.row_changed(row)
 
     # --- QAbstractTableModel ---------------------------------------------------------
+    # Both run for every cell Qt makes an index of (a selection of 50,000 rows makes 450,000): kept bare.
     def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.jobs)
+        return 0 if parent.isValid() else len(self.jobs.rows)
 
     def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
