@@ -55,9 +55,11 @@ class CostService(QObject):
     def refresh_rows(self, rows) -> None:
         """Re-validate and re-price rows after an edit; quotes follow after a pause in typing."""
         names = {job.spec.name for job in self.jobs.rows}  # once, not once per chained row
+        checks, catalog = self.checks, self.catalog  # once: 50,000 rows may pass here
+        count = len(self.jobs)
         for row in rows:
-            if 0 <= row < len(self.jobs):
-                self._price(row, names)
+            if 0 <= row < count:
+                self._price(row, names, checks, catalog)
         if self._needed:
             needed, self._needed = sorted(self._needed), set()
             self.schemas_needed.emit(needed)
@@ -76,10 +78,9 @@ class CostService(QObject):
         self.schema_failures.update(failures)
         self.refresh_rows([row for row, job in enumerate(self.jobs.rows) if job.spec.model in arrived])
 
-    def _unloaded(self, job) -> bool:
+    def _unloaded(self, job, model) -> bool:
         """Validating a model whose schema is not loaded would fetch it here, on the GUI thread:
         the row says why it waits, and ``schemas_needed`` asks for the schema instead."""
-        model = self.catalog.get(job.spec.model)
         if model is None or model.schema_loaded:
             return False
         reason = self.schema_failures.get(model.model_id)
@@ -94,22 +95,22 @@ class CostService(QObject):
         job.cost = None
         return True
 
-    def _price(self, row: int, names: set[str]) -> None:
+    def _price(self, row: int, names: set[str], checks: ShapeChecks, catalog: Catalog) -> None:
         job = self.jobs.rows[row]
-        if self._unloaded(job):
+        model = catalog.get(job.spec.model)
+        if self._unloaded(job, model):
             self.jobs.changed(row)
             return
-        job.problems = self.checks.problems(job.spec)
+        job.problems = checks.problems(job.spec)
         if job.spec.image_from and job.spec.image_from not in names:
             job.problems.append(translate("Validation", 'image_from names "{parent}", but no job has that name{hint}')
                                 .format(parent=job.spec.image_from, hint=""))
         if job.state in ("ready", "invalid"):
             job.state = "invalid" if job.problems else "ready"
-        model = self.catalog.get(job.spec.model)
         if model is None:
             job.cost = None
         else:
-            key, estimate = self.checks.price(job.spec, model)
+            key, estimate = checks.price(job.spec, model)
             job.cost = self._quotes.get(key) or estimate
         self.jobs.changed(row)
 

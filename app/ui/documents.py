@@ -33,11 +33,13 @@ class Loaded:
 
 def read(path: Path, catalog: Catalog) -> Loaded:
     """Raises JobSetError with located messages; the caller keeps its current list."""
-    loaded = jobset.load(path, catalog)
+    with jobset.paused_gc():
+        loaded = jobset.load(path, catalog)
+        jobs = loaded.resolved_jobs(catalog)
     output_dir = Path(loaded.output_dir).expanduser() if loaded.output_dir else None
     if output_dir is not None and not output_dir.is_absolute():
         output_dir = path.parent / output_dir
-    return Loaded(loaded.resolved_jobs(catalog), output_dir, loaded.concurrency, loaded.notices, loaded.webhook_url,
+    return Loaded(jobs, output_dir, loaded.concurrency, loaded.notices, loaded.webhook_url,
                   loaded.template_count(), loaded.draft, dict(loaded.prompts_as_written))
 
 

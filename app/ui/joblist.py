@@ -114,13 +114,30 @@ class JobList:
         rows = tuple(self.rows)
         return Snapshot(rows, tuple(row.spec for row in rows))
 
-    def restore(self, snapshot: Snapshot) -> None:
-        self._call("begin_reset")
-        for row, spec in zip(snapshot.rows, snapshot.specs):
-            row.spec = spec
-        self.rows = list(snapshot.rows)
-        self.cost_version += 1
-        self._call("end_reset")
+    def restore(self, snapshot: Snapshot) -> tuple[list[int], bool]:
+        """Puts the list back as the snapshot holds it. Returns the rows whose checks and price
+        may be stale (a spec replaced, or a row that was not in the list), and whether the
+        structure changed. The same rows in the same order are kept in place, the changed ones
+        announced, so an undo of one field on 50,000 rows does not rebuild the table."""
+        same_rows = len(snapshot.rows) == len(self.rows) and all(
+            old is new for old, new in zip(self.rows, snapshot.rows))
+        present = set() if same_rows else {id(row) for row in self.rows}
+        stale = []
+        if not same_rows:
+            self._call("begin_reset")
+        # Specs are never changed in place, so a spec is unchanged exactly when it is the same object.
+        for index, (row, spec) in enumerate(zip(snapshot.rows, snapshot.specs)):
+            if row.spec is not spec or (not same_rows and id(row) not in present):
+                row.spec = spec
+                stale.append(index)
+        if same_rows:
+            for index in stale:
+                self.changed(index)
+        else:
+            self.rows = list(snapshot.rows)
+            self.cost_version += 1
+            self._call("end_reset")
+        return stale, not same_rows
 
     def insert(self, specs: list[JobSpec], at: int | None = None) -> range:
         at = len(self.rows) if at is None else max(0, min(at, len(self.rows)))

@@ -38,6 +38,9 @@ def format_elapsed(seconds: float | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+_COLUMN_COUNT = len(COLUMNS)
+
+
 class JobTableModel(QAbstractTableModel):
     def __init__(self, jobs: JobList, parent=None, repaint_interval_ms: int = 100, catalog=None):
         super().__init__(parent)
@@ -104,11 +107,12 @@ class JobTableModel(QAbstractTableModel):
                 self.row_changed(row)
 
     # --- QAbstractTableModel ---------------------------------------------------------
+    # Both run for every cell Qt makes an index of (a selection of 50,000 rows makes 450,000): kept bare.
     def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.jobs)
+        return 0 if parent.isValid() else len(self.jobs.rows)
 
     def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
@@ -160,13 +164,14 @@ class JobTableModel(QAbstractTableModel):
             return self.thumbnails.get(job.output_path)
         return None
 
+    # Made once: Qt asks for every cell of a selection (450,000 at 50,000 rows on select all),
+    # and or-ing flag enums in Python each time was most of that.
+    _CELL = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+    _FLAGS = {(True, True): _CELL | Qt.ItemFlag.ItemIsDragEnabled, (True, False): _CELL,
+              (False, True): Qt.ItemFlag.ItemIsDropEnabled, (False, False): Qt.ItemFlag.NoItemFlags}
+
     def flags(self, index):
-        base = super().flags(index)
-        if not index.isValid():
-            return base | Qt.ItemFlag.ItemIsDropEnabled if self.editable else base
-        if self.editable:
-            base |= Qt.ItemFlag.ItemIsDragEnabled
-        return base
+        return self._FLAGS[index.isValid(), self.editable]
 
     # --- reorder by drag -------------------------------------------------------------
     def supportedDropActions(self):

@@ -102,7 +102,8 @@ class WindowDocuments:
             return False
         if replace:
             self.undo_stack.clear()
-            self.jobs.replace_all(loaded.jobs)
+            with jobset.paused_gc():
+                self.jobs.replace_all(loaded.jobs)
             self.document_path = path
             self.document_concurrency = loaded.concurrency
             self.document_webhook = loaded.webhook_url
@@ -116,7 +117,8 @@ class WindowDocuments:
             with self._undoable(translate("MainWindow", "Import {file}").format(file=path.name)):
                 rows = self.jobs.insert(loaded.jobs)
             self._mark_dirty()
-        self.costs.refresh_all()
+        with jobset.paused_gc():  # a row and its problems for each of 50,000 jobs
+            self.costs.refresh_all()
         if loaded.notices:
             self.statusBar().showMessage(" · ".join(loaded.notices), 15000)
         self.select_rows(list(rows)[:1])

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel
 
+from app.engine.jobs.jobset import paused_gc
 from app.engine.jobs.spec import JobSpec
 from app.ui.undo import ListChange
 
@@ -79,12 +80,20 @@ class WindowEditing:
     def _history_changed(self, _index: int) -> None:
         self._update_actions()
 
-    def _restore_rows(self, rows) -> None:
+    def _restore_rows(self, snapshot) -> None:
+        names_before = {job.spec.name for job in self.jobs.rows}
         selected = self.selected_rows()
-        self.jobs.restore(rows)
-        self.costs.refresh_all()
+        with paused_gc():  # new problems and prices for up to every row
+            stale, reshaped = self.jobs.restore(snapshot)
+            if {job.spec.name for job in self.jobs.rows} != names_before:
+                # A chained row's check reads every other row's name.
+                stale = sorted(set(stale).union(r for r, job in enumerate(self.jobs.rows) if job.spec.image_from))
+            self.costs.refresh_rows(stale)
         self._mark_dirty()
-        self.select_rows([r for r in selected if r < len(self.jobs)])
+        if reshaped:  # a reset cleared the selection; rows kept in place kept theirs
+            self.select_rows([r for r in selected if r < len(self.jobs)])
+        elif stale and not set(stale).isdisjoint(selected):
+            self._selection_changed()  # the editor shows the selected rows' restored fields
 
     def _drag_move(self, rows: list[int], destination: int) -> int:
         with self._undoable(translate("MainWindow", "Move jobs")):
@@ -99,13 +108,14 @@ class WindowEditing:
             self._apply_to_selected(change, rows)
 
     def _apply_to_selected(self, change, rows: list[int]) -> None:
-        specs = []
-        for row in rows:
-            spec = _editable_copy(self.jobs.rows[row].spec)
-            change(spec)
-            specs.append(spec)
-        self.jobs.set_specs(rows, specs)
-        self.costs.refresh_rows(rows)
+        with paused_gc():  # a copy of each edited row's spec, and its problems and price
+            specs = []
+            for row in rows:
+                spec = _editable_copy(self.jobs.rows[row].spec)
+                change(spec)
+                specs.append(spec)
+            self.jobs.set_specs(rows, specs)
+            self.costs.refresh_rows(rows)
         self._mark_dirty()
         if len(rows) == 1:
             self.editor.problems.setText("\n".join(self.jobs.rows[rows[0]].problems))

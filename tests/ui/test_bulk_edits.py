@@ -61,10 +61,17 @@ def test_cost_version_moves_with_every_change_that_may_change_a_cost():
     assert moved()
     jobs.insert(many(1))
     assert moved()
+    before = jobs.snapshot()
     jobs.remove([0])
     assert moved()
-    jobs.restore(jobs.snapshot())
+    jobs.restore(before)
     assert moved()
+    edited = jobs.snapshot()
+    jobs.set_spec(1, JobSpec("renamed", MODELS[0]))
+    assert moved()
+    jobs.restore(edited)  # the same rows, one spec put back
+    assert moved()
+    jobs.restore(jobs.snapshot())
     assert not moved()  # nothing happened: totals need not be summed again
 
 
@@ -183,3 +190,41 @@ def test_shape_cache_reads_a_prompts_length_against_its_limits():
         assert checks.problems(spec) == [p.message for p in validate_job(spec, catalog)], len(prompt)
     assert checks.problems(JobSpec("a", model.model_id, {"prompt": ""}))
     assert len({checks._problem_key(JobSpec("a", model.model_id, {"prompt": f"scene {i}"})) for i in range(100)}) == 1
+
+
+def test_undo_of_an_edit_keeps_the_rows_and_rechecks_only_the_changed(qtbot, qtmodeltester, window):
+    window.jobs.replace_all(many(40))
+    window.costs.refresh_all()
+    window.select_rows(range(10, 20))
+    window._edit_field("prompt", "")  # an empty prompt is a problem of the edited rows only
+    assert all(window.jobs.rows[r].problems for r in range(10, 20))
+    checked, resets, changed = [], [], []
+    problems = window.costs.checks.problems
+    window.costs._checks.problems = lambda spec: checked.append(spec.name) or problems(spec)
+    window.model.modelAboutToBeReset.connect(lambda: resets.append(True))
+    window.model.dataChanged.connect(lambda first, last, *_: changed.append((first.row(), last.row())))
+    window.undo_stack.undo()
+    assert not resets and sorted(checked) == sorted(f"row {r}" for r in range(10, 20))
+    assert not any(window.jobs.rows[r].problems for r in range(40))
+    qtbot.waitUntil(lambda: bool(changed))
+    assert all(first <= 19 and last >= 10 for first, last in changed)
+    assert window.selected_rows() == list(range(10, 20))
+    qtmodeltester.check(window.model)
+    checked.clear()
+    window.undo_stack.redo()
+    assert not resets and len(checked) == 10 and all(window.jobs.rows[r].problems for r in range(10, 20))
+
+
+def test_undo_of_a_delete_rechecks_the_rows_chained_to_it(qtbot, window):
+    specs = many(5)
+    specs[4] = JobSpec("chained", "bytedance/seedance-v1.5-pro-fast/image-to-video", {"prompt": "x"},
+                       image_from="row 0")
+    window.jobs.replace_all(specs)
+    window.costs.refresh_all()
+    assert not any("no job has that name" in p for p in window.jobs.rows[4].problems)
+    window.select_rows([0])
+    window.delete_selected()
+    assert any("no job has that name" in p for p in window.jobs.rows[3].problems)
+    window.undo_stack.undo()
+    assert len(window.jobs) == 5 and window.jobs.rows[0].spec.name == "row 0"
+    assert not any("no job has that name" in p for p in window.jobs.rows[4].problems)

@@ -67,3 +67,17 @@ def test_drag_reorder_moves_rows(qtbot):
 
     model.dropMimeData(data, Qt.DropAction.MoveAction, 4, 0, QModelIndex())
     assert [j.spec.name for j in jobs.rows] == ["job 2", "job 3", "job 0", "job 1"]
+
+
+def test_flags_are_qts_own_plus_drag_and_drop(qtbot):
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+    jobs = JobList()
+    model = JobTableModel(jobs)
+    jobs.replace_all(specs(2))
+    cell, root = model.index(1, STATUS), QModelIndex()
+    assert model.flags(cell) == QAbstractTableModel.flags(model, cell) | Qt.ItemFlag.ItemIsDragEnabled
+    assert model.flags(root) == QAbstractTableModel.flags(model, root) | Qt.ItemFlag.ItemIsDropEnabled
+    model.editable = False
+    assert model.flags(cell) == QAbstractTableModel.flags(model, cell)
+    assert model.flags(root) == QAbstractTableModel.flags(model, root)

@@ -251,6 +251,19 @@ def test_a_deeply_nested_file_in_the_cli(tmp_path):
     assert "RecursionError" not in result.stderr
 
 
+def test_nesting_is_counted_where_an_alias_is_used():
+    """An anchor shallow where it is written can be used deep down: its depth there counts."""
+    limit = jobset.MAX_NESTING
+
+    def document(depth: int) -> str:  # the anchored list holds 10 levels; its use sits at ``depth``
+        return ("anchor: &deep " + "[" * 10 + "]" * 10 + "\nuse: " + "[" * (depth - 2) + "*deep" + "]" * (depth - 2)
+                + "\n")
+
+    assert jobset._parse(document(limit - 10), "ok.yaml", "yaml")["anchor"] == [[[[[[[[[[]]]]]]]]]]
+    with pytest.raises(jobset.JobSetError, match="nested too deeply"):
+        jobset._parse(document(limit - 8), "deep.yaml", "yaml")
+
+
 def test_an_ordinary_nesting_of_lists_and_objects_is_fine():
     inputs = {"prompt": "x", "subjects": [{"name": "a", "images": ["https://cdn/1.png"], "meta": {"k": [1, [2]]}}]}
     loaded = jobset.loads(json.dumps({"schema_version": 1, "jobs": [{"name": "a", "model": "m", "inputs": inputs}]}),
