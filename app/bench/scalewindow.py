@@ -66,30 +66,12 @@ def batch_figure(app, window, scratch, jobs: int) -> tuple[float, float, int]:
 
 
 def review_figure(app, window, scratch, outputs: int) -> float:
-    from app.bench.gui import write_review_folder
-    from app.engine.review import thumbcache
-    from app.ui.thumbcache import disk_size
+    from app.bench.gui import open_review_cached, write_review_folder
 
     folder = scratch / f"reviewed-{outputs}"
     write_review_folder(folder, outputs)
-    mode = window.review_mode
-    view = mode.view
-    for path in sorted((folder / "out").glob("*.png")):  # the cache, as a first visit leaves it
-        thumbcache.thumbnail(path, disk_size(view.model.tile))
-
-    def visible_loaded() -> bool:
-        grid = view.grid
-        rows = [r for r in range(min(view.model.rowCount(), 400))
-                if grid.visualRect(view.model.index(r)).intersects(grid.viewport().rect())]
-        return all(view.loader.has(view.model.outputs[r].file, view.model.tile) for r in rows)
-
-    started = time.perf_counter()
-    mode.show_review(folder)
-    view.grid.viewport().repaint()
-    while not visible_loaded() and time.perf_counter() - started < 30:
-        app.processEvents()
-    view.grid.viewport().repaint()
-    opened = time.perf_counter() - started
+    opened = open_review_cached(app, window, folder, limit=30)
+    view = window.review_mode.view
     view.loader.pool.waitForDone()
     app.processEvents()
     return opened
