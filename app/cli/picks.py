@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import TextIO
 
 from app.engine.review.picks import ExportError, export_picks, short_model
 from app.engine.atlas.pricing import format_cost
 from app.engine.review.session import ReviewError, ReviewSession, describe, open_folder
+from app.engine.run.store import collector_paused
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
@@ -15,19 +17,27 @@ EXIT_OK, EXIT_INVALID = 0, 2
 def picks_command(args, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        session = open_folder(args.folder)
+        # A review of 50,000 jobs is a million small objects that live until the command ends:
+        # collections during the build, and the first ones after it, would only walk them again
+        # and again. Frozen, the collector leaves them be until the command is done.
+        with collector_paused():
+            session = open_folder(args.folder)
+            gc.freeze()
     except ReviewError as exc:
         print(f"error: {exc}", file=err)
         return EXIT_INVALID
-    with session:
-        _print_summary(out, session)
-        if args.export is None:
-            return EXIT_OK
-        try:
-            result = export_picks(session, args.export, link=not args.copy)
-        except ExportError as exc:
-            print(f"error: {exc}", file=err)
-            return EXIT_INVALID
+    try:
+        with session:
+            _print_summary(out, session)
+            if args.export is None:
+                return EXIT_OK
+            try:
+                result = export_picks(session, args.export, link=not args.copy)
+            except ExportError as exc:
+                print(f"error: {exc}", file=err)
+                return EXIT_INVALID
+    finally:
+        gc.unfreeze()
     print("", file=out)
     print(f"Exported {result.summary()}.", file=out)
     print(f"  {result.csv_path.name} and {', '.join(p.name for p in result.sheets)} written", file=out)

@@ -298,3 +298,24 @@ def test_the_pending_submit_note_shares_the_ids_transaction_and_lazy_columns_rea
         assert (stored.output_urls, stored.request_ids, stored.planned_paths) == (["https://x/1.png"], ["r1", "r2"], [])
     finally:
         store.close()
+
+
+def test_collector_paused_restores_the_collector_as_found():
+    import gc
+
+    from app.engine.run.store import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # a nested read (or another thread's) leaves it off
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # found off: left off
+    finally:
+        gc.enable()
