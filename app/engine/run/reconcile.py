@@ -140,7 +140,7 @@ class Reconciler:
         while True:
             checks += 1
             try:
-                item = self._find(model, body, sent_at)
+                item, covered = self._find(model, body, sent_at)
             except FatalError as exc:  # no access, a missing endpoint: waiting cannot help
                 return Verdict("unknown", f"the account's history could not be read ({exc})", checks=checks)
             except (RetryableError, AtlasError) as exc:
@@ -148,6 +148,12 @@ class Reconciler:
                 item = None
             else:
                 problem = ""
+                if item is None and not covered:
+                    # Newer tasks fill every page we may read, so the submit's own time was never
+                    # reached: "absent" would be a guess, and a guess here can charge twice.
+                    # Waiting only pushes it further back.
+                    return Verdict("unknown", f"the account's history was read {self.policy.max_pages} pages "
+                                              "back without reaching the time of the submit", checks=checks)
             if item is not None:
                 return Verdict("found", f"found in the account's history as task {item.prediction_id} "
                                         f"({item.status or 'listed'}): following it, nothing was sent again",
@@ -163,11 +169,13 @@ class Reconciler:
         return Verdict("absent", f"not in the account's history after {checks} read(s) over "
                                  f"{max(0.0, elapsed()):.0f} s: not created at Atlas", checks=checks)
 
-    def _find(self, model: str, body: dict, sent_at: float) -> HistoryItem | None:
+    def _find(self, model: str, body: dict, sent_at: float) -> tuple[HistoryItem | None, bool]:
+        """The match, and whether the pages read reached back past the submit's time."""
         earliest = sent_at - self.policy.clock_slack
         latest = self.wall() + self.policy.clock_slack
         claimed = self.claimed()
         matches = []
+        covered = False
         for page in range(1, self.policy.max_pages + 1):
             listing = self.client.history(page, HISTORY_PAGE_SIZE, model=model or None)
             for item in listing.items:
@@ -178,9 +186,10 @@ class Reconciler:
                     matches.append(item)
             oldest = min((item.created_at for item in listing.items), default=0.0)
             if not listing.items or oldest < earliest or page * listing.size >= listing.total:
+                covered = True
                 break  # newest first: everything further back is older than the submit
         # Several identical bodies in the window: the earliest unclaimed one is this submit's.
-        return min(matches, key=lambda item: item.created_at) if matches else None
+        return (min(matches, key=lambda item: item.created_at) if matches else None), covered
 
 
 class SubmitRecovery:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -161,3 +162,28 @@ def test_a_resumed_job_whose_send_never_arrived_is_submitted_after_the_history_s
     assert result.records[0].state == JobState.DONE and "not_created_at" in result.records[0].timestamps
     assert server.stats()["tasks_created"] == 1
     store.close()
+
+
+def test_a_submit_buried_deeper_than_the_pages_read_is_unknown_never_absent():
+    """Other jobs' newer tasks fill every page the lookup may read: the submit's own time is
+    never reached, so it must not be judged "not created" and sent again (a double charge)."""
+    from app.engine.atlas.client import HistoryItem, HistoryPage
+    from app.engine.run.reconcile import RecoveryPolicy, Reconciler
+
+    sent_at = 1_000_000.0
+    newer = [HistoryItem(f"t{i}", "completed", sent_at + 5 - i * 0.001, "m", json.dumps({"model": "m", "n": i}), None)
+             for i in range(2000)]
+
+    class DeepHistory:
+        def history(self, page, size, model=None):
+            return HistoryPage(tuple(newer[(page - 1) * size: page * size]), page, size, len(newer) + 1)
+
+    policy = RecoveryPolicy(pauses=(1.0,), settle=0.0, clock_slack=0.0, max_pages=3)
+    verdict = Reconciler(DeepHistory(), policy, wall=lambda: sent_at + 10).look_up(
+        {"model": "m", "n": "lost"}, sent_at, wait=lambda s: None, elapsed=lambda: 60.0)
+    assert verdict.kind == "unknown" and "without reaching the time of the submit" in verdict.message
+
+    shallow = RecoveryPolicy(pauses=(1.0,), settle=0.0, clock_slack=0.0, max_pages=100)
+    verdict = Reconciler(DeepHistory(), shallow, wall=lambda: sent_at + 10).look_up(
+        {"model": "m", "n": "lost"}, sent_at, wait=lambda s: None, elapsed=lambda: 60.0)
+    assert verdict.kind == "absent"  # read back past the submit's time: truly not there
