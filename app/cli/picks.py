@@ -9,7 +9,7 @@ from typing import TextIO
 from app.engine.review.picks import ExportError, export_picks, short_model
 from app.engine.atlas.pricing import format_cost
 from app.engine.review.session import ReviewError, ReviewSession, describe, open_folder
-from app.engine.run.store import collector_paused
+from app.engine.core.gcpause import collector_paused
 
 EXIT_OK, EXIT_INVALID = 0, 2
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
+from app.engine.core.gcpause import collector_paused
 from app.engine.jobs import jobset
 from app.engine.atlas.catalog import Catalog
 from app.engine.jobs.spec import JobSpec
@@ -33,7 +34,7 @@ class Loaded:
 
 def read(path: Path, catalog: Catalog) -> Loaded:
     """Raises JobSetError with located messages; the caller keeps its current list."""
-    with jobset.paused_gc():
+    with collector_paused():
         loaded = jobset.load(path, catalog)
         jobs = loaded.resolved_jobs(catalog)
     output_dir = Path(loaded.output_dir).expanduser() if loaded.output_dir else None

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from app.engine.core.gcpause import collector_paused
 from app.engine.jobs import jobset
 from app.engine.atlas.catalog import SchemaUnavailable
 from app.engine.atlas.pricing import format_money
@@ -102,7 +103,7 @@ class WindowDocuments:
             return False
         if replace:
             self.undo_stack.clear()
-            with jobset.paused_gc():
+            with collector_paused():
                 self.jobs.replace_all(loaded.jobs)
             self.document_path = path
             self.document_concurrency = loaded.concurrency
@@ -117,7 +118,7 @@ class WindowDocuments:
             with self._undoable(translate("MainWindow", "Import {file}").format(file=path.name)):
                 rows = self.jobs.insert(loaded.jobs)
             self._mark_dirty()
-        with jobset.paused_gc():  # a row and its problems for each of 50,000 jobs
+        with collector_paused():  # a row and its problems for each of 50,000 jobs
             self.costs.refresh_all()
         if loaded.notices:
             self.statusBar().showMessage(" · ".join(loaded.notices), 15000)

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel
 
-from app.engine.jobs.jobset import paused_gc
+from app.engine.core.gcpause import collector_paused
 from app.engine.jobs.spec import JobSpec
 from app.ui.undo import ListChange
 
@@ -83,7 +83,7 @@ class WindowEditing:
     def _restore_rows(self, snapshot) -> None:
         names_before = {job.spec.name for job in self.jobs.rows}
         selected = self.selected_rows()
-        with paused_gc():  # new problems and prices for up to every row
+        with collector_paused():  # new problems and prices for up to every row
             stale, reshaped = self.jobs.restore(snapshot)
             if {job.spec.name for job in self.jobs.rows} != names_before:
                 # A chained row's check reads every other row's name.
@@ -108,7 +108,7 @@ class WindowEditing:
             self._apply_to_selected(change, rows)
 
     def _apply_to_selected(self, change, rows: list[int]) -> None:
-        with paused_gc():  # a copy of each edited row's spec, and its problems and price
+        with collector_paused():  # a copy of each edited row's spec, and its problems and price
             specs = []
             for row in rows:
                 spec = _editable_copy(self.jobs.rows[row].spec)

@@ -6,10 +6,8 @@ atomic. Loading then saving gives the same content back.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import difflib
-import gc
 import json
 import re
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from app.engine.atlas.catalog import Catalog
 from app.engine.core.fileio import NewerVersionError, atomic_write_text, check_version
 from app.engine.jobs.spec import MEDIA_SUFFIXES, JobSpec
 from app.engine.jobs.tutorial import TutorialError, translate as translate_tutorial
+from app.engine.core.gcpause import collector_paused
 
 JOBSET_VERSION = 2
 # Version 2 added ``draft`` and ``prompts_as_written``; a set that uses neither is written as version 1, so an older
@@ -184,23 +183,10 @@ def save(jobset: JobSet, path: Path) -> None:
     atomic_write_text(path, dumps(jobset, "json" if path.suffix.lower() == ".json" else "yaml"))
 
 
-@contextlib.contextmanager
-def paused_gc():
-    """No cyclic garbage collection while a big set is built. Each collection walks every object
-    still alive, and building 50,000 jobs triggers many: with it on, reading them took three times as
-    long (and grew faster than the set). Nothing built here is garbage until it is dropped, and
-    reference counting still frees what is."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load(path: Path, catalog: Catalog | None = None) -> JobSet:
-    with paused_gc():
+    with collector_paused():
         return _load(path, catalog)
 
 

@@ -9,12 +9,10 @@ after its prediction id was saved.
 
 from __future__ import annotations
 
-import gc
 import json
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +21,7 @@ from app.engine.core.fileio import NewerVersionError
 from app.engine.jobs.spec import JobSpec
 from app.engine.atlas.pricing import Cost
 from app.engine.run.records import JobRecord, JobState, OutputFile
+from app.engine.core.gcpause import collector_paused
 
 STORE_VERSION = 2
 STORE_PATH = Path(".batch-studio") / "jobs.sqlite"
@@ -106,20 +105,6 @@ def _json(text: str):
     return value if end == len(text) else json.loads(text)
 
 
-@contextmanager
-def collector_paused():
-    """Pauses Python's cyclic garbage collector while a batch's rows become objects. Reading
-    50,000 rows makes a million small objects, none of them in a cycle, and each collection
-    the allocations set off walks every one of them again: at 50,000 jobs that was 40% of the
-    time to open a review. Reference counting still frees everything as usual. Threads may
-    overlap here: whichever leaves last with the collector found on turns it back on."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -303,7 +303,7 @@ def test_the_pending_submit_note_shares_the_ids_transaction_and_lazy_columns_rea
 def test_collector_paused_restores_the_collector_as_found():
     import gc
 
-    from app.engine.run.store import collector_paused
+    from app.engine.core.gcpause import collector_paused
 
     assert gc.isenabled()
     with collector_paused():
