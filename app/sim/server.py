@@ -55,6 +55,13 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
     allow_reuse_address = True
+    # socketserver listens with a backlog of 5. A client that opens a connection per submit at
+    # concurrency 32, while this process's threads hold the GIL, overflows that queue: Linux
+    # then drops the handshake's last ACK, the client believes it is connected and sends its
+    # submit, and later gets a reset, so the submit's outcome is unknown (the 50,000-job
+    # bench's lost connections, counted by the kernel as ListenOverflows). A real API's
+    # backlog is far larger; the kernel caps this one at net.core.somaxconn.
+    request_queue_size = 1024
 
     def __init__(self, address, sim: "SimServer"):
         self.sim = sim

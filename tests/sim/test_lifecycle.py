@@ -89,3 +89,35 @@ def test_a_simulator_with_a_data_dir_remembers_tasks_across_restarts(tmp_path):
         again.close()
     finally:
         second.stop()
+
+
+def test_a_burst_of_connections_waits_in_the_listen_queue_instead_of_being_dropped():
+    """While the accept loop is busy, new connections queue in the kernel. With socketserver's
+    backlog of 5 the kernel drops the rest of a burst's handshakes, and a client that sent its
+    submit on such a connection later learns nothing of its outcome (the 50,000-job bench's
+    lost submits). A connect that times out here is a dropped handshake."""
+    import socket
+    import threading
+
+    with SimServer(port=0) as sim:
+        httpd = sim._httpd
+        busy, release = threading.Event(), threading.Event()
+        real = httpd.process_request
+
+        def held(request, client_address):
+            busy.set()
+            release.wait(30)
+            real(request, client_address)
+        httpd.process_request = held
+        sockets = []
+        try:
+            sockets.append(socket.create_connection(("127.0.0.1", sim.port), timeout=5))
+            assert busy.wait(10)  # the accept loop now holds the first connection
+            for _ in range(64):
+                sockets.append(socket.create_connection(("127.0.0.1", sim.port), timeout=0.5))
+        finally:
+            release.set()
+            httpd.process_request = real
+            for sock in sockets:
+                sock.close()
+        assert len(sockets) == 65
