@@ -6,6 +6,7 @@ they are; nothing can climb out of the output folder.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import threading
@@ -74,6 +75,23 @@ class OutputPlanner:
         self.root = root
         self._reserved: set[Path] = set()
         self._lock = threading.Lock()
+        # Each output folder is made and resolved once per batch, not once per job: a 50,000-job
+        # batch would otherwise spend a mkdir and two realpath walks (an lstat a part) on each.
+        self._folders: dict[Path, Path] = {}
+        self._resolved_root: Path | None = None
+
+    def _folder(self, folder: Path) -> Path:
+        """``folder`` made, resolved (under the lock); a name without separators goes below it."""
+        resolved = self._folders.get(folder)
+        if resolved is None:
+            folder.mkdir(parents=True, exist_ok=True)
+            if self._resolved_root is None:
+                self._resolved_root = self.root.resolve()
+            resolved = folder.resolve()
+            if resolved != self._resolved_root and self._resolved_root not in resolved.parents:
+                raise ValueError(f"{folder} would fall outside {self.root}")
+            self._folders[folder] = resolved
+        return resolved
 
     def reserve(self, job_name: str, subfolder: str | None, is_video: bool, url: str, part: int | None = None) -> Path:
         folder = self.root / ("videos" if is_video else "images") / safe_subfolder(subfolder)
@@ -81,17 +99,24 @@ class OutputPlanner:
         stem = safe_stem(job_name) + (f"-{part + 1}" if part is not None else "")
         suffix = suffix_for(url, is_video)
         with self._lock:
-            folder.mkdir(parents=True, exist_ok=True)
+            self._folder(folder)
             candidate = folder / f"{stem}{suffix}"
             counter = 2
-            while candidate in self._reserved or candidate.exists():
+            while candidate in self._reserved or os.path.lexists(candidate):
                 candidate = folder / f"{stem} ({counter}){suffix}"
                 counter += 1
-            resolved_root = self.root.resolve()
-            if resolved_root not in candidate.resolve().parents:
-                raise ValueError(f"{candidate} would fall outside {self.root}")
+            # The folder was resolved inside the root and safe_stem leaves no separator in the
+            # name, so the file falls inside too: lexists passes over any symlink of that name.
             self._reserved.add(candidate)
             return candidate
+
+    def made(self, folder: Path) -> None:
+        """Makes ``folder`` once per batch (a resumed job's planned path was reserved in an
+        earlier run, so its folder may be gone)."""
+        with self._lock:
+            if folder not in self._folders:
+                folder.mkdir(parents=True, exist_ok=True)
+                self._folders[folder] = folder
 
     def release(self, path: Path) -> None:
         with self._lock:

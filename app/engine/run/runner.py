@@ -426,6 +426,7 @@ class BatchRunner:
                 if self._release_slot(record):
                     self._polls.notify_all()
                 self._in_flight.discard(record.index)
+                record.drop_cancel_event()  # cancel() and detach() set it under this lock
                 self._cond.notify_all()
             self.io.timing.save_if_due()
 
@@ -628,7 +629,7 @@ class BatchRunner:
             after_release()
         for part, url in enumerate(record.output_urls):
             path = self.out_dir / record.planned_paths[part]
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self.planner.made(path.parent)
             for attempt in range(DOWNLOAD_ATTEMPTS):
                 try:
                     result = self.client.download(url, path)
@@ -646,6 +647,9 @@ class BatchRunner:
                              f"the output could not be downloaded after {DOWNLOAD_ATTEMPTS} tries; its URL stays "
                              f"valid for a while: retry the download")
                 return
+            # On disk now, where the planner looks for names already taken: the set of names
+            # reserved need not keep 50,000 paths.
+            self.planner.release(path)
             relative = result.path.relative_to(self.out_dir).as_posix()
             # Verified (length and hash) before anything is written into it.
             saved = self.recipes.save(record, part if len(record.output_urls) > 1 else None, result.path,
@@ -696,7 +700,7 @@ class BatchRunner:
     def _check_cancel(self, record: JobRecord) -> None:
         if self._detached.is_set():
             raise _Detached()
-        if record.cancel_event.is_set():
+        if record.cancel_asked:
             raise _Cancelled()
 
     def _halt_batch(self, status: str, reason: str) -> None:
