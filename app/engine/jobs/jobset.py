@@ -352,11 +352,21 @@ _SCALAR_TAGS = frozenset(_TAG + name for name in ("null", "bool", "int", "float"
 
 
 def _load_yaml(text: str):
-    """libyaml composes the nodes; plain maps, lists and scalars are built here, in one pass.
+    """Plain maps, lists and scalars are built straight from libyaml's parse events, one at a
+    time; anything else goes to the node tree below, and from there to PyYAML's constructor.
 
     PyYAML's constructor (Python even with libyaml) was most of the time a 10,000-job set took to read.
-    Anything else (merge keys, sets, a list that holds itself) goes to that constructor, so the result
-    and the errors are PyYAML's."""
+    The node tree it needs holds a node and two marks for every scalar: about 5 KB a job, so a
+    50,000-job set peaked at about 250 MB while it was read, and the process kept that memory.
+    Anything else (anchors and aliases, merge keys, sets, tags) or a file that does not parse
+    is read again through the nodes, so the result and the errors are PyYAML's."""
+    loader = _Loader(text)
+    try:
+        return _build_from_events(loader), True
+    except (_Unusual, yaml.YAMLError):
+        pass
+    finally:
+        loader.dispose()
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -368,6 +378,73 @@ def _load_yaml(text: str):
             return loader.construct_document(node), False
     finally:
         loader.dispose()
+
+
+_KEY_TAGS = frozenset(_TAG + name for name in ("str", "int", "bool", "null", "float"))
+_NO_KEY = object()
+
+
+def _build_from_events(loader):
+    """The document from the parser's events, as _build makes it from the nodes (the same
+    tags, scalars, nesting limit and last-key-wins), never holding more than the result and
+    one event. Raises _Unusual for what only the node tree handles."""
+    get = loader.get_event
+    resolve, constructors = loader.resolve, loader.yaml_constructors
+    get()  # the stream's start
+    if isinstance(get(), yaml.StreamEndEvent):
+        return None  # an empty file
+    stack: list[list] = []  # [container, the mapping's pending key or _NO_KEY, whether that key may be one]
+    scalar, str_tag = yaml.events.ScalarEvent, _TAG + "str"
+    while True:
+        event = get()
+        kind = type(event)
+        key_ok = False
+        if kind is scalar:
+            if event.anchor is not None:
+                raise _Unusual
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag == str_tag:
+                value = event.value
+            elif tag in _SCALAR_TAGS:
+                value = constructors[tag](loader, yaml.ScalarNode(tag, event.value, style=event.style))
+            else:
+                raise _Unusual  # << merges, = values, custom tags
+            key_ok = tag in _KEY_TAGS
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None:
+                raise _Unusual
+            is_map = kind is yaml.MappingStartEvent
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(yaml.MappingNode if is_map else yaml.SequenceNode, None, event.implicit)
+            if tag != _TAG + ("map" if is_map else "seq"):
+                raise _Unusual
+            if len(stack) + 1 > MAX_NESTING:
+                raise _TooDeep
+            stack.append([{} if is_map else [], _NO_KEY])
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = stack.pop()[0]
+        else:
+            raise _Unusual  # an alias
+        if not stack:
+            break
+        top = stack[-1]
+        container = top[0]
+        if type(container) is list:
+            container.append(value)
+        elif top[1] is _NO_KEY:
+            if not key_ok:
+                raise _Unusual  # a complex key
+            top[1] = value
+        else:
+            container[top[1]] = value
+            top[1] = _NO_KEY
+    if not isinstance(get(), yaml.DocumentEndEvent) or not isinstance(get(), yaml.StreamEndEvent):
+        raise _Unusual  # more than one document: the node tree says so in PyYAML's words
+    return value
 
 
 def _build(loader, root):
