@@ -99,7 +99,8 @@ def child(stats_path: Path, cli_args: list[str]) -> int:
         written["writes"] = manifest.ManifestWriter.total_writes
     usage = resource.getrusage(resource.RUSAGE_SELF)
     io_counts = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
-    stats_path.write_text(json.dumps({"code": code, "cpu": usage.ru_utime + usage.ru_stime,
+    stats_path.write_text(json.dumps({"code": code, "cpu": usage.ru_utime + usage.ru_stime, "user": usage.ru_utime,
+                                      "sys": usage.ru_stime, "vcsw": usage.ru_nvcsw, "ivcsw": usage.ru_nivcsw,
                                       "rss_mb": usage.ru_maxrss / 1024, "wchar": int(io_counts["wchar"]),
                                       "manifest_bytes": written["manifest"], "manifest_writes": written["writes"]}))
     return code
@@ -250,6 +251,11 @@ def print_figures(row: dict) -> None:
     mb = 1024 * 1024
     print(f"{row['jobs']:>6} jobs: CPU {row['cpu_ms']:.2f} ms/job ({row['cpu']:.1f} s), wall {row['wall']:.1f} s, "
           f"peak RSS {row['rss_mb']:.0f} MB", flush=True)
+    if "user" in row:  # where the CPU goes: user or kernel time, and how often threads gave way
+        jobs = row["jobs"]
+        print(f"        CPU per job: user {row['user'] / jobs * 1000:.2f} ms, sys {row['sys'] / jobs * 1000:.2f} ms; "
+              f"context switches per job: {row['vcsw'] / jobs:.0f} voluntary, {row['ivcsw'] / jobs:.0f} involuntary",
+              flush=True)
     print(f"        manifest written {row['manifest_bytes'] / mb:.1f} MB in {row['manifest_writes']} writes "
           f"(final {row['manifest_size'] / mb:.2f} MB); store written {row['store_written'] / mb:.1f} MB "
           f"(final {row['store_size'] / mb:.2f} MB); together {row['bytes_ratio']:.1f}x their final size", flush=True)
