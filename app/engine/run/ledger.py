@@ -7,8 +7,9 @@ A batch's job threads add at once, 32 at a time: each add was a lock file opened
 the document read, and a temp file written, fsynced and renamed, one thread after another.
 Adds are now written in groups: the thread that finds no write under way writes what every
 thread added meanwhile (its own included) in one locked read-modify-write, and the others
-return at once. An amount waits at most for the write under way; ``today()`` counts it from
-the moment it is added.
+return at once. An amount waits for the write under way (or, on a disk so slow that adds keep
+coming during every write, for the next add, and at the latest for the batch's ``flush()``);
+``today()`` counts it from the moment it is added.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ except ImportError:  # Windows: one writer at a time is the app's own lock
     fcntl = None
 
 
+GROUP_ROUNDS = 4  # groups one add may write before it leaves the rest to the next add
+
+
 class SpendLedger:
     KEEP_DAYS = 60
 
@@ -37,6 +41,7 @@ class SpendLedger:
         self._pending: list[Decimal] = []  # added, for the next group's write
         self._unwritten = Decimal(0)  # added by this process and not yet on disk (pending or being written)
         self._writing = False
+        self._idle = threading.Condition(self._mutex)  # no write under way
 
     @contextlib.contextmanager
     def _locked(self):
@@ -65,25 +70,46 @@ class SpendLedger:
             self._pending.append(amount)
             self._unwritten += amount
             if self._writing:
-                return  # the thread writing now writes it next, before it returns
+                return  # the thread writing now writes it next (or the next add, or flush())
             self._writing = True
+        self._write_groups(GROUP_ROUNDS)
+
+    def flush(self) -> None:
+        """Writes whatever was added and is not on disk yet (the batch's end)."""
+        with self._idle:
+            self._idle.wait_for(lambda: not self._writing)
+            if not self._pending:
+                return
+            self._writing = True
+        self._write_groups(None)
+
+    def _write_groups(self, rounds: int | None) -> None:
+        """As the one writer: writes the pending adds, group after group, until none is left or
+        ``rounds`` groups were written. On a slow disk the adds made during each write would
+        keep one job's thread writing for the whole batch; after its rounds it hands over to
+        the next add, and the batch's end flushes what is left."""
         group: list[Decimal] = []
         try:
             while True:
                 with self._mutex:
                     group, self._pending = self._pending, []
-                    if not group:
+                    if not group or rounds == 0:
+                        self._pending[:0] = group
                         self._writing = False
+                        self._idle.notify_all()
                         return
                 total = sum(group, Decimal(0))
                 self._write(total)
                 with self._mutex:
                     self._unwritten -= total
                 group = []
+                if rounds is not None:
+                    rounds -= 1
         except BaseException:
-            with self._mutex:  # not written: kept for the next add's write, and this caller hears why
+            with self._mutex:  # not written: kept for the next write, and this caller hears why
                 self._pending[:0] = group
                 self._writing = False
+                self._idle.notify_all()
             raise
 
     def _write(self, amount: Decimal) -> None:

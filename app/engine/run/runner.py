@@ -297,6 +297,8 @@ class BatchRunner:
                 self._cond.wait_for(lambda: not self._in_flight)
             if own_pool is not None:
                 own_pool.shutdown(wait=True)
+            if self.io.ledger is not None:
+                self.io.ledger.flush()  # adds that a slow disk left for the next add: there is none
             pump, self._pump = self._pump, None
             if pump is not None:
                 pump.stop()  # every job thread ended: the final document is written below, with the status

@@ -44,6 +44,31 @@ def test_adds_from_many_threads_are_all_written_in_fewer_writes(tmp_path, monkey
     assert ledger.today() == Decimal("0.41")
 
 
+def test_on_a_slow_disk_an_add_writes_a_few_groups_then_leaves_the_rest_to_flush(tmp_path, monkeypatch):
+    """Adds arriving during every write would keep one job's thread writing for the whole batch."""
+    monkeypatch.setattr(ledger_module, "GROUP_ROUNDS", 1)
+    ledger = SpendLedger(tmp_path / "spend.json")
+    started, release = threading.Event(), threading.Event()
+    real = ledger_module.atomic_write_json
+
+    def slow(path, document):
+        started.set()
+        release.wait(10)
+        real(path, document)
+    monkeypatch.setattr(ledger_module, "atomic_write_json", slow)
+    first = threading.Thread(target=ledger.add, args=(Decimal("1.00"),))
+    first.start()
+    assert started.wait(10)
+    ledger.add(Decimal("0.50"))  # during the write: returns at once
+    release.set()
+    first.join(10)
+    assert not first.is_alive()
+    on_disk = json.loads((tmp_path / "spend.json").read_text())["days"][date.today().isoformat()]
+    assert on_disk == "1.00" and ledger.today() == Decimal("1.50")
+    ledger.flush()
+    assert json.loads((tmp_path / "spend.json").read_text())["days"][date.today().isoformat()] == "1.50"
+    assert ledger.today() == Decimal("1.50")
+
 def test_a_failed_write_keeps_the_amount_for_the_next_add(tmp_path, monkeypatch):
     ledger = SpendLedger(tmp_path / "spend.json")
     real = ledger_module.atomic_write_json
