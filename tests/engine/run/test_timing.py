@@ -418,6 +418,57 @@ def test_fewest_polls_of_a_known_spread_rise_with_the_spread():
     assert fewest_polls(8.0, 0.10) == pytest.approx(1 + (0.5 * 1 + 0.5 * 2 + 0.5 * 3 + 0.1 * 4) / 1.6)
 
 
+def test_the_fewest_polls_behind_a_queue_by_hand():
+    """A 30 s job behind a 0-4 s queue, held to 0.5 s lag (fraction 0): its finish is uniform
+    over 4 s, eight stretches of 0.5 s. Polled blindly, a poll every 0.5 s: (1 + ... + 8) / 8 =
+    4.5. A reply cuts the 4 s where it says "starting" or not (a task shows "starting" until
+    25.5 s before its finish), but only until one says "processing": a later poll's cut lies
+    past the finish. Cut at the middle; if still starting, cut the upper half at its middle;
+    then cover what is left: 1 + 1/2 x 2.5 + 1/2 x (1 + 1.5) = 3.5, which no other order of
+    cuts beats. The bound finds that, and this schedule, which reads the replies, makes it."""
+    from app.bench.robustness import _covering_polls, fewest_polls_queued
+    run, queue, reveal = 30.0, 4.0, 0.85 * 30.0
+    assert _covering_polls(run, run + queue, 0.0) == pytest.approx(4.5)
+    assert fewest_polls_queued(run, queue, 0.0) == pytest.approx(3.5)
+
+    def polls_for(finish: float) -> tuple[int, float]:
+        def status(t: float) -> str:
+            return "done" if finish <= t else "processing" if finish <= t + reveal else "starting"
+        low, high, polls, last = run, run + queue, 0, 0.0
+        while high - low > 1.0:  # halve while the replies can still cut
+            cut = (low + high) / 2
+            assert cut - reveal > last  # polls in order of time
+            polls, last = polls + 1, cut - reveal
+            if status(last) != "starting":
+                high = cut
+                break
+            low = cut
+        t = low
+        while t < high:  # then a poll every 0.5 s across what is left
+            polls, t = polls + 1, t + 0.5
+            if status(t) == "done":
+                return polls, t - finish
+        raise AssertionError(finish)
+
+    finishes = [run + queue * (k + 0.5) / 800 for k in range(800)]
+    results = [polls_for(finish) for finish in finishes]
+    assert max(lag for _, lag in results) <= 0.5 + 1e-9
+    assert sum(polls for polls, _ in results) / len(results) == pytest.approx(3.5)
+
+
+def test_the_queued_cells_fewest_polls():
+    from app.bench.robustness import _covering_polls, fewest_polls_queued, fewest_queued_per_job
+    # A queue within one allowance of the run: one poll at its end sees every finish in time.
+    assert fewest_polls_queued(21.0, 2.0, 0.10) == 1.0
+    # The queued cell (8 s images and 21 s clips behind 0-10 s queues): reading the replies
+    # beats polling blindly, but the second run's target of 4 polls a job is out of reach.
+    for run in (8.0, 21.0):
+        for fraction in (0.05, 0.10):
+            assert fewest_polls_queued(run, 10.0, fraction) < _covering_polls(run, run + 10.0, fraction)
+    assert fewest_queued_per_job(16, 8, 1.0, 10.0, 0.10) == pytest.approx(3.29, abs=0.01)
+    assert fewest_queued_per_job(16, 8, 1.0, 10.0, 0.05) == pytest.approx(4.36, abs=0.01)
+
+
 @pytest.mark.parametrize("centre, spread", [(8.0, 0.05), (8.0, 0.10), (21.0, 0.05), (21.0, 0.10)])
 def test_no_schedule_meeting_the_lag_target_beats_the_fewest_polls(centre, spread):
     """The bound is a bound: the real schedule, told the spread exactly, spends at least as many
