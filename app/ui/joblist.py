@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections import Counter
 from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -48,6 +49,8 @@ class JobRow:
     # (folder, batch, position) of this job in an output folder's store, once it has run.
     batch_key: tuple | None = None
     paused: bool = False
+    # What JobList's tally last counted for this row (see JobList.tally).
+    counted: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def elapsed(self) -> float | None:
@@ -71,6 +74,24 @@ class JobRow:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """The list's counts as of now: what the status bar and the title show during a batch."""
+    states: Counter  # rows per state
+    spent: Decimal
+    chained: int  # rows whose job starts from another's output
+    active: frozenset  # rows being worked on, whose elapsed time ticks
+
+    def count(self, *states: str) -> int:
+        return sum(self.states[state] for state in states)
+
+
+def _tally_entry(row: JobRow) -> tuple:
+    """(state, spent, cost, model, chained, active): what a row adds to the tally."""
+    spent = row.cost.amount if row.prediction_id and row.cost is not None and row.state != "failed" else Decimal(0)
+    return row.state, spent, row.cost, row.spec.model, bool(row.spec.image_from), row.is_active
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """The list as it was, for undo: the rows themselves and the spec each held then.
 
@@ -88,8 +109,16 @@ class JobList:
     def __init__(self):
         self.rows: list[JobRow] = []
         self.listener: ListListener | None = None
-        # Goes up whenever a row's cost may have changed, so totals are summed only then.
-        self.cost_version = 0
+        # Counts kept up to date row by row: a batch of 50,000 changes a few rows at a time,
+        # and walking every row on each status refresh stalled the window. Rows changed since
+        # the last look wait in _pending; a change of structure recounts everything once.
+        self._pending: set[int] = set()
+        self._recount = True
+        self._states: Counter = Counter()
+        self._spent = Decimal(0)
+        self._chained = 0
+        self._active: set[int] = set()
+        self._cost_version = 0
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -99,14 +128,57 @@ class JobList:
 
     def spent(self) -> Decimal:
         """Charged at submit; a task that failed on the provider's side was refunded."""
-        return sum((row.cost.amount for row in self.rows
-                    if row.prediction_id and row.cost is not None and row.state != "failed"), Decimal(0))
+        return self.tally().spent
+
+    @property
+    def cost_version(self) -> int:
+        """Goes up whenever a row's price or model changed, so totals are summed only then."""
+        self._settle()
+        return self._cost_version
+
+    def tally(self) -> Tally:
+        self._settle()
+        return Tally(Counter(self._states), self._spent, self._chained, frozenset(self._active))
+
+    def _settle(self) -> None:
+        if self._recount:
+            self._recount = False
+            self._pending.clear()
+            self._states, self._spent, self._chained, self._active = Counter(), Decimal(0), 0, set()
+            for index, row in enumerate(self.rows):
+                row.counted = _tally_entry(row)
+                self._count(index, row.counted, 1)
+            self._cost_version += 1
+            return
+        pending, self._pending = self._pending, set()
+        for index in pending:
+            if index >= len(self.rows):
+                continue
+            row = self.rows[index]
+            old, new = row.counted, _tally_entry(row)
+            if old == new:
+                continue
+            if old is not None:
+                self._count(index, old, -1)
+            self._count(index, new, 1)
+            row.counted = new
+            if old is None or old[2] != new[2] or old[3] != new[3]:
+                self._cost_version += 1
+
+    def _count(self, index: int, entry: tuple, sign: int) -> None:
+        state, spent, _cost, _model, chained, active = entry
+        self._states[state] += sign
+        self._spent += spent * sign
+        self._chained += sign * chained
+        if active and sign > 0:
+            self._active.add(index)
+        elif active:
+            self._active.discard(index)
 
     # --- structure -------------------------------------------------------------------
     def replace_all(self, specs: list[JobSpec]) -> None:
         self._call("begin_reset")
         self.rows = [JobRow(spec) for spec in specs]
-        self.cost_version += 1
         self._call("end_reset")
 
     def snapshot(self) -> Snapshot:
@@ -135,7 +207,6 @@ class JobList:
                 self.changed(index)
         else:
             self.rows = list(snapshot.rows)
-            self.cost_version += 1
             self._call("end_reset")
         return stale, not same_rows
 
@@ -145,7 +216,6 @@ class JobList:
             return range(at, at)
         self._call("begin_insert", at, at + len(specs) - 1)
         self.rows[at:at] = [JobRow(spec) for spec in specs]
-        self.cost_version += 1
         self._call("end_insert")
         return range(at, at + len(specs))
 
@@ -155,7 +225,6 @@ class JobList:
             if 0 <= row < len(self.rows):
                 self._call("begin_remove", row, row)
                 removed.append((row, self.rows.pop(row)))
-                self.cost_version += 1
                 self._call("end_remove")
         return removed
 
@@ -181,7 +250,6 @@ class JobList:
         shift = sum(1 for r in ordered if r < destination)
         target = destination - shift
         self.rows[target:target] = moving
-        self.cost_version += 1
         self._call("end_reset")
         return target
 
@@ -197,7 +265,7 @@ class JobList:
             self.changed(row)
 
     def changed(self, row: int) -> None:
-        self.cost_version += 1
+        self._pending.add(row)
         self._call("row_changed", row)
 
     def apply_event(self, row: int, event: RunEvent) -> None:
@@ -221,6 +289,8 @@ class JobList:
         self.changed(row)
 
     def _call(self, name: str, *args):
+        if name.startswith("begin_"):
+            self._recount = True  # row numbers move: the pending ones no longer name their rows
         if self.listener is not None:
             return getattr(self.listener, name)(*args)
         return None
