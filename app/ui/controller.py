@@ -132,7 +132,9 @@ class RunController(QObject):
         # These now name their parent's file instead: the cost service has not seen them so.
         rewritten = [i for i, r in enumerate(rows) if specs[i] is not self.jobs.rows[r].spec]
         # Prompt help's originals travel with each job to the store, the manifest and the recipes.
-        specs = [replace(spec, prompt_as_written=self.prompts_as_written.get(spec.name)) for spec in specs]
+        originals = self.prompts_as_written
+        specs = [spec if originals.get(spec.name) == spec.prompt_as_written
+                 else replace(spec, prompt_as_written=originals.get(spec.name)) for spec in specs]
         quotes = {i: self.jobs.rows[r].cost for i, r in enumerate(rows)
                   if self.jobs.rows[r].cost is not None and self.jobs.rows[r].cost.basis == QUOTE}
         held = [position for position, row in enumerate(rows) if self.jobs.rows[row].paused]
@@ -141,7 +143,7 @@ class RunController(QObject):
             job.reset_run_state()
             job.state, job.output_path, job.output_paths = "queued", None, []
             job.batch_key = (out_dir, None, position)  # the store numbers the batch; filled in at the end
-            self.jobs.changed(row)
+        self.jobs.changed_rows(rows)
         catalog, mode = self.backend.catalog, self._mode()
         in_child = self._runs_in_child()
         on_event = self._prepare_events()

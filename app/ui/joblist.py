@@ -85,10 +85,14 @@ class Tally:
         return sum(self.states[state] for state in states)
 
 
+_ZERO = Decimal(0)
+
+
 def _tally_entry(row: JobRow) -> tuple:
     """(state, spent, cost, model, chained, active): what a row adds to the tally."""
-    spent = row.cost.amount if row.prediction_id and row.cost is not None and row.state != "failed" else Decimal(0)
-    return row.state, spent, row.cost, row.spec.model, bool(row.spec.image_from), row.is_active
+    cost, state = row.cost, row.state
+    spent = cost.amount if row.prediction_id and cost is not None and state != "failed" else _ZERO
+    return state, spent, cost, row.spec.model, bool(row.spec.image_from), row.is_active
 
 
 @dataclass(frozen=True)
@@ -141,14 +145,23 @@ class JobList:
         return Tally(Counter(self._states), self._spent, self._chained, frozenset(self._active))
 
     def _settle(self) -> None:
-        if self._recount:
-            self._recount = False
+        # A batch's start or end changes every row: counting afresh is then the cheaper way.
+        if self._recount or len(self._pending) > max(64, len(self.rows) // 8):
+            structure, self._recount = self._recount, False
             self._pending.clear()
-            self._states, self._spent, self._chained, self._active = Counter(), Decimal(0), 0, set()
-            for index, row in enumerate(self.rows):
-                row.counted = _tally_entry(row)
-                self._count(index, row.counted, 1)
-            self._cost_version += 1
+            rows = self.rows
+            entries = [_tally_entry(row) for row in rows]
+            priced_alike = not structure and all(
+                row.counted is not None and row.counted[2] == entry[2] and row.counted[3] == entry[3]
+                for row, entry in zip(rows, entries))
+            for row, entry in zip(rows, entries):
+                row.counted = entry
+            self._states = Counter(entry[0] for entry in entries)
+            self._spent = sum((entry[1] for entry in entries if entry[1]), Decimal(0))
+            self._chained = sum(1 for entry in entries if entry[4])
+            self._active = {index for index, entry in enumerate(entries) if entry[5]}
+            if not priced_alike:
+                self._cost_version += 1
             return
         pending, self._pending = self._pending, set()
         for index in pending:
@@ -267,6 +280,15 @@ class JobList:
     def changed(self, row: int) -> None:
         self._pending.add(row)
         self._call("row_changed", row)
+
+    def changed_rows(self, rows: list[int]) -> None:
+        """Many rows changed at once (a batch starting): one notice, not one per row."""
+        self._pending.update(rows)
+        if self.listener is not None and hasattr(self.listener, "rows_changed"):
+            self.listener.rows_changed(rows)
+        else:
+            for row in rows:
+                self._call("row_changed", row)
 
     def apply_event(self, row: int, event: RunEvent) -> None:
         """What a worker reported, folded into the row the user sees."""

@@ -98,6 +98,11 @@ class JobTableModel(QAbstractTableModel):
         if not self._repaint.isActive():
             self._repaint.start()
 
+    def rows_changed(self, rows: list[int]) -> None:
+        self._dirty.update(rows)
+        if not self._repaint.isActive():
+            self._repaint.start()
+
     def flush(self) -> None:
         if not self._dirty:
             return

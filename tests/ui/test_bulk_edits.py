@@ -275,3 +275,20 @@ def test_the_running_tally_agrees_with_a_full_count_through_a_batch_and_edits():
     tally = jobs.tally()
     assert (dict(+tally.states), tally.spent, tally.chained, tally.active) == brute_tally(jobs)
     assert tally.count("done", "failed") == brute_tally(jobs)[0].get("done", 0) + brute_tally(jobs)[0].get("failed", 0)
+
+
+def test_a_bulk_change_recounts_and_moves_the_cost_version_only_for_a_price():
+    jobs = JobList()
+    jobs.replace_all(many(300))
+    version = jobs.cost_version
+    for row in jobs.rows:
+        row.state = "queued"
+    jobs.changed_rows(list(range(300)))  # a batch starting: every row at once
+    tally = jobs.tally()
+    assert tally.count("queued") == 300 and jobs.cost_version == version
+    for row in jobs.rows[:100]:
+        row.cost, row.prediction_id, row.state = Cost(Decimal("0.10"), ESTIMATE), "p", "submitted"
+    jobs.changed_rows(list(range(100)))
+    assert jobs.cost_version != version
+    assert (dict(+jobs.tally().states), jobs.tally().spent) == brute_tally(jobs)[:2]
+    assert jobs.tally().spent == Decimal("10.00")
