@@ -422,7 +422,10 @@ class RunController(QObject):
         if isinstance(runner, ChildRunner):
             return runner.output_files(index)  # reported with "done"
         # The runner's record has them all (written before "done").
-        record = next((r for r in runner.records if r.index == index), None) if runner else None
+        records = runner.records if runner else []
+        # Planned in position order, so the index finds it at once; a search only if that ever changes.
+        record = records[index] if 0 <= index < len(records) and records[index].index == index else next(
+            (r for r in records if r.index == index), None)
         return [output.path for output in record.files] if record is not None else []
 
     def _on_crashed(self, error: str) -> None:
