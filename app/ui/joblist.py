@@ -86,6 +86,7 @@ class Tally:
 
 
 _ZERO = Decimal(0)
+SETTLE_ROWS = 4096  # changed rows counted per look at the status bar (about 10 ms)
 
 
 def _tally_entry(row: JobRow) -> tuple:
@@ -136,38 +137,38 @@ class JobList:
 
     @property
     def cost_version(self) -> int:
-        """Goes up whenever a row's price or model changed, so totals are summed only then."""
-        self._settle()
+        """Goes up whenever a row's price or model changed, so totals are summed only then.
+        Like ``tally(exact=False)``, a burst of changes is counted over the next few looks."""
+        self._settle(SETTLE_ROWS)
         return self._cost_version
 
-    def tally(self) -> Tally:
-        self._settle()
+    def tally(self, exact: bool = True) -> Tally:
+        """The counts. Not ``exact``: at most SETTLE_ROWS changed rows are counted per look, so
+        a burst (a batch of 50,000 starting) reaches the status bar over a few refreshes
+        instead of stalling one of them; a report of what a batch did asks for exact counts."""
+        self._settle(None if exact else SETTLE_ROWS)
         return Tally(Counter(self._states), self._spent, self._chained, frozenset(self._active))
 
-    def _settle(self) -> None:
-        # A batch's start or end changes every row: counting afresh is then the cheaper way.
-        if self._recount or len(self._pending) > max(64, len(self.rows) // 8):
-            structure, self._recount = self._recount, False
+    def _settle(self, limit: int | None) -> None:
+        if self._recount:  # the rows moved: counted afresh, in one pass
+            self._recount = False
             self._pending.clear()
             rows = self.rows
             entries = [_tally_entry(row) for row in rows]
-            priced_alike = not structure and all(
-                row.counted is not None and row.counted[2] == entry[2] and row.counted[3] == entry[3]
-                for row, entry in zip(rows, entries))
             for row, entry in zip(rows, entries):
                 row.counted = entry
             self._states = Counter(entry[0] for entry in entries)
             self._spent = sum((entry[1] for entry in entries if entry[1]), Decimal(0))
             self._chained = sum(1 for entry in entries if entry[4])
             self._active = {index for index, entry in enumerate(entries) if entry[5]}
-            if not priced_alike:
-                self._cost_version += 1
+            self._cost_version += 1
             return
-        pending, self._pending = self._pending, set()
-        for index in pending:
-            if index >= len(self.rows):
+        pending, rows = self._pending, self.rows
+        for _ in range(len(pending) if limit is None else min(limit, len(pending))):
+            index = pending.pop()
+            if index >= len(rows):
                 continue
-            row = self.rows[index]
+            row = rows[index]
             old, new = row.counted, _tally_entry(row)
             if old == new:
                 continue
@@ -175,7 +176,7 @@ class JobList:
                 self._count(index, old, -1)
             self._count(index, new, 1)
             row.counted = new
-            if old is None or old[2] != new[2] or old[3] != new[3]:
+            if old is None or old[2] is not new[2] and old[2] != new[2] or old[3] != new[3]:
                 self._cost_version += 1
 
     def _count(self, index: int, entry: tuple, sign: int) -> None:

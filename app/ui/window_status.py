@@ -70,7 +70,7 @@ class WindowStatus:
         name = self.document_path.name if self.document_path else translate("MainWindow", "Untitled")
         progress = ""
         if self.controller.running:
-            tally = self.jobs.tally()
+            tally = self.jobs.tally(exact=False)
             progress = translate("MainWindow", "{done}/{total} done · {spent} — ").format(
                 done=tally.count("done"), total=len(self.jobs), spent=format_money(tally.spent))
         mode = translate("MainWindow", "Demo") if self.backend.demo else translate("MainWindow", "Live")
@@ -112,7 +112,7 @@ class WindowStatus:
 
     def _update_status(self, *_) -> None:
         rows = self.jobs.rows
-        tally = self.jobs.tally()  # kept row by row: this runs on every repaint flush of a batch
+        tally = self.jobs.tally(exact=False)  # kept row by row: this runs on every repaint flush of a batch
         done, failed = tally.count("done"), tally.count("failed", "needs_attention")
         self.status_jobs.setText(self._text_jobs(len(rows)))
         self.status_progress.setText(

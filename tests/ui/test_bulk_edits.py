@@ -277,7 +277,7 @@ def test_the_running_tally_agrees_with_a_full_count_through_a_batch_and_edits():
     assert tally.count("done", "failed") == brute_tally(jobs)[0].get("done", 0) + brute_tally(jobs)[0].get("failed", 0)
 
 
-def test_a_bulk_change_recounts_and_moves_the_cost_version_only_for_a_price():
+def test_a_bulk_change_moves_the_cost_version_only_for_a_price():
     jobs = JobList()
     jobs.replace_all(many(300))
     version = jobs.cost_version
@@ -292,3 +292,20 @@ def test_a_bulk_change_recounts_and_moves_the_cost_version_only_for_a_price():
     assert jobs.cost_version != version
     assert (dict(+jobs.tally().states), jobs.tally().spent) == brute_tally(jobs)[:2]
     assert jobs.tally().spent == Decimal("10.00")
+
+
+def test_a_burst_reaches_the_status_counts_over_a_few_looks_and_exact_counts_at_once():
+    from app.ui.joblist import SETTLE_ROWS
+
+    jobs = JobList()
+    jobs.replace_all(many(3 * SETTLE_ROWS))
+    jobs.tally()
+    for row in jobs.rows:
+        row.state = "queued"
+    jobs.changed_rows(list(range(len(jobs))))  # a big batch starting
+    looks = [jobs.tally(exact=False).count("queued") for _ in range(4)]
+    assert looks == [SETTLE_ROWS, 2 * SETTLE_ROWS, 3 * SETTLE_ROWS, 3 * SETTLE_ROWS]
+    for row in jobs.rows[:10]:
+        row.state = "done"
+    jobs.changed_rows(list(range(10)))
+    assert jobs.tally().count("done") == 10  # what a finished batch reports is exact
