@@ -335,7 +335,8 @@ class RunController(QObject):
                              timing_scale=timing.scale, paused_reason=paused_reason, held=tuple(held),
                              models=tuple(model_document(model) for model in models), recipes=self.recipes)
         return ChildRunner(config, store=store, on_event=on_event, env=backend.process_environment(),
-                           lost_reason=BATCH_PROCESS_LOST, unstarted_reason=BATCH_PROCESS_NOT_STARTED)
+                           lost_reason=BATCH_PROCESS_LOST, unstarted_reason=BATCH_PROCESS_NOT_STARTED,
+                           with_records=False)
 
     def _launch(self, out_dir: Path, build, concurrency: int, in_child: bool,
                 row_of: dict[int, int] | None = None) -> None:
