@@ -179,7 +179,7 @@ class RunController(QObject):
         budgets, connections = self._limits(concurrency, limits, max_spend), None if in_child else self._connections()
         row_of = {position: row for position, row in enumerate(rows)}
 
-        if in_child and draft is None:
+        if in_child and (draft is None or not draft.enabled):
             # Planned and encoded here, a slice at a time; the pool thread only inserts the rows.
             problems = [p for i in rewritten for p in validate_job(specs[i], catalog, i)]
             problems += chain_problems(specs, catalog) if batch_names else []
