@@ -128,7 +128,8 @@ class WindowRuns:
         if self.controller.session_unfinished(self.output_dir):
             self.controller.continue_batch(self.output_dir, concurrency, limits, budget)
         else:
-            self.controller.prompts_as_written = self.assist.originals_for(self.jobs.specs())
+            self.controller.prompts_as_written = self.assist.originals_for(
+                self.jobs.specs() if self.assist.originals else [])
             self.controller.start(rows, self.output_dir, concurrency, limits, budget)
         self.editor.setEnabled(False)
         self._update_actions()
