@@ -23,6 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from app.engine.core.gcpause import collected_afterwards
 from app.engine.run.childproto import ChildConfig, model_document
 from app.engine.run import logs
 from app.engine.jobs.spec import JobSpec, chain_problems, validate_job
@@ -142,8 +143,8 @@ class RunController(QObject):
         against every cell the table painted. The batch is planned from the rows as the cost
         service already checked and priced them (only how they chain is checked again)."""
         self._active, self._cancel_requested = True, False  # the controls know at once
-        self._preparing = SlicedWork(self._start_in_slices(rows, out_dir, concurrency, limits, max_spend),
-                                     parent=self)
+        self._preparing = SlicedWork(
+            collected_afterwards(self._start_in_slices(rows, out_dir, concurrency, limits, max_spend)), parent=self)
         self._preparing.start()
 
     def _start_in_slices(self, rows: list[int], out_dir: Path, concurrency: int, limits: TimeLimits,
