@@ -40,10 +40,13 @@ class ChildRunner:
     called from any thread meanwhile (before the child starts, they wait for it)."""
 
     def __init__(self, config: ChildConfig, *, store: JobStore, on_event: Callable[[RunEvent], None],
-                 env: dict[str, str], lost_reason: str, unstarted_reason: str):
+                 env: dict[str, str], lost_reason: str, unstarted_reason: str, with_records: bool = True):
         """``env``: the child's whole environment, the API key included (never argv or a file).
         ``lost_reason``: the result's sentence when the child ends without one, {} for why.
-        ``unstarted_reason``: the result's sentence when the child cannot be started, {} for why."""
+        ``unstarted_reason``: the result's sentence when the child cannot be started, {} for why.
+        ``with_records``: whether the result carries the stored records. The window follows every
+        job by its events and leaves them out: reading 50,000 back on its pool thread held the
+        interpreter lock for half a second against the table's repaints as the batch ended."""
         self.config = config
         self.store = store
         self.on_event = on_event
@@ -56,6 +59,7 @@ class ChildRunner:
         self._input_closed = False
         self._detached = False
         self._files: dict[int, list[str]] = {}
+        self.with_records = with_records
 
     @property
     def out_dir(self) -> Path:
@@ -207,6 +211,8 @@ class ChildRunner:
         return f"{detail}: {last[:300]}" if last else detail
 
     def _records(self) -> list[JobRecord]:
+        if not self.with_records:
+            return []
         catalog = catalog_of(list(self.config.models))
         try:
             return [record_from_stored(stored, catalog) for stored in self.store.load(self.config.batch)]

@@ -23,14 +23,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from app.engine.core.gcpause import collected_afterwards
 from app.engine.run.childproto import ChildConfig, model_document
 from app.engine.run import logs
-from app.engine.jobs.spec import JobSpec, validate_job
-from app.engine.atlas.pricing import QUOTE
+from app.engine.jobs.spec import JobSpec, chain_problems, validate_job
+from app.engine.atlas.pricing import QUOTE, PriceTable
 from app.engine.atlas.secrets import webhook_secret
 from app.engine.run.webhooks import WebhookSender
 from app.engine.run.records import JobState, RunEvent
-from app.engine.run.planning import InvalidJobsError, plan_batch, plan_resume
+from app.engine.run.planning import InvalidJobsError, plan_batch, plan_resume, queued_records
 from app.engine.run.reconcile import RecoveryPolicy, pending_key
 from app.engine.run.runner import BatchPlan, BatchResult, BatchRunner, Connections, Limits, TimeLimits
 from app.engine.run.store import JobStore
@@ -38,7 +39,7 @@ from app.engine.jobs.recipes import RecipePolicy
 from app.ui.backend import Backend
 from app.ui.batchchild import ChildRunner
 from app.ui.joblist import HELD_MESSAGE, JobList
-from app.ui.tasks import Call, Task
+from app.ui.tasks import Call, SlicedWork, Task
 
 # Kept in manifests like the engine's own reasons: English on disk, translated when shown.
 REOPENED_PAUSED = ("a reopened batch starts paused: jobs that were already submitted are being checked and "
@@ -48,7 +49,16 @@ BATCH_PROCESS_LOST = "the batch process ended unexpectedly ({}); what it did is 
 # {}: why the system would not run it (a missing executable, a refused permission).
 BATCH_PROCESS_NOT_STARTED = ("the batch process could not start ({}); its jobs are still queued in the folder: "
                              "press Run or reopen the folder to try again")
+# Closing the window while a big batch was still being readied, before anything was stored.
+NEVER_STARTED = "the window closed before the batch was stored: nothing was submitted"
 IN_PROCESS_VARIABLE = "BATCH_STUDIO_INPROCESS"
+
+SLICE_ROWS = 256  # rows readied or planned between looks at the clock while a batch starts
+
+
+def _raise(error: Exception):
+    raise error
+
 
 class _Bridge(QObject):
     event = Signal(object)
@@ -73,6 +83,7 @@ class RunController(QObject):
         self.runner: BatchRunner | ChildRunner | None = None
         self._active = False
         self._cancel_requested = False
+        self._preparing: SlicedWork | None = None  # a batch's rows being readied, before it launches
         self._lock = threading.Lock()
         self.out_dir: Path | None = None
         self.store: JobStore | None = None
@@ -125,28 +136,74 @@ class RunController(QObject):
     # --- starting ----------------------------------------------------------------------
     def start(self, rows: list[int], out_dir: Path, concurrency: int, limits: TimeLimits,
               max_spend: Decimal | None) -> None:
-        """A new batch of these rows. Starts at once; the batch is planned from the rows as the
-        cost service already checked and priced them (only how they chain is checked again),
-        and its store rows are written on a pool thread, so a big batch never blocks the window."""
-        specs = [self._standalone(self.jobs.rows[r].spec, rows) for r in rows]
-        # These now name their parent's file instead: the cost service has not seen them so.
-        rewritten = [i for i, r in enumerate(rows) if specs[i] is not self.jobs.rows[r].spec]
-        # Prompt help's originals travel with each job to the store, the manifest and the recipes.
-        specs = [replace(spec, prompt_as_written=self.prompts_as_written.get(spec.name)) for spec in specs]
-        quotes = {i: self.jobs.rows[r].cost for i, r in enumerate(rows)
-                  if self.jobs.rows[r].cost is not None and self.jobs.rows[r].cost.basis == QUOTE}
-        held = [position for position, row in enumerate(rows) if self.jobs.rows[row].paused]
-        for position, row in enumerate(rows):
-            job = self.jobs.rows[row]
-            job.reset_run_state()
-            job.state, job.output_path, job.output_paths = "queued", None, []
-            job.batch_key = (out_dir, None, position)  # the store numbers the batch; filled in at the end
-            self.jobs.changed(row)
-        catalog, mode = self.backend.catalog, self._mode()
-        in_child = self._runs_in_child()
+        """A new batch of these rows. Returns at once: the rows are readied (and, for a batch run
+        in a child process, planned and encoded for the store) a slice at a time between the
+        window's repaints, since 50,000 rows are seconds of Python, and only the store's insert
+        runs on a pool thread. A pool thread doing that Python instead held the interpreter lock
+        against every cell the table painted. The batch is planned from the rows as the cost
+        service already checked and priced them (only how they chain is checked again)."""
+        self._active, self._cancel_requested = True, False  # the controls know at once
+        self._preparing = SlicedWork(
+            collected_afterwards(self._start_in_slices(rows, out_dir, concurrency, limits, max_spend)), parent=self)
+        self._preparing.start()
+
+    def _start_in_slices(self, rows: list[int], out_dir: Path, concurrency: int, limits: TimeLimits,
+                         max_spend: Decimal | None):
+        jobs, catalog, originals = self.jobs.rows, self.backend.catalog, self.prompts_as_written
+        batch_names = None  # made on the first chained row: _standalone asks whether its parent runs too
+        specs, rewritten, quotes, held = [], [], {}, []
+        for first in range(0, len(rows), SLICE_ROWS):
+            chunk = rows[first:first + SLICE_ROWS]
+            for position, row in enumerate(chunk, first):
+                job = jobs[row]
+                spec = job.spec
+                if spec.image_from:
+                    batch_names = batch_names or {jobs[r].spec.name for r in rows}
+                    spec = self._standalone(spec, batch_names)
+                    if spec is not job.spec:
+                        rewritten.append(position)  # now names its parent's file: the cost service has not seen it
+                # Prompt help's originals travel with each job to the store, the manifest and the recipes.
+                if originals.get(spec.name) != spec.prompt_as_written:
+                    spec = replace(spec, prompt_as_written=originals.get(spec.name))
+                specs.append(spec)
+                if job.cost is not None and job.cost.basis == QUOTE:
+                    quotes[position] = job.cost
+                if job.paused:
+                    held.append(position)
+                job.reset_run_state()
+                job.state, job.output_path, job.output_paths = "queued", None, []
+                job.batch_key = (out_dir, None, position)  # the store numbers the batch; filled in at the end
+            self.jobs.changed_rows(chunk)
+            yield
+        mode, in_child, draft = self._mode(), self._runs_in_child(), self.draft
         on_event = self._prepare_events()
         budgets, connections = self._limits(concurrency, limits, max_spend), None if in_child else self._connections()
-        draft = self.draft
+        row_of = {position: row for position, row in enumerate(rows)}
+
+        if in_child and (draft is None or not draft.enabled):
+            # Planned and encoded here, a slice at a time; the pool thread only inserts the rows.
+            problems = [p for i in rewritten for p in validate_job(specs[i], catalog, i)]
+            problems += chain_problems(specs, catalog) if batch_names else []
+            if problems:
+                self._launch(out_dir, lambda: _raise(InvalidJobsError(problems)), concurrency, in_child, row_of=row_of)
+                return
+            yield
+            prices, encoded, models, held_positions = PriceTable.load(), [], {}, set(held)
+            for first in range(0, len(specs), SLICE_ROWS):
+                for record in queued_records(specs[first:first + SLICE_ROWS], catalog, prices=prices,
+                                             quotes=quotes, first=first):
+                    record.paused = record.index in held_positions
+                    models.setdefault(record.model.model_id, record.model)
+                    encoded.append(JobStore.row_values(record))
+                yield
+
+            def insert_and_start() -> ChildRunner:
+                store = self._open_store(out_dir)  # creating it and inserting mean fsyncs: off the GUI thread
+                self.batch = self._stored_batch = store.new_batch_rows(encoded)
+                return self._child_runner(out_dir, store, models.values(), budgets, on_event, held=held)
+
+            self._launch(out_dir, insert_and_start, concurrency, in_child, row_of=row_of)
+            return
 
         def build() -> BatchRunner | ChildRunner:
             if problems := [p for i in rewritten for p in validate_job(specs[i], catalog, i)]:
@@ -169,13 +226,12 @@ class RunController(QObject):
                 runner.pause_job(position, True)
             return runner
 
-        self._launch(out_dir, build, concurrency, in_child,
-                     row_of={position: row for position, row in enumerate(rows)})
+        self._launch(out_dir, build, concurrency, in_child, row_of=row_of)
 
-    def _standalone(self, spec: JobSpec, rows: list[int]) -> JobSpec:
+    def _standalone(self, spec: JobSpec, batch_names: set[str]) -> JobSpec:
         """A chained job whose parent already finished in an earlier batch starts from the
         parent's downloaded file instead (it is uploaded once at submit)."""
-        if not spec.image_from or any(self.jobs.rows[r].spec.name == spec.image_from for r in rows):
+        if not spec.image_from or spec.image_from in batch_names:
             return spec
         parent = next((job for job in self.jobs.rows if job.spec.name == spec.image_from and job.output_path), None)
         model = self.backend.catalog.get(spec.model)
@@ -280,13 +336,16 @@ class RunController(QObject):
                              timing_scale=timing.scale, paused_reason=paused_reason, held=tuple(held),
                              models=tuple(model_document(model) for model in models), recipes=self.recipes)
         return ChildRunner(config, store=store, on_event=on_event, env=backend.process_environment(),
-                           lost_reason=BATCH_PROCESS_LOST, unstarted_reason=BATCH_PROCESS_NOT_STARTED)
+                           lost_reason=BATCH_PROCESS_LOST, unstarted_reason=BATCH_PROCESS_NOT_STARTED,
+                           with_records=False)
 
     def _launch(self, out_dir: Path, build, concurrency: int, in_child: bool,
                 row_of: dict[int, int] | None = None) -> None:
         runner_catalog = self.backend.catalog
+        self._preparing = None
+        if not self._active:  # else a batch whose rows were readied in slices: a cancel meanwhile stands
+            self._cancel_requested = False
         self._active = True
-        self._cancel_requested = False
         self._stored_batch = None
         self.out_dir = out_dir
         self._row_of = row_of if row_of is not None else {
@@ -347,6 +406,11 @@ class RunController(QObject):
 
     def detach(self) -> None:
         """For closing the window: stop without cancelling; the folder can be reopened."""
+        if self._preparing is not None:  # nothing stored or sent yet: the batch simply never starts
+            self._preparing.cancel()
+            self._preparing = None
+            self._on_finished(BatchResult("stopped", NEVER_STARTED, [], 0.0))
+            return
         with self._lock:
             runner = self.runner
             if runner is None:
@@ -420,7 +484,10 @@ class RunController(QObject):
         if isinstance(runner, ChildRunner):
             return runner.output_files(index)  # reported with "done"
         # The runner's record has them all (written before "done").
-        record = next((r for r in runner.records if r.index == index), None) if runner else None
+        records = runner.records if runner else []
+        # Planned in position order, so the index finds it at once; a search only if that ever changes.
+        record = records[index] if 0 <= index < len(records) and records[index].index == index else next(
+            (r for r in records if r.index == index), None)
         return [output.path for output in record.files] if record is not None else []
 
     def _on_crashed(self, error: str) -> None:

@@ -14,9 +14,10 @@ from app.engine.jobs.checks import ShapeChecks
 from app.engine.atlas.pricing import Cost, CostSummary, PriceTable, quote_bodies, summarize
 from app.ui.backend import Backend
 from app.ui.joblist import JobList
-from app.ui.tasks import Task
+from app.ui.tasks import SlicedWork, Task
 
 QUOTE_DEBOUNCE_MS = 600
+SLICE_ROWS = 256  # rows between looks at the clock while walking the list
 
 
 class CostService(QObject):
@@ -41,6 +42,8 @@ class CostService(QObject):
         self.schema_failures: dict[str, str] = {}  # model id -> why its schema could not be had
         self._checks = ShapeChecks(self.catalog, self.prices)
         self._summary: tuple[int, CostSummary] | None = None  # (the list's cost_version, its totals)
+        self._asking: SlicedWork | None = None
+        self._applying: SlicedWork | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -130,16 +133,28 @@ class CostService(QObject):
         if self._in_flight:
             self._debounce.start()
             return
+        if self._asking is not None:
+            self._asking.cancel()  # the list changed again: look at it afresh
+        # Walking 50,000 rows for their price keys takes most of a second: a slice at a time.
+        self._asking = SlicedWork(self._gather_quotes(), parent=self)
+        self._asking.start()
+
+    def _gather_quotes(self):
         bodies, keys, asked = [], [], set()
-        for job in self.jobs.rows:
-            model = self.catalog.get(job.spec.model)
-            if model is None or job.problems:
-                continue
-            key, _ = self.checks.price(job.spec, model)
-            if key not in self._quotes and key not in asked:
-                bodies.append(job.spec.quote_body(model))
-                keys.append(key)
-                asked.add(key)
+        checks, catalog, known = self.checks, self.catalog, self._quotes
+        rows = list(self.jobs.rows)  # as they are now; an edit meanwhile asks again after its pause
+        for first in range(0, len(rows), SLICE_ROWS):
+            for job in rows[first:first + SLICE_ROWS]:
+                model = catalog.get(job.spec.model)
+                if model is None or job.problems:
+                    continue
+                key, _ = checks.price(job.spec, model)
+                if key not in known and key not in asked:
+                    bodies.append(job.spec.quote_body(model))
+                    keys.append(key)
+                    asked.add(key)
+            yield
+        self._asking = None
         if not bodies or not self.backend.has_key:
             return
         self._in_flight = True
@@ -164,15 +179,28 @@ class CostService(QObject):
             self._quotes[keys[position]] = cost
         if problem:
             self.quotes_unavailable.emit(problem)
-        for row, job in enumerate(self.jobs.rows):
-            if job.state not in ("ready", "invalid"):
-                continue  # a job that ran keeps what it cost (in draft mode, another model's price)
-            model = self.catalog.get(job.spec.model)
-            if model is not None and model.schema_loaded and job.cost is not None and not job.cost.is_quote:
-                quote = self._quotes.get(self.checks.price(job.spec, model)[0])
-                if quote is not None:
-                    job.cost = quote
-                    self.jobs.changed(row)
+        if self._applying is not None:
+            self._applying.cancel()
+        self._applying = SlicedWork(self._apply_known_quotes(), parent=self)
+        self._applying.start()
+
+    def _apply_known_quotes(self):
+        checks, catalog, known, jobs = self.checks, self.catalog, self._quotes, self.jobs
+        rows = list(jobs.rows)
+        for first in range(0, len(rows), SLICE_ROWS):
+            for row in range(first, min(first + SLICE_ROWS, len(rows))):
+                job = rows[row]
+                if job.state not in ("ready", "invalid"):
+                    continue  # a job that ran keeps what it cost (in draft mode, another model's price)
+                model = catalog.get(job.spec.model)
+                if model is not None and model.schema_loaded and job.cost is not None and not job.cost.is_quote:
+                    quote = known.get(checks.price(job.spec, model)[0])
+                    if quote is not None:
+                        job.cost = quote
+                        if row < len(jobs.rows) and jobs.rows[row] is job:  # else the list was rebuilt since
+                            jobs.changed(row)
+            yield
+        self._applying = None
         self._emit_totals()
 
     def _quote_failed(self, text: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections import Counter
 from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -48,6 +49,8 @@ class JobRow:
     # (folder, batch, position) of this job in an output folder's store, once it has run.
     batch_key: tuple | None = None
     paused: bool = False
+    # What JobList's tally last counted for this row (see JobList.tally).
+    counted: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def elapsed(self) -> float | None:
@@ -71,6 +74,29 @@ class JobRow:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """The list's counts as of now: what the status bar and the title show during a batch."""
+    states: Counter  # rows per state
+    spent: Decimal
+    chained: int  # rows whose job starts from another's output
+    active: frozenset  # rows being worked on, whose elapsed time ticks
+
+    def count(self, *states: str) -> int:
+        return sum(self.states[state] for state in states)
+
+
+_ZERO = Decimal(0)
+SETTLE_ROWS = 4096  # changed rows counted per look at the status bar (about 10 ms)
+
+
+def _tally_entry(row: JobRow) -> tuple:
+    """(state, spent, cost, model, chained, active): what a row adds to the tally."""
+    cost, state = row.cost, row.state
+    spent = cost.amount if row.prediction_id and cost is not None and state != "failed" else _ZERO
+    return state, spent, cost, row.spec.model, bool(row.spec.image_from), row.is_active
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """The list as it was, for undo: the rows themselves and the spec each held then.
 
@@ -88,8 +114,16 @@ class JobList:
     def __init__(self):
         self.rows: list[JobRow] = []
         self.listener: ListListener | None = None
-        # Goes up whenever a row's cost may have changed, so totals are summed only then.
-        self.cost_version = 0
+        # Counts kept up to date row by row: a batch of 50,000 changes a few rows at a time,
+        # and walking every row on each status refresh stalled the window. Rows changed since
+        # the last look wait in _pending; a change of structure recounts everything once.
+        self._pending: set[int] = set()
+        self._recount = True
+        self._states: Counter = Counter()
+        self._spent = Decimal(0)
+        self._chained = 0
+        self._active: set[int] = set()
+        self._cost_version = 0
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -99,14 +133,66 @@ class JobList:
 
     def spent(self) -> Decimal:
         """Charged at submit; a task that failed on the provider's side was refunded."""
-        return sum((row.cost.amount for row in self.rows
-                    if row.prediction_id and row.cost is not None and row.state != "failed"), Decimal(0))
+        return self.tally().spent
+
+    @property
+    def cost_version(self) -> int:
+        """Goes up whenever a row's price or model changed, so totals are summed only then.
+        Like ``tally(exact=False)``, a burst of changes is counted over the next few looks."""
+        self._settle(SETTLE_ROWS)
+        return self._cost_version
+
+    def tally(self, exact: bool = True) -> Tally:
+        """The counts. Not ``exact``: at most SETTLE_ROWS changed rows are counted per look, so
+        a burst (a batch of 50,000 starting) reaches the status bar over a few refreshes
+        instead of stalling one of them; a report of what a batch did asks for exact counts."""
+        self._settle(None if exact else SETTLE_ROWS)
+        return Tally(Counter(self._states), self._spent, self._chained, frozenset(self._active))
+
+    def _settle(self, limit: int | None) -> None:
+        if self._recount:  # the rows moved: counted afresh, in one pass
+            self._recount = False
+            self._pending.clear()
+            rows = self.rows
+            entries = [_tally_entry(row) for row in rows]
+            for row, entry in zip(rows, entries):
+                row.counted = entry
+            self._states = Counter(entry[0] for entry in entries)
+            self._spent = sum((entry[1] for entry in entries if entry[1]), Decimal(0))
+            self._chained = sum(1 for entry in entries if entry[4])
+            self._active = {index for index, entry in enumerate(entries) if entry[5]}
+            self._cost_version += 1
+            return
+        pending, rows = self._pending, self.rows
+        for _ in range(len(pending) if limit is None else min(limit, len(pending))):
+            index = pending.pop()
+            if index >= len(rows):
+                continue
+            row = rows[index]
+            old, new = row.counted, _tally_entry(row)
+            if old == new:
+                continue
+            if old is not None:
+                self._count(index, old, -1)
+            self._count(index, new, 1)
+            row.counted = new
+            if old is None or old[2] is not new[2] and old[2] != new[2] or old[3] != new[3]:
+                self._cost_version += 1
+
+    def _count(self, index: int, entry: tuple, sign: int) -> None:
+        state, spent, _cost, _model, chained, active = entry
+        self._states[state] += sign
+        self._spent += spent * sign
+        self._chained += sign * chained
+        if active and sign > 0:
+            self._active.add(index)
+        elif active:
+            self._active.discard(index)
 
     # --- structure -------------------------------------------------------------------
     def replace_all(self, specs: list[JobSpec]) -> None:
         self._call("begin_reset")
         self.rows = [JobRow(spec) for spec in specs]
-        self.cost_version += 1
         self._call("end_reset")
 
     def snapshot(self) -> Snapshot:
@@ -135,7 +221,6 @@ class JobList:
                 self.changed(index)
         else:
             self.rows = list(snapshot.rows)
-            self.cost_version += 1
             self._call("end_reset")
         return stale, not same_rows
 
@@ -145,7 +230,6 @@ class JobList:
             return range(at, at)
         self._call("begin_insert", at, at + len(specs) - 1)
         self.rows[at:at] = [JobRow(spec) for spec in specs]
-        self.cost_version += 1
         self._call("end_insert")
         return range(at, at + len(specs))
 
@@ -155,7 +239,6 @@ class JobList:
             if 0 <= row < len(self.rows):
                 self._call("begin_remove", row, row)
                 removed.append((row, self.rows.pop(row)))
-                self.cost_version += 1
                 self._call("end_remove")
         return removed
 
@@ -181,7 +264,6 @@ class JobList:
         shift = sum(1 for r in ordered if r < destination)
         target = destination - shift
         self.rows[target:target] = moving
-        self.cost_version += 1
         self._call("end_reset")
         return target
 
@@ -197,8 +279,17 @@ class JobList:
             self.changed(row)
 
     def changed(self, row: int) -> None:
-        self.cost_version += 1
+        self._pending.add(row)
         self._call("row_changed", row)
+
+    def changed_rows(self, rows: list[int]) -> None:
+        """Many rows changed at once (a batch starting): one notice, not one per row."""
+        self._pending.update(rows)
+        if self.listener is not None and hasattr(self.listener, "rows_changed"):
+            self.listener.rows_changed(rows)
+        else:
+            for row in rows:
+                self._call("row_changed", row)
 
     def apply_event(self, row: int, event: RunEvent) -> None:
         """What a worker reported, folded into the row the user sees."""
@@ -221,6 +312,8 @@ class JobList:
         self.changed(row)
 
     def _call(self, name: str, *args):
+        if name.startswith("begin_"):
+            self._recount = True  # row numbers move: the pending ones no longer name their rows
         if self.listener is not None:
             return getattr(self.listener, name)(*args)
         return None

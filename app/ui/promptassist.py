@@ -323,6 +323,8 @@ class PromptAssistPanel(QGroupBox):
 
     def originals_for(self, specs: list[JobSpec]) -> dict[str, str]:
         """The originals of the jobs still in the list, whose prompt is still the one sent."""
+        if not self.originals:
+            return {}  # the usual case: no 50,000-name set to build
         names = {spec.name for spec in specs}
         return {name: text for name, text in self.originals.items() if name in names}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QByteArray, QCoreApplication, QMimeData,
                             QModelIndex, Qt, QTimer)
 from PySide6.QtGui import QBrush, QColor, QPixmap
@@ -47,7 +49,11 @@ class JobTableModel(QAbstractTableModel):
         self.jobs = jobs
         self.catalog = catalog
         jobs.listener = self
-        self.thumbnails: dict[str, QPixmap] = {}
+        self.thumbnails: dict[str, QPixmap] = {}  # given by set_thumbnail when there is no source
+        # The window's thumbnail loader: asked for a row's picture only when the row is painted,
+        # so a 50,000-job batch makes the few on screen, not one per finished job.
+        self.thumbnail_source: Callable[[str], QPixmap | None] | None = None
+        self._rows_of_output: dict[str, list[int]] = {}  # a hint, checked before use
         self._dirty: set[int] = set()
         self._repaint = QTimer(self)
         self._repaint.setSingleShot(True)
@@ -92,6 +98,11 @@ class JobTableModel(QAbstractTableModel):
         if not self._repaint.isActive():
             self._repaint.start()
 
+    def rows_changed(self, rows: list[int]) -> None:
+        self._dirty.update(rows)
+        if not self._repaint.isActive():
+            self._repaint.start()
+
     def flush(self) -> None:
         if not self._dirty:
             return
@@ -100,11 +111,29 @@ class JobTableModel(QAbstractTableModel):
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
 
+    def note_output(self, row: int) -> None:
+        """The row now shows this output: its thumbnail, when it comes, repaints the row without
+        a walk of every row (one a finished job made a 50,000-row batch quadratic)."""
+        path = self.jobs.rows[row].output_path
+        if path:
+            self._rows_of_output.setdefault(path, []).append(row)
+
     def set_thumbnail(self, path: str, pixmap: QPixmap) -> None:
         self.thumbnails[path] = pixmap
-        for row, job in enumerate(self.jobs.rows):
-            if job.output_path == path:
-                self.row_changed(row)
+        self.thumbnail_arrived(path)
+
+    def thumbnail_arrived(self, path: str) -> None:
+        """Repaints the rows showing this output."""
+        rows = [row for row in self._rows_of_output.get(path, ())
+                if row < len(self.jobs) and self.jobs.rows[row].output_path == path]
+        if not rows:  # rows moved or outputs came another way: look once, and remember them all
+            self._rows_of_output.clear()
+            for row, job in enumerate(self.jobs.rows):
+                if job.output_path:
+                    self._rows_of_output.setdefault(job.output_path, []).append(row)
+            rows = self._rows_of_output.get(path, [])
+        for row in rows:
+            self.row_changed(row)
 
     # --- QAbstractTableModel ---------------------------------------------------------
     # Both run for every cell Qt makes an index of (a selection of 50,000 rows makes 450,000): kept bare.
@@ -161,6 +190,8 @@ class JobTableModel(QAbstractTableModel):
             colour = theme.state_colour(job.state)
             return QBrush(QColor(colour)) if colour else None
         elif role == Qt.ItemDataRole.DecorationRole and column == NAME and job.output_path:
+            if self.thumbnail_source is not None:
+                return self.thumbnail_source(job.output_path)  # asks for it when not made yet
             return self.thumbnails.get(job.output_path)
         return None
 

@@ -160,6 +160,16 @@ class ThumbnailLoader(QObject):
         else:
             self._request(key)
 
+    def forget(self, path: Path | str, tile: int = THUMBNAIL.width()) -> None:
+        """Like ``reload``, but made only when next asked for (a table row painted): the file
+        may have been written again under the same name."""
+        key = self._key(path, tile)
+        self._pixmaps.pop(key, None)
+        with self._lock:
+            making = key in self._queued and key not in self._wanted
+        if making:
+            self._again.add(key)
+
     def prefetch(self, path: Path | str, tile: int) -> None:
         """Asks for a picture below every other request: what is on screen comes first."""
         key = self._key(path, tile)

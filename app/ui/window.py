@@ -286,6 +286,7 @@ class MainWindow(WindowEditing, WindowDocuments, WindowRuns, WindowCatalog, Wind
         self.controller.job_done.connect(self._job_done)
         self.controller.throttled.connect(self._throttled)
         self.thumbnails.ready.connect(self._thumbnail_ready)
+        self.model.thumbnail_source = self.thumbnails.pixmap
         self.model.dataChanged.connect(self._status_changed)
         self.model.modelReset.connect(self._status_changed)
         self.model.rowsInserted.connect(self._status_changed)
@@ -327,9 +328,7 @@ class MainWindow(WindowEditing, WindowDocuments, WindowRuns, WindowCatalog, Wind
                        "charged too.", "", count)
 
     def _thumbnail_ready(self, path: str) -> None:
-        pixmap = self.thumbnails.pixmap(path)
-        if pixmap is not None:
-            self.model.set_thumbnail(path, pixmap)
+        self.model.thumbnail_arrived(path)
 
     def closeEvent(self, event):
         if self.controller.running:

@@ -9,13 +9,16 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from app.engine.core.gcpause import collector_paused
+from app.engine.core.gcpause import collector_paused, keep_out_of_collections
 from app.engine.jobs import jobset
 from app.engine.atlas.catalog import SchemaUnavailable
 from app.engine.atlas.pricing import format_money
 from app.ui import documents
 from app.ui.dialogs import folder_problem, show_problems
 from app.ui.recipes import restorable
+
+# A set this big is left out of later cyclic collections once open (each would walk all of it).
+LONG_LIVED_ROWS = 2000
 
 # These texts keep the window's translation context, "MainWindow", under which the catalogues hold
 # them; lupdate reads each call's literal context. Texts that count (%n) come from the window's
@@ -120,6 +123,8 @@ class WindowDocuments:
             self._mark_dirty()
         with collector_paused():  # a row and its problems for each of 50,000 jobs
             self.costs.refresh_all()
+        if len(self.jobs) >= LONG_LIVED_ROWS:
+            keep_out_of_collections()
         if loaded.notices:
             self.statusBar().showMessage(" · ".join(loaded.notices), 15000)
         self.select_rows(list(rows)[:1])

@@ -70,10 +70,9 @@ class WindowStatus:
         name = self.document_path.name if self.document_path else translate("MainWindow", "Untitled")
         progress = ""
         if self.controller.running:
-            done = sum(1 for j in self.jobs.rows if j.state == "done")
+            tally = self.jobs.tally(exact=False)
             progress = translate("MainWindow", "{done}/{total} done · {spent} — ").format(
-                done=done, total=len(self.jobs),
-                                                                          spent=format_money(self.jobs.spent()))
+                done=tally.count("done"), total=len(self.jobs), spent=format_money(tally.spent))
         mode = translate("MainWindow", "Demo") if self.backend.demo else translate("MainWindow", "Live")
         self.setWindowTitle(f"{progress}{name}{'*' if self.dirty else ''} — Batch Studio ({mode})")
 
@@ -113,8 +112,8 @@ class WindowStatus:
 
     def _update_status(self, *_) -> None:
         rows = self.jobs.rows
-        done = sum(1 for j in rows if j.state == "done")
-        failed = sum(1 for j in rows if j.state in ("failed", "needs_attention"))
+        tally = self.jobs.tally(exact=False)  # kept row by row: this runs on every repaint flush of a batch
+        done, failed = tally.count("done"), tally.count("failed", "needs_attention")
         self.status_jobs.setText(self._text_jobs(len(rows)))
         self.status_progress.setText(
             translate("MainWindow", "done {done} · failed {failed}").format(done=done, failed=failed))
@@ -123,12 +122,12 @@ class WindowStatus:
         if hasattr(self, "draft_mode"):  # the status bar is drawn once before the switch exists
             self.draft_mode.show_totals(self.status_total)
         self.status_spent.setText(
-            translate("MainWindow", "spent {amount}").format(amount=format_money(self.jobs.spent())))
+            translate("MainWindow", "spent {amount}").format(amount=format_money(tally.spent)))
         self.status_balance.setText(self.balance_text)
         self._update_title()
         self.status_balance.setVisible(bool(self.balance_text))
         # Runs on every repaint flush during a batch: only chained lists pay for stages.
-        stages = chain_stages(self.jobs.specs()) if any(job.spec.image_from for job in rows) else []
+        stages = chain_stages(self.jobs.specs()) if tally.chained else []
         by_stage = ""
         if stages and max(stages) > 1:
             totals: dict[int, Decimal] = {}

@@ -237,7 +237,7 @@ def test_a_child_that_cannot_start_leaves_its_rows_queued_in_their_batch(qtbot, 
     assert controller.batch is not None
     assert [row.batch_key for row in window.jobs.rows] == [(folder, controller.batch, 0), (folder, controller.batch, 1)]
     assert [row.state for row in window.jobs.rows] == ["queued", "queued"]
-    assert [record.state for record in result.records] == [JobState.QUEUED] * 2
+    assert [job.state for job in controller.store.load(controller.batch)] == [JobState.QUEUED] * 2
     # Once the child can start, Run continues the stored batch and its events reach these rows.
     assert window.run_batch()
     qtbot.waitUntil(lambda: not controller.running, timeout=30000)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.engine.atlas.catalog import Catalog
-from app.engine.atlas.pricing import PriceTable
+from app.engine.atlas.pricing import ESTIMATE, Cost, PriceTable
 from app.engine.jobs.checks import ShapeChecks
 from app.engine.jobs.spec import JobSpec, validate_job
 from app.ui.joblist import JobList
@@ -57,8 +57,12 @@ def test_cost_version_moves_with_every_change_that_may_change_a_cost():
 
     jobs.replace_all(many(4))
     assert moved()
+    jobs.rows[1].cost = Cost(Decimal("0.04"), ESTIMATE)
     jobs.changed(1)
     assert moved()
+    jobs.rows[1].state = "running"
+    jobs.changed(1)
+    assert not moved()  # a batch's progress changes no price: the totals are not summed again
     jobs.insert(many(1))
     assert moved()
     before = jobs.snapshot()
@@ -228,3 +232,80 @@ def test_undo_of_a_delete_rechecks_the_rows_chained_to_it(qtbot, window):
     window.undo_stack.undo()
     assert len(window.jobs) == 5 and window.jobs.rows[0].spec.name == "row 0"
     assert not any("no job has that name" in p for p in window.jobs.rows[4].problems)
+
+
+def brute_tally(jobs: JobList) -> tuple:
+    states: dict[str, int] = {}
+    for row in jobs.rows:
+        states[row.state] = states.get(row.state, 0) + 1
+    spent = sum((row.cost.amount for row in jobs.rows
+                 if row.prediction_id and row.cost is not None and row.state != "failed"), Decimal(0))
+    active = frozenset(index for index, row in enumerate(jobs.rows) if row.is_active)
+    return states, spent, sum(1 for row in jobs.rows if row.spec.image_from), active
+
+
+def test_the_running_tally_agrees_with_a_full_count_through_a_batch_and_edits():
+    """The status bar reads counts kept row by row (a 50,000-row batch must not be walked on every
+    refresh); after any mix of events and structural edits they equal a count from scratch."""
+    import random
+
+    from app.engine.run.records import RunEvent
+
+    shuffle = random.Random(20)
+    jobs = JobList()
+    jobs.replace_all(many(40) + [JobSpec("child", MODELS[0], {"prompt": "x"}, image_from="row 0")])
+    price = Cost(Decimal("0.05"), ESTIMATE)
+    for step in range(400):
+        row = shuffle.randrange(len(jobs))
+        action = shuffle.random()
+        if action < 0.7:
+            state = shuffle.choice(["submitting", "submitted", "running", "downloading", "done", "failed",
+                                    "needs_attention", "queued"])
+            jobs.apply_event(row, RunEvent(kind="job", state=state, job_index=row, cost=price,
+                                           prediction_id=f"p{step}" if state != "queued" else None))
+        elif action < 0.8:
+            jobs.insert(many(2), at=row)
+        elif action < 0.9:
+            jobs.remove([row])
+        else:
+            jobs.move([row], shuffle.randrange(len(jobs)))
+        if step % 7 == 0:
+            tally = jobs.tally()
+            assert (dict(+tally.states), tally.spent, tally.chained, tally.active) == brute_tally(jobs)
+    tally = jobs.tally()
+    assert (dict(+tally.states), tally.spent, tally.chained, tally.active) == brute_tally(jobs)
+    assert tally.count("done", "failed") == brute_tally(jobs)[0].get("done", 0) + brute_tally(jobs)[0].get("failed", 0)
+
+
+def test_a_bulk_change_moves_the_cost_version_only_for_a_price():
+    jobs = JobList()
+    jobs.replace_all(many(300))
+    version = jobs.cost_version
+    for row in jobs.rows:
+        row.state = "queued"
+    jobs.changed_rows(list(range(300)))  # a batch starting: every row at once
+    tally = jobs.tally()
+    assert tally.count("queued") == 300 and jobs.cost_version == version
+    for row in jobs.rows[:100]:
+        row.cost, row.prediction_id, row.state = Cost(Decimal("0.10"), ESTIMATE), "p", "submitted"
+    jobs.changed_rows(list(range(100)))
+    assert jobs.cost_version != version
+    assert (dict(+jobs.tally().states), jobs.tally().spent) == brute_tally(jobs)[:2]
+    assert jobs.tally().spent == Decimal("10.00")
+
+
+def test_a_burst_reaches_the_status_counts_over_a_few_looks_and_exact_counts_at_once():
+    from app.ui.joblist import SETTLE_ROWS
+
+    jobs = JobList()
+    jobs.replace_all(many(3 * SETTLE_ROWS))
+    jobs.tally()
+    for row in jobs.rows:
+        row.state = "queued"
+    jobs.changed_rows(list(range(len(jobs))))  # a big batch starting
+    looks = [jobs.tally(exact=False).count("queued") for _ in range(4)]
+    assert looks == [SETTLE_ROWS, 2 * SETTLE_ROWS, 3 * SETTLE_ROWS, 3 * SETTLE_ROWS]
+    for row in jobs.rows[:10]:
+        row.state = "done"
+    jobs.changed_rows(list(range(10)))
+    assert jobs.tally().count("done") == 10  # what a finished batch reports is exact

@@ -68,7 +68,10 @@ def test_build_run_preview_play_save_reload(qtbot, window, tmp_path, answers):
         assert window.preview.stack.currentWidget() is window.preview.video
         qtbot.waitUntil(lambda: player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=10000)
         qtbot.waitUntil(lambda: player.position() > 300, timeout=15000)
-    qtbot.waitUntil(lambda: len(window.model.thumbnails) == 3, timeout=10000)
+    # Made when asked for, as a painted row asks.
+    decorations = [window.model.index(row, 0) for row in range(3)]
+    qtbot.waitUntil(lambda: all(window.model.data(index, Qt.ItemDataRole.DecorationRole) is not None
+                                for index in decorations), timeout=10000)
 
     saved = tmp_path / "three.yaml"
     assert window._write(saved, adopt=True)

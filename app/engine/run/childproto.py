@@ -52,12 +52,21 @@ def encode_event(event: RunEvent, files: list[str] | None = None) -> str:
     return json.dumps(document, ensure_ascii=False)
 
 
+_EVENT_FIELDS = frozenset(item.name for item in dataclasses.fields(RunEvent))
+_COSTS: dict[tuple, Cost] = {}  # a batch's jobs share a few prices: one Cost each, not one per event
+
+
 def decode_event(fields: dict) -> RunEvent:
-    known = {item.name for item in dataclasses.fields(RunEvent)}
-    values = {name: value for name, value in fields.items() if name in known}
+    values = {name: value for name, value in fields.items() if name in _EVENT_FIELDS}
     cost = values.get("cost")
     if cost is not None:
-        values["cost"] = Cost(Decimal(cost["amount"]), cost["basis"], cost.get("note", ""))
+        key = (cost["amount"], cost["basis"], cost.get("note", ""))
+        if (known := _COSTS.get(key)) is None:
+            known = _COSTS[key] = Cost(Decimal(key[0]), key[1], key[2])
+            if len(_COSTS) > 4096:  # bounded, whatever the prices
+                _COSTS.clear()
+                _COSTS[key] = known
+        values["cost"] = known
     return RunEvent(**values)
 
 

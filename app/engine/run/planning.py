@@ -46,14 +46,15 @@ def plan_batch(jobs: list[JobSpec], catalog: Catalog, *, prices: PriceTable | No
 
 
 def queued_records(jobs: list[JobSpec], catalog: Catalog, *, prices: PriceTable | None = None,
-                   quotes: dict[int, Cost] | None = None) -> list[JobRecord]:
+                   quotes: dict[int, Cost] | None = None, first: int = 0) -> list[JobRecord]:
     """Records for jobs already checked, estimated and queued now; ``quotes`` by position.
-    Positions count from 0: ``store.append`` renumbers jobs added to a stored batch."""
+    Positions count from ``first`` (a batch planned a part at a time), else from 0:
+    ``store.append`` renumbers jobs added to a stored batch."""
     prices = prices or PriceTable.load()
     quotes = quotes or {}
     queued_at = time.time()
     records = []
-    for index, job in enumerate(jobs):
+    for index, job in enumerate(jobs, first):
         model = catalog.get(job.model)
         record = JobRecord(index, job, model, prices.estimate(model, job.inputs), quotes.get(index))
         record.timestamps["queued_at"] = queued_at
