@@ -187,7 +187,7 @@ class WindowRuns:
         rows = [r for r in self.selected_rows() if self.jobs.rows[r].state == "needs_attention"]
         if not rows:
             return
-        total = sum((job.cost.amount for job in chosen if job.cost), Decimal(0))
+        total = sum((self.jobs.rows[r].cost.amount for r in rows if self.jobs.rows[r].cost), Decimal(0))
         answer = QMessageBox.question(self, translate("MainWindow", "Resubmit"), self._text_resubmit_jobs(
             len(rows)).format(total=format_money(total)))
         if answer == QMessageBox.StandardButton.Yes:

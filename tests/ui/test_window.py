@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtTest import QTest
 
+from app.engine.jobs.spec import JobSpec
 from app.engine.atlas.pricing import format_money
 from app.ui.backend import Backend
 from app.ui.settings import AppSettings
@@ -303,3 +304,19 @@ def test_the_budget_has_a_shortcut(qtbot, window):
     window.activateWindow()
     window.act_budget.trigger()
     assert window.budget.hasFocus() or window.focusWidget() is window.budget
+
+
+def test_resubmit_asks_with_the_total_of_the_chosen_jobs_then_decides_each(window, answers, monkeypatch):
+    from decimal import Decimal
+
+    from app.engine.atlas.pricing import ESTIMATE, Cost
+
+    window.jobs.insert([JobSpec(f"lost {i}", "google/imagen4", {"prompt": f"lost {i}"}) for i in range(3)])
+    for row, state in zip(window.jobs.rows, ("needs_attention", "needs_attention", "done")):
+        row.state, row.cost = state, Cost(Decimal("0.04"), ESTIMATE)
+    decided = []
+    monkeypatch.setattr(window.controller, "decide", lambda row, choice: decided.append((row, choice)))
+    window.select_rows([0, 1, 2])
+    window.resubmit_selected()
+    assert decided == [(0, "resubmit"), (1, "resubmit")]
+    assert answers and "$0.08" in answers[-1][2]
