@@ -80,6 +80,7 @@ class StallWatch:
 
         self.meter, self.threshold, self.period = meter, threshold, period
         self.samples: list[dict[str, str]] = []
+        self.sampled_at: list[float] = []  # seconds since the meter's origin, one per sample
         self.stalls: list[tuple[float, float, float, float]] = []  # (at, length, ran, runnable) in s
         self._stop = threading.Event()
         self._gui = threading.get_ident()
@@ -87,11 +88,38 @@ class StallWatch:
         self._thread = threading.Thread(target=self._watch, name="stall-watch", daemon=True)
 
     def start(self) -> None:
+        import gc
+
+        self.collections: list[tuple[float, int, float]] = []  # (at, generation, seconds)
+        self._collecting: tuple[float, int] | None = None
+        gc.callbacks.append(self._on_collection)
         self._thread.start()
 
     def stop(self) -> None:
+        import gc
+
+        gc.callbacks.remove(self._on_collection)
         self._stop.set()
         self._thread.join()
+
+    def _on_collection(self, phase: str, info: dict) -> None:
+        """Every cyclic collection in this process over 10 ms: a full one walks every tracked object."""
+        now = time.perf_counter()
+        if phase == "start":
+            self._collecting = (now, info["generation"])
+        elif self._collecting is not None:
+            began, generation = self._collecting
+            if now - began > 0.01:
+                self.collections.append((began - self.meter._origin, generation, now - began))
+            self._collecting = None
+
+    def collection_report(self) -> str:
+        if not self.collections:
+            return "  no cyclic collection took over 10 ms"
+        longest = max(self.collections, key=lambda c: c[2])
+        return (f"  {len(self.collections)} cyclic collections over 10 ms; the longest {longest[2] * 1000:.0f} ms "
+                f"(generation {longest[1]}, at {longest[0]:.1f} s); "
+                f"{sum(1 for c in self.collections if c[2] > 0.05)} over 50 ms")
 
     def _sched(self) -> tuple[float, float]:
         """(seconds the GUI thread ran, seconds it waited runnable for a CPU) so far."""
@@ -125,8 +153,9 @@ class StallWatch:
                 if ident == threading.get_ident():
                     continue
                 who = "GUI" if ident == self._gui else names.get(ident, str(ident))
-                sample[who] = _where(frame)
+                sample[who] = _where(frame, depth=8 if ident == self._gui else 4)
             self.samples.append(sample)
+            self.sampled_at.append(time.perf_counter() - self.meter._origin)
 
     def report(self, top: int = 12) -> str:
         from collections import Counter
@@ -144,6 +173,20 @@ class StallWatch:
         lines += [f"    {count:5d}  {where}" for where, count in gui.most_common(top)]
         lines.append("  other threads were in (idle waits left out):")
         lines += [f"    {count:5d}  {where}" for where, count in others.most_common(top)]
+        return "\n".join(lines)
+
+    def longest_stalls(self, top: int = 5, over: float = 0.05) -> str:
+        """Where the GUI thread was while each of the longest stalls lasted: its stack samples."""
+        from collections import Counter
+
+        lines = []
+        for at, length, ran, waited in sorted(self.stalls, key=lambda s: -s[1])[:top]:
+            if length < over:
+                break
+            inside = Counter(sample.get("GUI", "?") for sample, when in zip(self.samples, self.sampled_at)
+                             if at <= when <= at + length + self.meter.interval * 2)
+            lines.append(f"  stall at {at:.2f} s, {length * 1000:.0f} ms ({ran * 1000:.0f} ran): the GUI thread in")
+            lines += [f"    {count:4d}  {where}" for where, count in inside.most_common(6)]
         return "\n".join(lines)
 
 

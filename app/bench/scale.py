@@ -232,13 +232,13 @@ def run_size(count: int, scratch: Path, args) -> dict:
                    bytes_ratio=(figures["manifest_bytes"] + store_written) / (manifest_size + store_size),
                    resume_s=resume_seconds(out, env), picks_s=picks_seconds(out, env))
     if args.window:
-        figures.update(window_figures(jobs, out if args.window_batch else None, env, args))
+        figures.update(window_figures(jobs, env, args))
     return figures
 
 
-def window_figures(jobs: Path, _out: Path | None, env: dict, args) -> dict:
+def window_figures(jobs: Path, env: dict, args) -> dict:
     """The window's figures at this size, from a process of its own (app.bench.scalewindow)."""
-    command = [sys.executable, "-m", "app.bench.scalewindow", str(jobs)]
+    command = [sys.executable, "-m", "app.bench.scalewindow", "--jobset", str(jobs), "--json"]
     if args.window_batch:
         command += ["--run", "--speed", str(args.speed), "--concurrency", str(args.concurrency)]
     result = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -262,7 +262,9 @@ def print_figures(row: dict) -> None:
     print(f"        manifest == store: {'yes' if row['matches'] else 'NO'} ({row['match_detail']}); "
           f"resume {row['resume_s']:.2f} s; picks {row['picks_s']:.2f} s", flush=True)
     if "window_load_s" in row:
-        stall = f"; longest stall while it runs {row['window_stall_ms']:.0f} ms" if "window_stall_ms" in row else ""
+        stall = (f"; while it runs the batch: longest stall {row['window_stall_ms']:.0f} ms, "
+                 f"{row['window_stalls_over_50']} over 50 ms, the Run click {row['window_click_ms']:.0f} ms, "
+                 f"{row['window_done']} done") if "window_stall_ms" in row else ""
         print(f"        window: load, validate and price {row['window_load_s']:.2f} s{stall}", flush=True)
     elif "window_error" in row:
         print(f"        window: {row['window_error']}", flush=True)

@@ -6,9 +6,11 @@ thumbnails cached. Runs offscreen; prints figures, asserts nothing."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
+from pathlib import Path
 
 
 def _timed(app, action) -> float:
@@ -18,11 +20,7 @@ def _timed(app, action) -> float:
     return time.perf_counter() - started
 
 
-def load_figure(app, window, scratch, rows: int) -> float:
-    from app.bench.gui import write_jobset
-
-    path = scratch / f"rows-{rows}.yaml"
-    write_jobset(path, rows)
+def load_figure(app, window, path) -> float:
     window.dirty = False
     return _timed(app, lambda: window.open_document(path))
 
@@ -41,26 +39,27 @@ def edit_figures(app, window) -> list[tuple[str, float]]:
     return figures
 
 
-def batch_figure(app, window, scratch, jobs: int, diagnose: bool = False) -> dict:
+def batch_figure(app, window, scratch, path, diagnose: bool = False) -> dict:
     """While an N-job batch runs to its end: the longest stall in ms, the stalls over 50 ms, the
     Run click's own time, seconds, jobs done; with ``diagnose``, the longest stall split into the
     GUI thread's own work, its wait for a CPU and its wait for the interpreter lock."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from app.bench.gui import StallMeter, StallWatch, write_jobset
+    from app.bench.gui import StallMeter, StallWatch
 
-    path = scratch / f"batch-{jobs}.yaml"
-    write_jobset(path, jobs)
     window.dirty = False
     window.open_document(path)
-    window.set_output_dir(scratch / f"out-{jobs}")
+    window.set_output_dir(scratch / f"out-{path.stem}")
     settle = QEventLoop()  # the live quotes' walk after the load, as a user would wait for it
     QTimer.singleShot(2000, settle.quit)
     settle.exec()
     meter = StallMeter()
     watch = StallWatch(meter) if diagnose else None
     loop = QEventLoop()
-    window.controller.finished.connect(lambda _: loop.quit())
+    ended = []
+    # Measured a little past the end too: what the window does as a batch ends is part of the run.
+    window.controller.finished.connect(
+        lambda _: (ended.append(time.perf_counter()), QTimer.singleShot(1500, loop.quit)))
     meter.start()
     if watch:
         watch.start()
@@ -73,11 +72,13 @@ def batch_figure(app, window, scratch, jobs: int, diagnose: bool = False) -> dic
     if watch:
         watch.stop()
     figures = {"longest": meter.longest * 1000, "over50": sum(1 for gap in meter.gaps if gap > 0.05),
-               "click": click * 1000, "seconds": time.perf_counter() - started,
+               "click": click * 1000, "seconds": (ended[0] if ended else time.perf_counter()) - started,
                "done": sum(1 for job in window.jobs.rows if job.state == "done")}
     if watch and watch.stalls:
         _, length, ran, waited = max(watch.stalls, key=lambda stall: stall[1])
         figures["split"] = (length * 1000, ran * 1000, waited * 1000, max(0.0, length - ran - waited) * 1000)
+        figures["where"] = "\n".join([watch.longest_stalls(), watch.collection_report(),
+                                      watch.report(top=6)])
     return figures
 
 
@@ -101,6 +102,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--speed", type=float, default=1000.0, help="the simulator's speed for --batch")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--review", type=int, default=0, metavar="N", help="open the review of N outputs")
+    parser.add_argument("--jobset", type=Path, help="open this job set (and run it, with --run) instead of made-up rows")
+    parser.add_argument("--run", action="store_true", help="with --jobset: the longest stall while it runs")
+    parser.add_argument("--json", action="store_true", help="with --jobset: the figures as one JSON line (for `scale`)")
     parser.add_argument("--diagnose", action="store_true",
                         help="split the batch's longest stall into the GUI thread's work, CPU wait and lock wait")
     args = parser.parse_args(argv)
@@ -108,6 +112,7 @@ def main(argv: list[str]) -> int:
     sys.setswitchinterval(0.001)  # as app.ui.main does
     from PySide6.QtWidgets import QApplication
 
+    from app.bench.gui import write_jobset
     from app.ui.backend import Backend
     from app.ui.settings import AppSettings, use_scratch_profile
     from app.ui.window import MainWindow
@@ -121,8 +126,12 @@ def main(argv: list[str]) -> int:
     window.settings.concurrency = args.concurrency
     app.processEvents()
     try:
+        if args.jobset:
+            return _jobset_figures(app, window, scratch, args)
         for rows in args.rows:
-            loaded = load_figure(app, window, scratch, rows)
+            path = scratch / f"rows-{rows}.yaml"
+            write_jobset(path, rows)
+            loaded = load_figure(app, window, path)
             target = " (target <= 0.7 s)" if rows == 10_000 else " (target <= 3 s)" if rows == 50_000 else ""
             print(f"{rows} rows: load, validate and price {loaded:.2f} s{target}; total {window.costs.summary().total_label()}",
                   flush=True)
@@ -130,7 +139,9 @@ def main(argv: list[str]) -> int:
                 for what, seconds in edit_figures(app, window):
                     print(f"  {what}: {seconds:.2f} s", flush=True)
         if args.batch:
-            batch = batch_figure(app, window, scratch, args.batch, args.diagnose)
+            path = scratch / f"batch-{args.batch}.yaml"
+            write_jobset(path, args.batch)
+            batch = batch_figure(app, window, scratch, path, args.diagnose)
             print(f"batch of {args.batch} demo jobs (x{args.speed:g}, cheap media, concurrency {args.concurrency}): "
                   f"{batch['done']} done in {batch['seconds']:.1f} s; longest event-loop stall {batch['longest']:.1f} ms "
                   f"(target <= 50 ms), {batch['over50']} stalls over 50 ms; the Run click itself {batch['click']:.1f} ms",
@@ -138,6 +149,8 @@ def main(argv: list[str]) -> int:
             if "split" in batch:
                 print("  longest stall seen by the watch: {:.0f} ms = {:.0f} ran + {:.0f} waiting for a CPU + {:.0f} "
                       "blocked (the interpreter lock)".format(*batch["split"]), flush=True)
+                if batch["where"]:
+                    print(batch["where"], flush=True)
         if args.review:
             opened = review_figure(app, window, scratch, args.review)
             print(f"review of {args.review} outputs (thumbnails cached): open {opened:.2f} s (target <= 1 s)", flush=True)
@@ -146,3 +159,18 @@ def main(argv: list[str]) -> int:
         window.shutdown()
         backend.close()
     return 0
+
+
+def _jobset_figures(app, window, scratch, args) -> int:
+    """One given job set: its load time and, with --run, the stalls while it runs."""
+    figures = {"window_load_s": load_figure(app, window, args.jobset)}
+    if args.run:
+        batch = batch_figure(app, window, scratch, args.jobset, args.diagnose)
+        figures.update(window_stall_ms=batch["longest"], window_stalls_over_50=batch["over50"],
+                       window_click_ms=batch["click"], window_done=batch["done"])
+    print(json.dumps(figures) if args.json else figures, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from app.engine.atlas.catalog import Catalog
 from app.engine.core.i18n import translate
 from app.engine.jobs.checks import ShapeChecks
-from app.engine.atlas.pricing import Cost, CostSummary, PriceTable, quote_bodies, summarize
+from app.engine.atlas.pricing import Cost, CostSummary, PriceTable, quote_bodies
 from app.ui.backend import Backend
 from app.ui.joblist import JobList
 from app.ui.tasks import SlicedWork, Task
@@ -41,7 +41,6 @@ class CostService(QObject):
         self._needed: set[str] = set()
         self.schema_failures: dict[str, str] = {}  # model id -> why its schema could not be had
         self._checks = ShapeChecks(self.catalog, self.prices)
-        self._summary: tuple[int, CostSummary] | None = None  # (the list's cost_version, its totals)
         self._asking: SlicedWork | None = None
         self._applying: SlicedWork | None = None
 
@@ -117,14 +116,9 @@ class CostService(QObject):
             job.cost = self._quotes.get(key) or estimate
         self.jobs.changed(row)
 
-    def summary(self) -> CostSummary:
-        version = self.jobs.cost_version
-        if self._summary is not None and self._summary[0] == version:
-            return self._summary[1]
-        priced = [(job.spec.model, job.cost) for job in self.jobs.rows if job.cost is not None]
-        summary = summarize([m for m, _ in priced], [c for _, c in priced])
-        self._summary = (version, summary)
-        return summary
+    def summary(self, exact: bool = True) -> CostSummary:
+        """Not ``exact`` while a batch runs: a burst of re-priced rows reaches the totals over a few looks."""
+        return self.jobs.cost_summary(exact)
 
     def _emit_totals(self) -> None:
         self.totals_changed.emit(self.summary())

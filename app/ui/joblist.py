@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.engine.jobs.spec import JobSpec
-from app.engine.atlas.pricing import Cost
+from app.engine.atlas.pricing import Cost, CostSummary, CostTotals
 from app.engine.run.records import RunEvent
 
 # A held row's message; the table shows it in the interface language.
@@ -124,6 +124,8 @@ class JobList:
         self._chained = 0
         self._active: set[int] = set()
         self._cost_version = 0
+        self._costs = CostTotals()
+        self._summary: tuple[int, CostSummary] | None = None  # (cost_version, the totals then)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -141,6 +143,15 @@ class JobList:
         Like ``tally(exact=False)``, a burst of changes is counted over the next few looks."""
         self._settle(SETTLE_ROWS)
         return self._cost_version
+
+    def cost_summary(self, exact: bool = True) -> CostSummary:
+        """The priced rows' totals, kept row by row like the counts. Not ``exact``: as the last
+        look at the counts left them, so a status refresh settles its share of a burst once."""
+        if exact:
+            self._settle(None)
+        if self._summary is None or self._summary[0] != self._cost_version:
+            self._summary = (self._cost_version, self._costs.summary())
+        return self._summary[1]
 
     def tally(self, exact: bool = True) -> Tally:
         """The counts. Not ``exact``: at most SETTLE_ROWS changed rows are counted per look, so
@@ -161,6 +172,10 @@ class JobList:
             self._spent = sum((entry[1] for entry in entries if entry[1]), Decimal(0))
             self._chained = sum(1 for entry in entries if entry[4])
             self._active = {index for index, entry in enumerate(entries) if entry[5]}
+            self._costs = CostTotals()
+            for entry in entries:
+                if entry[2] is not None:
+                    self._costs.add(entry[3], entry[2])
             self._cost_version += 1
             return
         pending, rows = self._pending, self.rows
@@ -180,8 +195,10 @@ class JobList:
                 self._cost_version += 1
 
     def _count(self, index: int, entry: tuple, sign: int) -> None:
-        state, spent, _cost, _model, chained, active = entry
+        state, spent, cost, model, chained, active = entry
         self._states[state] += sign
+        if cost is not None:
+            self._costs.add(model, cost, sign)
         self._spent += spent * sign
         self._chained += sign * chained
         if active and sign > 0:

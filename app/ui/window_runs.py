@@ -60,28 +60,38 @@ class WindowRuns:
             if answer == QMessageBox.StandardButton.Yes:
                 self.reopen_folder(self.output_dir)
             return False
-        if rows is None:
-            rows = [r for r, job in enumerate(self.jobs.rows) if job.state in RUNNABLE_STATES]
+        every_row = self.jobs.rows
         if self.controller.session_unfinished(self.output_dir):
-            rows = [r for r, job in enumerate(self.jobs.rows) if job.batch_key and job.state == "queued"] or rows
+            kept = [r for r, job in enumerate(every_row) if job.batch_key and job.state == "queued"]
+            rows = kept or rows
+        if rows is None:
+            rows = [r for r, job in enumerate(every_row) if job.state in RUNNABLE_STATES]
         if not rows:
             QMessageBox.information(self, translate("MainWindow", "Nothing to run"), translate(
                 "MainWindow", "Every job has already run. Add or duplicate jobs, or use Retry failed."))
             return False
-        # Asked once per model, not once per row: a click on Run with 50,000 rows stays short.
-        chosen = [self.jobs.rows[r] for r in rows]
+        # One pass over the chosen rows for their models, problems and total, and schema readiness
+        # asked once per model: a click on Run with 50,000 rows stays one short stall.
+        models, problem_rows, total = set(), [], Decimal(0)
+        for r in rows:
+            job = every_row[r]
+            models.add(job.spec.model)
+            if job.problems:
+                problem_rows.append(r)
+            if job.cost:
+                total += job.cost.amount
         catalog, failures = self.backend.catalog, self.costs.schema_failures
-        waiting = {model_id for model_id in {job.spec.model for job in chosen}
+        waiting = {model_id for model_id in models
                    if (model := catalog.get(model_id)) is not None and not model.schema_loaded
                    and model_id not in failures}
-        loading = [job for job in chosen if job.spec.model in waiting] if waiting else []
-        if loading:
-            self.statusBar().showMessage(self._text_jobs_loading(len(loading)), 8000)
+        if waiting:
+            loading = sum(1 for r in rows if every_row[r].spec.model in waiting)
+            self.statusBar().showMessage(self._text_jobs_loading(loading), 8000)
             return False
         # The cost service keeps each row's problems current as the user edits.
         located = translate("MainWindow", 'row {row} "{name}": {problem}')
-        problems = [located.format(row=r + 1, name=job.spec.name, problem=message)
-                    for r, job in zip(rows, chosen) if job.problems for message in job.problems]
+        problems = [located.format(row=r + 1, name=every_row[r].spec.name, problem=message)
+                    for r in problem_rows for message in every_row[r].problems]
         if problems:
             show_problems(self, translate("MainWindow", "Fix these jobs first"),
                           translate("MainWindow", "Nothing was submitted: some jobs are not valid."), problems)
@@ -89,7 +99,6 @@ class WindowRuns:
         if (problem := folder_problem(self.output_dir)) is not None:
             QMessageBox.warning(self, translate("MainWindow", "Output folder"), problem)
             return False
-        total = sum((job.cost.amount for job in chosen if job.cost), Decimal(0))
         budget = Decimal(str(self.budget.value())) if self.budget.value() > 0 else None
         if budget is not None and total > budget:
             if self.settings.strict_budget:

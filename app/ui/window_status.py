@@ -66,11 +66,11 @@ class WindowStatus:
             self.dirty = True
             self._update_title()
 
-    def _update_title(self) -> None:
+    def _update_title(self, tally=None) -> None:
         name = self.document_path.name if self.document_path else translate("MainWindow", "Untitled")
         progress = ""
         if self.controller.running:
-            tally = self.jobs.tally(exact=False)
+            tally = tally or self.jobs.tally(exact=False)
             progress = translate("MainWindow", "{done}/{total} done · {spent} — ").format(
                 done=tally.count("done"), total=len(self.jobs), spent=format_money(tally.spent))
         mode = translate("MainWindow", "Demo") if self.backend.demo else translate("MainWindow", "Live")
@@ -118,13 +118,14 @@ class WindowStatus:
         self.status_progress.setText(
             translate("MainWindow", "done {done} · failed {failed}").format(done=done, failed=failed))
         self.status_total.setText(
-            translate("MainWindow", "total {cost}").format(cost=self.costs.summary().total_label()))
+            translate("MainWindow", "total {cost}").format(
+            cost=self.costs.summary(exact=not self.controller.running).total_label()))  # as counted just above
         if hasattr(self, "draft_mode"):  # the status bar is drawn once before the switch exists
             self.draft_mode.show_totals(self.status_total)
         self.status_spent.setText(
             translate("MainWindow", "spent {amount}").format(amount=format_money(tally.spent)))
         self.status_balance.setText(self.balance_text)
-        self._update_title()
+        self._update_title(tally)
         self.status_balance.setVisible(bool(self.balance_text))
         # Runs on every repaint flush during a batch: only chained lists pay for stages.
         stages = chain_stages(self.jobs.specs()) if tally.chained else []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.engine.atlas.catalog import Catalog
-from app.engine.atlas.pricing import ESTIMATE, Cost, PriceTable
+from app.engine.atlas.pricing import ESTIMATE, QUOTE, Cost, PriceTable, summarize
 from app.engine.jobs.checks import ShapeChecks
 from app.engine.jobs.spec import JobSpec, validate_job
 from app.ui.joblist import JobList
@@ -244,6 +244,11 @@ def brute_tally(jobs: JobList) -> tuple:
     return states, spent, sum(1 for row in jobs.rows if row.spec.image_from), active
 
 
+def brute_costs(jobs: JobList):
+    priced = [row for row in jobs.rows if row.cost is not None]
+    return summarize([row.spec.model for row in priced], [row.cost for row in priced])
+
+
 def test_the_running_tally_agrees_with_a_full_count_through_a_batch_and_edits():
     """The status bar reads counts kept row by row (a 50,000-row batch must not be walked on every
     refresh); after any mix of events and structural edits they equal a count from scratch."""
@@ -254,8 +259,9 @@ def test_the_running_tally_agrees_with_a_full_count_through_a_batch_and_edits():
     shuffle = random.Random(20)
     jobs = JobList()
     jobs.replace_all(many(40) + [JobSpec("child", MODELS[0], {"prompt": "x"}, image_from="row 0")])
-    price = Cost(Decimal("0.05"), ESTIMATE)
+    prices = [Cost(Decimal("0.05"), ESTIMATE), Cost(Decimal("0.04"), QUOTE), Cost(Decimal("1.20"), QUOTE)]
     for step in range(400):
+        price = shuffle.choice(prices)
         row = shuffle.randrange(len(jobs))
         action = shuffle.random()
         if action < 0.7:
@@ -272,6 +278,8 @@ def test_the_running_tally_agrees_with_a_full_count_through_a_batch_and_edits():
         if step % 7 == 0:
             tally = jobs.tally()
             assert (dict(+tally.states), tally.spent, tally.chained, tally.active) == brute_tally(jobs)
+            assert jobs.cost_summary() == brute_costs(jobs)
+    assert jobs.cost_summary() == brute_costs(jobs)
     tally = jobs.tally()
     assert (dict(+tally.states), tally.spent, tally.chained, tally.active) == brute_tally(jobs)
     assert tally.count("done", "failed") == brute_tally(jobs)[0].get("done", 0) + brute_tally(jobs)[0].get("failed", 0)

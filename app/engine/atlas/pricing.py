@@ -6,7 +6,7 @@ Every figure carries its basis, so no screen or manifest can pass an estimate of
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -131,7 +131,6 @@ def audio_switch(body: dict) -> bool | None:
 
 @dataclass
 class CostSummary:
-    per_job: list[Cost]
     per_model: dict[str, tuple[int, Decimal, str]]  # model -> (jobs, amount, basis)
     total: Decimal
     basis: str  # ESTIMATE, QUOTE or "mixed"
@@ -140,19 +139,46 @@ class CostSummary:
         return format_cost(self.total, self.basis)
 
 
+def _one_basis(bases: Counter) -> str | None:
+    present = [basis for basis, count in bases.items() if count]
+    return present[0] if len(present) == 1 else ("mixed" if present else None)
+
+
+class CostTotals:
+    """A summary kept as jobs are priced, re-priced and dropped one at a time: a list of 50,000
+    jobs whose prices change as a batch runs keeps its totals without summing every job again."""
+
+    def __init__(self):
+        self._per_model: dict[str, list] = {}  # model -> [jobs, amount, Counter of bases]
+        self._bases: Counter = Counter()
+        self._total = Decimal(0)
+
+    def add(self, model_id: str, cost: Cost, sign: int = 1) -> None:
+        entry = self._per_model.get(model_id)
+        if entry is None:
+            entry = self._per_model[model_id] = [0, Decimal(0), Counter()]
+        entry[0] += sign
+        entry[1] += cost.amount if sign > 0 else -cost.amount
+        entry[2][cost.basis] += sign
+        if not entry[0]:
+            del self._per_model[model_id]
+        self._bases[cost.basis] += sign
+        self._total += cost.amount if sign > 0 else -cost.amount
+
+    def remove(self, model_id: str, cost: Cost) -> None:
+        self.add(model_id, cost, -1)
+
+    def summary(self) -> CostSummary:
+        return CostSummary(
+            per_model={m: (n, amount, _one_basis(bases)) for m, (n, amount, bases) in self._per_model.items()},
+            total=self._total, basis=_one_basis(self._bases) or ESTIMATE)
+
+
 def summarize(models: list[str], costs: list[Cost]) -> CostSummary:
-    per_model: dict[str, list] = defaultdict(lambda: [0, Decimal(0), set()])
+    totals = CostTotals()
     for model_id, cost in zip(models, costs):
-        entry = per_model[model_id]
-        entry[0] += 1
-        entry[1] += cost.amount
-        entry[2].add(cost.basis)
-    bases = {cost.basis for cost in costs}
-    return CostSummary(
-        per_job=costs,
-        per_model={m: (n, amount, next(iter(b)) if len(b) == 1 else "mixed") for m, (n, amount, b) in per_model.items()},
-        total=sum((cost.amount for cost in costs), Decimal(0)),
-        basis=next(iter(bases)) if len(bases) == 1 else ("mixed" if bases else ESTIMATE))
+        totals.add(model_id, cost)
+    return totals.summary()
 
 
 # Fields that never change the price; quoting once per distinct rest saves requests.

@@ -45,6 +45,27 @@ def test_labels_never_pass_an_estimate_off_as_a_price():
     assert summary.per_model["a"] == (1, Decimal(1), QUOTE)
 
 
+def test_running_totals_match_a_fresh_summary_through_reprices_and_removals():
+    import random
+
+    from app.engine.atlas.pricing import CostTotals
+
+    shuffle = random.Random(7)
+    costs = [Cost(Decimal("0.05"), ESTIMATE), Cost(Decimal("0.04"), QUOTE), Cost(Decimal("3.20"), ESTIMATE)]
+    totals, held = CostTotals(), []
+    for _ in range(500):
+        if held and shuffle.random() < 0.4:
+            model_id, cost = held.pop(shuffle.randrange(len(held)))
+            totals.remove(model_id, cost)
+        else:
+            held.append((shuffle.choice("abc"), shuffle.choice(costs)))
+            totals.add(*held[-1])
+        assert totals.summary() == summarize([m for m, _ in held], [c for _, c in held])
+    for model_id, cost in held:
+        totals.remove(model_id, cost)
+    assert totals.summary() == summarize([], []) and totals.summary().basis == ESTIMATE
+
+
 def test_quotes_are_asked_once_per_distinct_price(monkeypatch):
     fake = FakeAtlas()
     asked = []
