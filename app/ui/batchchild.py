@@ -58,7 +58,7 @@ class ChildRunner:
         self._pending: list[str] = []
         self._input_closed = False
         self._detached = False
-        self._files: dict[int, list[str]] = {}
+        self._files: dict[int, tuple[str, ...]] = {}  # tuples of strings: not walked by the collector
         self.with_records = with_records
 
     @property
@@ -168,7 +168,7 @@ class ChildRunner:
                 if "event" in document:
                     event = decode_event(document["event"])
                     if "files" in document and event.job_index is not None:
-                        self._files[event.job_index] = list(document["files"])  # before anyone hears of "done"
+                        self._files[event.job_index] = tuple(document["files"])  # before anyone hears of "done"
                     self.on_event(event)
                 elif "result" in document:
                     result = document["result"]

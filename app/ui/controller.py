@@ -171,7 +171,7 @@ class RunController(QObject):
                 if job.paused:
                     held.append(position)
                 job.reset_run_state()
-                job.state, job.output_path, job.output_paths = "queued", None, []
+                job.state, job.output_path, job.output_paths = "queued", None, ()
                 job.batch_key = (out_dir, None, position)  # the store numbers the batch; filled in at the end
             self.jobs.changed_rows(chunk)
             yield
@@ -285,7 +285,7 @@ class RunController(QObject):
             view.progress = 1.0 if job.state == JobState.DONE else None
             if job.files:
                 view.output_path = str(folder / job.files[0].path)
-                view.output_paths = [str(folder / output.path) for output in job.files]
+                view.output_paths = tuple(str(folder / output.path) for output in job.files)
         if stored and any(not job.state.is_terminal for job in stored):
             self.continue_batch(folder, concurrency, limits, max_spend, paused_reason=paused_reason)
         self.out_dir = folder
@@ -474,8 +474,8 @@ class RunController(QObject):
         self.jobs.apply_event(row, event)
         if event.state == "done" and event.output_path and self.out_dir is not None:
             self.jobs.rows[row].output_path = str(self.out_dir / event.output_path)
-            self.jobs.rows[row].output_paths = [str(self.out_dir / path)
-                                                for path in self._output_files(event.job_index)]
+            self.jobs.rows[row].output_paths = tuple(str(self.out_dir / path)
+                                                     for path in self._output_files(event.job_index))
             self.job_done.emit(row)
 
     def _output_files(self, index: int) -> list[str]:
@@ -497,12 +497,14 @@ class RunController(QObject):
         with self._lock:
             self.runner = None
         self._active = False
+        out_dir = self.out_dir
         for job in self.jobs.rows:
-            if job.batch_key and job.batch_key[1] is None and job.batch_key[0] == self.out_dir:
+            key = job.batch_key  # the very folder object the start gave it, as a rule: no path compare then
+            if key and key[1] is None and (key[0] is out_dir or key[0] == out_dir):
                 # Whether the batch reached the store, not whether it ran: stored rows wait there
                 # to be run, and a row without its key could never be matched to them again.
                 stored = self._stored_batch
-                job.batch_key = (self.out_dir, stored, job.batch_key[2]) if stored is not None else None
+                job.batch_key = (out_dir, stored, key[2]) if stored is not None else None
         if self._client is not None:
             self._client.close()
             self._client = None

@@ -53,7 +53,7 @@ class JobTableModel(QAbstractTableModel):
         # The window's thumbnail loader: asked for a row's picture only when the row is painted,
         # so a 50,000-job batch makes the few on screen, not one per finished job.
         self.thumbnail_source: Callable[[str], QPixmap | None] | None = None
-        self._rows_of_output: dict[str, list[int]] = {}  # a hint, checked before use
+        self._rows_of_output: dict[str, tuple[int, ...]] = {}  # a hint, checked before use
         self._dirty: set[int] = set()
         self._repaint = QTimer(self)
         self._repaint.setSingleShot(True)
@@ -115,8 +115,8 @@ class JobTableModel(QAbstractTableModel):
         """The row now shows this output: its thumbnail, when it comes, repaints the row without
         a walk of every row (one a finished job made a 50,000-row batch quadratic)."""
         path = self.jobs.rows[row].output_path
-        if path:
-            self._rows_of_output.setdefault(path, []).append(row)
+        if path:  # tuples of ints, which the cyclic collector stops walking (a list a row slowed it)
+            self._rows_of_output[path] = self._rows_of_output.get(path, ()) + (row,)
 
     def set_thumbnail(self, path: str, pixmap: QPixmap) -> None:
         self.thumbnails[path] = pixmap
@@ -130,8 +130,8 @@ class JobTableModel(QAbstractTableModel):
             self._rows_of_output.clear()
             for row, job in enumerate(self.jobs.rows):
                 if job.output_path:
-                    self._rows_of_output.setdefault(job.output_path, []).append(row)
-            rows = self._rows_of_output.get(path, [])
+                    self._rows_of_output[job.output_path] = self._rows_of_output.get(job.output_path, ()) + (row,)
+            rows = self._rows_of_output.get(path, ())
         for row in rows:
             self.row_changed(row)
 

@@ -88,7 +88,7 @@ class WindowStatus:
         self.act_pause.setEnabled(running)
         self.act_cancel.setEnabled(running)
         self.act_cancel_one.setEnabled(running and selected)
-        self.act_retry.setEnabled(not running and any(j.state == "failed" for j in self.jobs.rows))
+        self.act_retry.setEnabled(not running and self.jobs.tally().count("failed") > 0)  # counted, not walked
         chosen = [self.jobs.rows[r] for r in self.selected_rows()] if hasattr(self, "table") else []
         attention = any(j.state == "needs_attention" for j in chosen)
         for action in (self.act_resubmit, self.act_drop):

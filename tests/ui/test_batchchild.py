@@ -95,7 +95,7 @@ def test_a_batch_in_the_app_runs_in_a_child_process(qtbot, window, tmp_path):
     rows = window.jobs.rows
     assert [row.state for row in rows] == ["done", "done"], [row.error for row in rows]
     assert len(rows[0].output_paths) == 3 and all(Path(path).is_file() for path in rows[0].output_paths)
-    assert rows[1].output_paths == [rows[1].output_path] and Path(rows[1].output_path).is_file()
+    assert rows[1].output_paths == (rows[1].output_path,) and Path(rows[1].output_path).is_file()
 
 
 def test_pause_hold_move_and_cancel_one_job_reach_the_child(qtbot, slow_window, tmp_path):

@@ -116,7 +116,7 @@ def test_a_multi_image_job_run_from_the_app_previews_every_output(qtbot, window,
     assert row.state == "done" and len(row.output_paths) == 3 and row.output_path == row.output_paths[0]
     window.select_rows([0])
     strip = window.preview.outputs
-    assert window.preview.paths == row.output_paths and strip.position.text() == "1 of 3"
+    assert window.preview.paths == list(row.output_paths) and strip.position.text() == "1 of 3"
     strip.next.click()
     strip.next.click()
     assert window.preview.path == row.output_paths[2] and not strip.next.isEnabled()

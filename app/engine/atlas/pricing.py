@@ -153,20 +153,26 @@ class CostTotals:
         self._bases: Counter = Counter()
         self._total = Decimal(0)
 
-    def add(self, model_id: str, cost: Cost, sign: int = 1) -> None:
+    def add(self, model_id: str, cost: Cost) -> None:
+        self.count(model_id, cost.amount, cost.basis, 1)
+
+    def remove(self, model_id: str, cost: Cost) -> None:
+        self.count(model_id, cost.amount, cost.basis, -1)
+
+    def count(self, model_id: str, amount: Decimal, basis: str, sign: int) -> None:
+        """A price by its parts (+1 to add, -1 to take away): callers that keep many rows' prices
+        hold plain values, which the cyclic collector need not walk."""
         entry = self._per_model.get(model_id)
         if entry is None:
             entry = self._per_model[model_id] = [0, Decimal(0), Counter()]
+        signed = amount if sign > 0 else -amount
         entry[0] += sign
-        entry[1] += cost.amount if sign > 0 else -cost.amount
-        entry[2][cost.basis] += sign
+        entry[1] += signed
+        entry[2][basis] += sign
         if not entry[0]:
             del self._per_model[model_id]
-        self._bases[cost.basis] += sign
-        self._total += cost.amount if sign > 0 else -cost.amount
-
-    def remove(self, model_id: str, cost: Cost) -> None:
-        self.add(model_id, cost, -1)
+        self._bases[basis] += sign
+        self._total += signed
 
     def summary(self) -> CostSummary:
         return CostSummary(
