@@ -281,7 +281,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--jobs", type=int, default=10_000)
     parser.add_argument("--only", choices=["schedule", "matrix", "download", "load"])
     parser.add_argument("--matrix-speed", type=float, default=3.0,
-                        help="simulator speed-up for the timing-robustness matrix (default 3: about 13 minutes)")
+                        help="simulator speed-up for the timing-robustness matrix, at most: a cell of short jobs runs slower "
+                             "(default 3: about 16 minutes)")
     parser.add_argument("--cells", type=_cells, default=None,
                         help="run only these cells of the matrix, e.g. x0.25,x4pm (pm: +-20%% spread, q: queued); "
                              "names: " + ",".join(CELL_NAMES))

@@ -502,6 +502,18 @@ def test_the_engine_bench_runs_a_subset_of_the_matrix_by_name():
     assert fewest_polls(8.0, 0.0, 0.1) == 1.0  # no early poll: one at the known finish
 
 
+def test_a_matrix_cell_of_short_jobs_runs_the_simulator_slower():
+    """The client's own time per job is multiplied by the simulator's speed-up relative to the
+    jobs' times: short cells run nearer real time, never slower than it nor above the top speed."""
+    from app.bench.robustness import MIN_REAL_IMAGE_SECONDS, cell_speed
+    from app.bench.polling import workload_seconds
+    image, _ = workload_seconds()
+    assert [cell_speed(factor, 3.0) for factor in (0.25, 0.5, 1.0, 2.0, 4.0)] == [1.0, 1.0, 2.0, 3.0, 3.0]
+    for factor in (1.0, 2.0, 4.0):
+        assert image * factor / cell_speed(factor, 3.0) >= MIN_REAL_IMAGE_SECONDS
+    assert cell_speed(4.0, 1.5) == 1.5 and cell_speed(0.25, 0.5) == 1.0
+
+
 # --- narrow windows --------------------------------------------------------------------------------
 def test_a_window_known_to_the_moment_gets_one_poll_on_its_high_edge():
     known = Expectation(8.0, 7.9, 8.1, "learned", 30)
