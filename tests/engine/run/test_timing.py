@@ -718,3 +718,17 @@ def test_time_queued_at_atlas_is_not_learned_as_running_time(catalog, tmp_path):
     # the queue costs about one poll per 8 s, not one per first poll's wait (1.5 s).
     long_queued = result.records[3].prediction_id
     assert fake.polls[long_queued] <= 60 / 8 + 8
+
+
+def test_the_matrix_on_a_model_clock_follows_the_schedule_over_many_draws():
+    """The model clock drives the engine's own schedule: with exact times every draw is the same
+    batch and each finish is noticed within its allowance; a spread gives draws that differ."""
+    from app.bench.schedulemodel import model_cell
+    exact = model_cell(1.0, 0.0, 0.0, seeds=2)
+    assert exact[0] == exact[1]
+    first, second = exact[0]
+    assert first.lag_p95 <= 1.0 and second.lag_p95 <= 1.0
+    assert second.polls_per_job < first.polls_per_job  # the second run goes straight to what was learned
+    assert 1.0 <= second.ratio < first.ratio
+    spread = model_cell(1.0, 0.2, 0.0, seeds=2)
+    assert spread[0] != spread[1]
