@@ -33,8 +33,8 @@ QUEUE_CELL = (1.0, 0.0, 10.0)  # factor, spread, queue seconds
 TUTORIAL_INTERVAL = 5.0  # seconds between the tutorial loop's polls (simulated)
 # The simulator's speed-up multiplies the client's own time per job (30-60 ms of real time on this
 # machine) relative to the jobs' times: at x3, 2 s images carry 0.1-0.2 s of it each, a tenth of
-# their time. A cell runs at a speed that leaves its images at least this many real seconds, and
-# never faster than --matrix-speed nor slower than real time (the issue measured in real seconds).
+# their time. A cell runs at a speed that leaves its images at least this many real seconds, but
+# not slower than real time (the issue measured in real seconds) nor faster than --matrix-speed.
 MIN_REAL_IMAGE_SECONDS = 4.0
 TARGETS = {  # (first run, second run)
     "makespan": (1.10, 1.05),
@@ -237,7 +237,7 @@ class Cell:
 def cell_speed(factor: float, top_speed: float) -> float:
     """The simulator's speed for a cell: --matrix-speed, or slower for a cell of short jobs."""
     image, _ = workload_seconds()
-    return max(1.0, min(top_speed, image * factor / MIN_REAL_IMAGE_SECONDS))
+    return min(top_speed, max(1.0, image * factor / MIN_REAL_IMAGE_SECONDS))
 
 
 def run_cell(images: int, videos: int, concurrency: int, speed: float, factor: float, spread: float,
