@@ -24,6 +24,7 @@ from app.bench.polling import (finished_tasks, ideal_makespan, percentile, run_e
                                workload_seconds)
 from app.bench.processes import simulator_process
 from app.bench.robustness import CELL_NAMES, timing_matrix
+from app.bench.schedulemodel import model_matrix
 from app.sim import DEMO_KEY
 from app.sim.faults import DEFAULT_DURATION_SPREAD
 
@@ -279,13 +280,19 @@ def main(argv: list[str]) -> int:
                              f"{DEFAULT_DURATION_SPREAD:g})")
     parser.add_argument("--download-mb", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=10_000)
-    parser.add_argument("--only", choices=["schedule", "matrix", "download", "load"])
+    parser.add_argument("--only", choices=["schedule", "matrix", "download", "load", "model"])
     parser.add_argument("--matrix-speed", type=float, default=3.0,
-                        help="simulator speed-up for the timing-robustness matrix (default 3: about 13 minutes)")
+                        help="simulator speed-up for the timing-robustness matrix, at most: a cell of short jobs runs slower "
+                             "(default 3: about 16 minutes)")
     parser.add_argument("--cells", type=_cells, default=None,
                         help="run only these cells of the matrix, e.g. x0.25,x4pm (pm: +-20%% spread, q: queued); "
                              "names: " + ",".join(CELL_NAMES))
+    parser.add_argument("--seeds", type=int, default=60,
+                        help="draws of task times per cell for --only model (the matrix on a model clock)")
     args = parser.parse_args(argv)
+    if args.only == "model":
+        model_matrix(max(1, args.seeds), args.cells)
+        return 0
     if args.cells and args.only is None:
         args.only = "matrix"  # a subset of cells is for iterating on the schedule, nothing else
     if args.only in (None, "load"):

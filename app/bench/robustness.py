@@ -31,6 +31,11 @@ FACTORS = (0.25, 0.5, 1.0, 2.0, 4.0)
 SPREADS = (0.0, 0.2)
 QUEUE_CELL = (1.0, 0.0, 10.0)  # factor, spread, queue seconds
 TUTORIAL_INTERVAL = 5.0  # seconds between the tutorial loop's polls (simulated)
+# The simulator's speed-up multiplies the client's own time per job (30-60 ms of real time on this
+# machine) relative to the jobs' times: at x3, 2 s images carry 0.1-0.2 s of it each, a tenth of
+# their time. A cell runs at a speed that leaves its images at least this many real seconds, but
+# not slower than real time (the issue measured in real seconds) nor faster than --matrix-speed.
+MIN_REAL_IMAGE_SECONDS = 4.0
 TARGETS = {  # (first run, second run)
     "makespan": (1.10, 1.05),
     "polls_exact": (6.0, 4.0),
@@ -216,6 +221,7 @@ class Cell:
     first: Figures
     second: Figures
     tutorial: Figures
+    speed: float = 1.0  # the simulator's speed-up it ran at
 
     def holds(self) -> dict[str, bool]:
         polls = TARGETS["polls_spread" if self.spread else "polls_exact"]
@@ -226,6 +232,12 @@ class Cell:
             "lag": all(f.lag_p95(t) <= 1.0 for f, t in zip(runs, TARGETS["lag_fraction"])),
             "ahead": max(f.ratio for f in runs) < self.tutorial.ratio,
         }
+
+
+def cell_speed(factor: float, top_speed: float) -> float:
+    """The simulator's speed for a cell: --matrix-speed, or slower for a cell of short jobs."""
+    image, _ = workload_seconds()
+    return min(top_speed, max(1.0, image * factor / MIN_REAL_IMAGE_SECONDS))
 
 
 def run_cell(images: int, videos: int, concurrency: int, speed: float, factor: float, spread: float,
@@ -243,7 +255,7 @@ def run_cell(images: int, videos: int, concurrency: int, speed: float, factor: f
                                        concurrency, speed))
             tutorial = tutorial_run(base_url, data_dir, schedule_jobs(images, videos, f"tutorial {seed}"),
                                     concurrency, speed)
-    return Cell(factor, spread, queue, runs[0], runs[1], tutorial)
+    return Cell(factor, spread, queue, runs[0], runs[1], tutorial, speed)
 
 
 def cell_label(cell: Cell) -> str:
@@ -255,10 +267,10 @@ def cell_label(cell: Cell) -> str:
 
 
 def print_matrix(cells: list[Cell], images: int, videos: int) -> None:
-    print("  | true times (x the simulator's, which are 0.80x Flux's prior and 0.91x Seedance's) | ideal | "
+    print("  | true times (x the simulator's, which are 0.80x Flux's prior and 0.91x Seedance's) | simulator | ideal | "
           "makespan ÷ ideal | polls per job | fewest possible | lag p95 ÷ allowed | tutorial loop: makespan ÷ "
           "ideal, polls | targets missed |")
-    print("  |---|---|---|---|---|---|---|---|")
+    print("  |---|---|---|---|---|---|---|---|---|")
     for cell in cells:
         fewest = " / ".join(f"{fewest_queued_per_job(images, videos, cell.factor, cell.queue, t):.2f}"
                             if cell.queue else f"{fewest_per_job(images, videos, cell.factor, cell.spread, t):.2f}"
@@ -267,7 +279,7 @@ def print_matrix(cells: list[Cell], images: int, videos: int) -> None:
         incomplete = [f"{run} run completed {f.completed}/{f.jobs}" for run, f in
                       (("first", cell.first), ("second", cell.second), ("tutorial", cell.tutorial))
                       if f.completed != f.jobs]
-        print(f"  | {cell_label(cell)} | {cell.first.ideal:.0f} s | {cell.first.ratio:.3f} / {cell.second.ratio:.3f} | "
+        print(f"  | {cell_label(cell)} | x{cell.speed:g} | {cell.first.ideal:.0f} s | {cell.first.ratio:.3f} / {cell.second.ratio:.3f} | "
               f"{cell.first.polls_per_job:.2f} / {cell.second.polls_per_job:.2f} | {fewest} | "
               f"{cell.first.lag_p95(TARGETS['lag_fraction'][0]):.2f} / "
               f"{cell.second.lag_p95(TARGETS['lag_fraction'][1]):.2f} | "
@@ -287,7 +299,8 @@ CELL_NAMES = [cell_name(*cell) for cell in MATRIX]
 def timing_matrix(images: int, videos: int, concurrency: int, speed: float,
                   cells: list[str] | None = None) -> list[Cell]:
     print(f"Timing robustness: {images} Flux images (8 s x F) and {videos} Seedance-fast clips (21 s x F), "
-          f"{concurrency} at a time, simulator x{speed:g} in its own process; each cell from a fresh profile "
+          f"{concurrency} at a time, simulator in its own process at x{speed:g}, or slower so a cell's images take "
+          f"at least {MIN_REAL_IMAGE_SECONDS:g} real seconds (never slower than real time); each cell from a fresh profile "
           "(first run), then again (second run); figures are first / second run, in simulated seconds")
     print(f"  targets: makespan <= {TARGETS['makespan'][0]} / {TARGETS['makespan'][1]} x ideal; polls per job <= "
           f"{TARGETS['polls_exact'][0]:g} / {TARGETS['polls_exact'][1]:g} exact, <= {TARGETS['polls_spread'][0]:g} / "
@@ -298,7 +311,7 @@ def timing_matrix(images: int, videos: int, concurrency: int, speed: float,
           "each job's queue, reading what each poll's status says of it (fewest_polls_queued)")
     started = time.monotonic()
     chosen = [cell for cell in MATRIX if cells is None or cell_name(*cell) in cells]
-    results = [run_cell(images, videos, concurrency, speed, *cell) for cell in chosen]
+    results = [run_cell(images, videos, concurrency, cell_speed(cell[0], speed), *cell) for cell in chosen]
     print_matrix(results, images, videos)
     print(f"  ({time.monotonic() - started:.0f} s for {'the matrix' if cells is None else 'these cells'})")
     return results

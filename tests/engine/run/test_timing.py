@@ -502,6 +502,18 @@ def test_the_engine_bench_runs_a_subset_of_the_matrix_by_name():
     assert fewest_polls(8.0, 0.0, 0.1) == 1.0  # no early poll: one at the known finish
 
 
+def test_a_matrix_cell_of_short_jobs_runs_the_simulator_slower():
+    """The client's own time per job is multiplied by the simulator's speed-up relative to the
+    jobs' times: short cells run nearer real time, not slower than it, and none above the top speed."""
+    from app.bench.robustness import MIN_REAL_IMAGE_SECONDS, cell_speed
+    from app.bench.polling import workload_seconds
+    image, _ = workload_seconds()
+    assert [cell_speed(factor, 3.0) for factor in (0.25, 0.5, 1.0, 2.0, 4.0)] == [1.0, 1.0, 2.0, 3.0, 3.0]
+    for factor in (1.0, 2.0, 4.0):
+        assert image * factor / cell_speed(factor, 3.0) >= MIN_REAL_IMAGE_SECONDS
+    assert cell_speed(4.0, 1.5) == 1.5 and cell_speed(0.25, 0.5) == 0.5  # a top speed below x1 is the user's
+
+
 # --- narrow windows --------------------------------------------------------------------------------
 def test_a_window_known_to_the_moment_gets_one_poll_on_its_high_edge():
     known = Expectation(8.0, 7.9, 8.1, "learned", 30)
@@ -706,3 +718,17 @@ def test_time_queued_at_atlas_is_not_learned_as_running_time(catalog, tmp_path):
     # the queue costs about one poll per 8 s, not one per first poll's wait (1.5 s).
     long_queued = result.records[3].prediction_id
     assert fake.polls[long_queued] <= 60 / 8 + 8
+
+
+def test_the_matrix_on_a_model_clock_follows_the_schedule_over_many_draws():
+    """The model clock drives the engine's own schedule: with exact times every draw is the same
+    batch and each finish is noticed within its allowance; a spread gives draws that differ."""
+    from app.bench.schedulemodel import model_cell
+    exact = model_cell(1.0, 0.0, 0.0, seeds=2)
+    assert exact[0] == exact[1]
+    first, second = exact[0]
+    assert first.lag_p95 <= 1.0 and second.lag_p95 <= 1.0
+    assert second.polls_per_job < first.polls_per_job  # the second run goes straight to what was learned
+    assert 1.0 <= second.ratio < first.ratio
+    spread = model_cell(1.0, 0.2, 0.0, seeds=2)
+    assert spread[0] != spread[1]
