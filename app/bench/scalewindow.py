@@ -39,10 +39,11 @@ def edit_figures(app, window) -> list[tuple[str, float]]:
     return figures
 
 
-def batch_figure(app, window, scratch, path, diagnose: bool = False) -> dict:
+def batch_figure(app, window, scratch, path, diagnose: bool = False, draft: bool = False) -> dict:
     """While an N-job batch runs to its end: the longest stall in ms, the stalls over 50 ms, the
     Run click's own time, seconds, jobs done; with ``diagnose``, the longest stall split into the
-    GUI thread's own work, its wait for a CPU and its wait for the interpreter lock."""
+    GUI thread's own work, its wait for a CPU and its wait for the interpreter lock. With
+    ``draft``, the batch runs in draft mode, and the switch's own time is measured first."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     from app.bench.gui import StallMeter, StallWatch
@@ -53,6 +54,12 @@ def batch_figure(app, window, scratch, path, diagnose: bool = False) -> dict:
     settle = QEventLoop()  # the live quotes' walk after the load, as a user would wait for it
     QTimer.singleShot(2000, settle.quit)
     settle.exec()
+    switched = None
+    if draft:
+        switched = _timed(app, lambda: window.draft_mode.set_enabled(True))
+        settle = QEventLoop()  # the draft tiers' schemas, if any were not loaded yet
+        QTimer.singleShot(2000, settle.quit)
+        settle.exec()
     meter = StallMeter()
     watch = StallWatch(meter) if diagnose else None
     loop = QEventLoop()
@@ -78,7 +85,7 @@ def batch_figure(app, window, scratch, path, diagnose: bool = False) -> dict:
     figures = {"window_cpu": (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime),
                "longest": meter.longest * 1000, "over50": sum(1 for gap in meter.gaps if gap > 0.05),
                "click": click * 1000, "seconds": (ended[0] if ended else time.perf_counter()) - started,
-               "done": sum(1 for job in window.jobs.rows if job.state == "done")}
+               "done": sum(1 for job in window.jobs.rows if job.state == "done"), "draft_switch": switched}
     if watch and watch.stalls:
         _, length, ran, waited = max(watch.stalls, key=lambda stall: stall[1])
         figures["split"] = (length * 1000, ran * 1000, waited * 1000, max(0.0, length - ran - waited) * 1000)
@@ -105,6 +112,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--edits", action="store_true", help="bulk edits, totals and undo on each opened set")
     parser.add_argument("--batch", type=int, default=0, metavar="N", help="longest stall while an N-job batch runs")
     parser.add_argument("--speed", type=float, default=1000.0, help="the simulator's speed for --batch")
+    parser.add_argument("--draft", action="store_true", help="run --batch in draft mode (the cheapest tiers)")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--review", type=int, default=0, metavar="N", help="open the review of N outputs")
     parser.add_argument("--jobset", type=Path, help="open this job set (and run it, with --run) instead of made-up rows")
@@ -146,8 +154,10 @@ def main(argv: list[str]) -> int:
         if args.batch:
             path = scratch / f"batch-{args.batch}.yaml"
             write_jobset(path, args.batch)
-            batch = batch_figure(app, window, scratch, path, args.diagnose)
-            print(f"batch of {args.batch} demo jobs (x{args.speed:g}, cheap media, concurrency {args.concurrency}): "
+            batch = batch_figure(app, window, scratch, path, args.diagnose, args.draft)
+            if batch["draft_switch"] is not None:
+                print(f"draft mode switched on at {args.batch} rows in {batch['draft_switch']:.2f} s", flush=True)
+            print(f"batch of {args.batch} {'draft' if args.draft else 'demo'} jobs (x{args.speed:g}, cheap media, concurrency {args.concurrency}): "
                   f"{batch['done']} done in {batch['seconds']:.1f} s; longest event-loop stall {batch['longest']:.1f} ms "
                   f"(target <= 50 ms), {batch['over50']} stalls over 50 ms; the Run click itself {batch['click']:.1f} ms; "
                   f"the window's process used {batch['window_cpu']:.1f} s of CPU "

@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from app.engine.core.gcpause import collected_afterwards
 from app.engine.run.childproto import ChildConfig, model_document
 from app.engine.run import logs
+from app.engine.jobs.draft import finals_to_json
 from app.engine.jobs.spec import JobSpec, chain_problems, validate_job
 from app.engine.atlas.pricing import QUOTE, PriceTable
 from app.engine.atlas.secrets import webhook_secret
@@ -180,7 +181,8 @@ class RunController(QObject):
         budgets, connections = self._limits(concurrency, limits, max_spend), None if in_child else self._connections()
         row_of = {position: row for position, row in enumerate(rows)}
 
-        if in_child and (draft is None or not draft.enabled):
+        drafting = draft is not None and draft.enabled
+        if in_child and (not drafting or draft.drafts_ready({spec.model for spec in specs})):
             # Planned and encoded here, a slice at a time; the pool thread only inserts the rows.
             problems = [p for i in rewritten for p in validate_job(specs[i], catalog, i)]
             problems += chain_problems(specs, catalog) if batch_names else []
@@ -188,6 +190,15 @@ class RunController(QObject):
                 self._launch(out_dir, lambda: _raise(InvalidJobsError(problems)), concurrency, in_child, row_of=row_of)
                 return
             yield
+            finals_text = None
+            if drafting:
+                prepared = yield from draft.prepare_in_slices(specs)
+                if prepared.problems:
+                    self._launch(out_dir, lambda: _raise(InvalidJobsError(prepared.problems)), concurrency, in_child,
+                                 row_of=row_of)
+                    return
+                # The drafts run; the rows' quotes priced the finals, so none carries over.
+                specs, quotes, finals_text = [made.draft for made in prepared.drafts], {}, prepared.finals_text
             prices, encoded, models, held_positions = PriceTable.load(), [], {}, set(held)
             for first in range(0, len(specs), SLICE_ROWS):
                 for record in queued_records(specs[first:first + SLICE_ROWS], catalog, prices=prices,
@@ -200,6 +211,8 @@ class RunController(QObject):
             def insert_and_start() -> ChildRunner:
                 store = self._open_store(out_dir)  # creating it and inserting mean fsyncs: off the GUI thread
                 self.batch = self._stored_batch = store.new_batch_rows(encoded)
+                if finals_text is not None:
+                    draft.remember(store, self.batch, finals_text)
                 return self._child_runner(out_dir, store, models.values(), budgets, on_event, held=held)
 
             self._launch(out_dir, insert_and_start, concurrency, in_child, row_of=row_of)
@@ -217,7 +230,7 @@ class RunController(QObject):
             store = self._open_store(out_dir)
             self.batch = self._stored_batch = store.new_batch(records)
             if drafts:
-                draft.remember(store, self.batch, drafts)
+                draft.remember(store, self.batch, finals_to_json(drafts))
             if in_child:
                 models = {record.model.model_id: record.model for record in records}.values()
                 return self._child_runner(out_dir, store, models, budgets, on_event, held=held)

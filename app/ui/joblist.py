@@ -115,6 +115,23 @@ class Snapshot:
         return len(self.rows)
 
 
+class RowChanges:
+    """The rows changed since its reader last took them, for a total kept outside the list (draft
+    mode's two prices) the way ``tally`` keeps its own: ``moved`` says the rows were rebuilt or
+    renumbered, so every row must be read again."""
+
+    __slots__ = ("rows", "moved")
+
+    def __init__(self):
+        self.rows: set[int] = set()
+        self.moved = True
+
+    def take(self) -> tuple[bool, set[int]]:
+        moved, rows = self.moved, self.rows
+        self.moved, self.rows = False, set()
+        return moved, rows
+
+
 class JobList:
     def __init__(self):
         self.rows: list[JobRow] = []
@@ -131,6 +148,7 @@ class JobList:
         self._cost_version = 0
         self._costs = CostTotals()
         self._summary: tuple[int, CostSummary] | None = None  # (cost_version, the totals then)
+        self._followers: list[RowChanges] = []
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -300,13 +318,23 @@ class JobList:
             self.rows[row].spec = spec
             self.changed(row)
 
+    def follow_changes(self) -> RowChanges:
+        """A record of the rows changed from now on, for its reader to take when it looks."""
+        changes = RowChanges()
+        self._followers.append(changes)
+        return changes
+
     def changed(self, row: int) -> None:
         self._pending.add(row)
+        for changes in self._followers:
+            changes.rows.add(row)
         self._call("row_changed", row)
 
     def changed_rows(self, rows: list[int]) -> None:
         """Many rows changed at once (a batch starting): one notice, not one per row."""
         self._pending.update(rows)
+        for changes in self._followers:
+            changes.rows.update(rows)
         if self.listener is not None and hasattr(self.listener, "rows_changed"):
             self.listener.rows_changed(rows)
         else:
@@ -336,6 +364,8 @@ class JobList:
     def _call(self, name: str, *args):
         if name.startswith("begin_"):
             self._recount = True  # row numbers move: the pending ones no longer name their rows
+            for changes in self._followers:
+                changes.moved = True
         if self.listener is not None:
             return getattr(self.listener, name)(*args)
         return None

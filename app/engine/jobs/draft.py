@@ -187,11 +187,17 @@ def finals_meta_key(batch: int) -> str:
     return f"draft-finals:{batch}"
 
 
-def finals_to_json(drafts: list[DraftJob]) -> str:
-    """The finals by position in the batch, as the store keeps them."""
+def finals_to_json(drafts: list[DraftJob], first: int = 0) -> str:
+    """The finals by position in the batch (the first of ``drafts`` at ``first``), as the store keeps them."""
     return json.dumps({str(position): {"name": d.final.name, "model": d.final.model, "inputs": d.final.inputs,
                                        "output_subfolder": d.final.output_subfolder, "image_from": d.final.image_from}
-                       for position, d in enumerate(drafts)}, ensure_ascii=False)
+                       for position, d in enumerate(drafts, first)}, ensure_ascii=False)
+
+
+def joined_json_objects(parts: list[str]) -> str:
+    """One JSON object from the texts of several whose keys differ, without decoding them: a
+    50,000-job batch's finals are encoded a slice at a time (``finals_to_json(slice, first)``)."""
+    return "{" + ", ".join(part[1:-1] for part in parts if part != "{}") + "}"
 
 
 def finals_from_json(text: str | None) -> dict[int, JobSpec]:

@@ -10,7 +10,7 @@ import pytest
 from app.engine.atlas.catalog import Catalog
 from app.engine.atlas.ladders import build_ladders
 from app.engine.atlas.pricing import PriceTable
-from app.engine.jobs.draft import draft_jobs, finals_meta_key, finals_to_json
+from app.engine.jobs.draft import draft_jobs, finals_from_json, finals_meta_key, finals_to_json, joined_json_objects
 from app.engine.jobs.spec import JobSpec, validate_jobs
 from app.engine.review import session as review
 from app.engine.review.promote import items_to_promote, plan_promote
@@ -58,6 +58,15 @@ def test_drafts_take_the_cheapest_tier_at_draft_settings_and_keep_prompt_and_see
     assert not flux.laddered and flux.draft == flux.final and "runs as itself" in flux.notices[0]
     assert film.final == written_jobs()[0]
     assert not validate_jobs([d.draft for d in drafts], catalog)
+
+
+def test_finals_encoded_a_slice_at_a_time_read_back_as_one_document(catalog):
+    drafts = draft_jobs(written_jobs(), catalog, build_ladders(catalog))
+    parts = [finals_to_json(drafts[first:first + 4], first) for first in range(0, len(drafts), 4)]
+    joined = joined_json_objects(parts + [finals_to_json([], len(drafts))])
+    assert json.loads(joined) == json.loads(finals_to_json(drafts))
+    assert finals_from_json(joined) == finals_from_json(finals_to_json(drafts))
+    assert json.loads(joined_json_objects([])) == {}
 
 
 def test_an_input_the_tier_lacks_is_carried_to_the_closest_or_dropped():
