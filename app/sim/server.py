@@ -452,9 +452,9 @@ class _Handler(BaseHTTPRequestHandler):
         if task is None:
             raise HttpError(404, f"Prediction not found: {task_id}.")
         task.polls += 1
-        if self._fault("poll500", task.id, task.polls):
+        if self._fault("poll500", task.draw_key, task.polls):
             raise HttpError(500, "Internal server error.")
-        if self._fault("reset", "poll", task.id, task.polls):
+        if self._fault("reset", "poll", task.draw_key, task.polls):
             raise _Dropped()
         status, error, error_code = self.state.status(task)
         self.entry["task_status"] = status
@@ -462,7 +462,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = {"id": task.id, "model": task.model.model_id, "status": status, "outputs": outputs,
                 "urls": {"get": self._poll_url(task)}, "error": error, "error_code": error_code,
                 "created_at": task.created_iso, "has_nsfw_contents": [False] * len(outputs)}
-        variant = self._variant("poll", task.id, task.polls)
+        variant = self._variant("poll", task.draw_key, task.polls)
         if variant is None:
             return self._send_json(200, {"code": 200, "message": "success", "data": data})
         self._send_poll_variant(variant, data, status, error)
@@ -565,7 +565,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.state.output_expired(task):
             raise HttpError(404, "The output URL has expired.")
         task.downloads += 1
-        truncate = self._fault("truncate", task.id, task.downloads)
+        truncate = self._fault("truncate", task.draw_key, task.downloads)
         self._send_file(path, truncate=truncate)
 
     def _upload_file(self) -> None:

@@ -122,6 +122,13 @@ class SimTask:
     polls: int = 0
     downloads: int = 0
     request_body: str = ""  # the submit body exactly as it arrived, for the account's history
+    attempt: int = 0  # which submit of this body made it
+
+    @property
+    def draw_key(self) -> str:
+        """What this task's poll and download faults are drawn from: the body and its submit
+        number, which the seed fixes, where the random id made a seeded run differ each time."""
+        return f"{self.body_hash}/{self.attempt}"
 
     @property
     def created_unix(self) -> float:
@@ -261,7 +268,8 @@ class SimState:
                                charged=Decimal(entry["charged"]), created_at=entry["created_at"],
                                created_iso=entry["created_iso"], queue_s=entry["queue_s"], run_s=entry["run_s"],
                                outcome=entry["outcome"], expire_at_completion=entry["expire"],
-                               wait_s=entry.get("wait_s", 0.0), request_body=entry.get("request_body", ""))
+                               wait_s=entry.get("wait_s", 0.0), request_body=entry.get("request_body", ""),
+                               attempt=entry.get("attempt", 0))
                 self._tasks[task.id] = task
                 self.balance -= task.charged
                 self.charged += task.charged
@@ -325,7 +333,7 @@ class SimState:
             created_at=now, created_iso=utc_now_iso(), queue_s=run_s * QUEUE_FRACTION, run_s=run_s,
             outcome=outcome, expire_at_completion=self.faults.hits("expire", digest, attempt),
             wait_s=self.faults.queue_wait(digest, attempt) / self.speed,
-            request_body=request_body,
+            request_body=request_body, attempt=attempt,
         )
         with self._lock:
             if self.balance < price:
@@ -337,7 +345,8 @@ class SimState:
             self._record({"type": "task", "id": task.id, "model": model.model_id, "body": filled, "body_hash": digest,
                           "charged": str(price), "created_at": task.created_at, "created_iso": task.created_iso,
                           "queue_s": task.queue_s, "run_s": task.run_s, "wait_s": task.wait_s, "outcome": outcome,
-                          "expire": task.expire_at_completion, "request_body": request_body})
+                          "expire": task.expire_at_completion, "request_body": request_body,
+                          "attempt": attempt})
             if outcome == "completed":
                 self._media_pending += 1
             else:

@@ -218,7 +218,7 @@ class SubmitRecovery:
             if found is not None:
                 return found
         while True:
-            sent_at, started = time.time(), self.clock()
+            sent_at = time.time()
             self.pending.note(record, body, sent_at)
             try:
                 submission = self.client.submit(record.model.type, body)
@@ -226,21 +226,24 @@ class SubmitRecovery:
                 return submission
             except UnknownOutcomeError as exc:
                 record.note_request(exc.request_id)
-                found = self._settle(record, body, sent_at, started, wait, say, str(exc))
+                # The listing's lag runs from the task's creation, which can come at any point of a
+                # slow request, never after its failure: counted from the send, a long request
+                # ate the settle time and a task not listed yet was judged absent and sent again.
+                found = self._settle(record, body, sent_at, self.clock(), wait, say, str(exc))
                 if found is not None:
                     return found
             except AtlasError:
                 self.pending.clear(record)  # refused or never sent: nothing was created
                 raise
 
-    def _settle(self, record: JobRecord, body: dict, sent_at: float, started: float | None, wait, say,
+    def _settle(self, record: JobRecord, body: dict, sent_at: float, failed_at: float | None, wait, say,
                 lost: str) -> Submission | None:
         """The submission found in the history, or None after clearing the note for one more
         send; raises UnknownOutcomeError when neither is right."""
         say(f"{lost}; looking the job up in the account's history before anything is sent again")
         log.info("reconcile: looking up %s", record.spec.name, extra={"fields": {
             "job": record.spec.name, "model": record.spec.model, "lost": lost}})
-        elapsed = (lambda: self.clock() - started) if started is not None else (lambda: time.time() - sent_at)
+        elapsed = (lambda: self.clock() - failed_at) if failed_at is not None else (lambda: time.time() - sent_at)
         verdict = self.reconciler.look_up(body, sent_at, wait=wait, elapsed=elapsed, report=say)
         log.info("reconcile: %s", verdict.kind, extra={"fields": {
             "job": record.spec.name, "verdict": verdict.kind, "checks": verdict.checks,

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -187,3 +188,40 @@ def test_a_submit_buried_deeper_than_the_pages_read_is_unknown_never_absent():
     verdict = Reconciler(DeepHistory(), shallow, wall=lambda: sent_at + 10).look_up(
         {"model": "m", "n": "lost"}, sent_at, wait=lambda s: None, elapsed=lambda: 60.0)
     assert verdict.kind == "absent"  # read back past the submit's time: truly not there
+
+
+def test_a_request_slower_than_the_settle_time_still_finds_its_task():
+    """The task is made late in a slow submit (or other jobs' waits move a shared clock while it
+    is in flight), and the listing lags its creation: the settle time counts from the failure,
+    so the lookup waits for the listing instead of judging it absent and sending it again."""
+    from types import SimpleNamespace
+
+    from app.engine.atlas.client import HistoryItem, HistoryPage
+    from app.engine.atlas.errors import UnknownOutcomeError
+    from app.engine.run.reconcile import RecoveryPolicy, SubmitRecovery
+
+    clock = ManualClock()
+    lag = 3.0
+    made: list[tuple[float, HistoryItem]] = []
+
+    class SlowLosingClient:
+        submits = 0
+
+        def submit(self, model_type, body):
+            self.submits += 1
+            clock.advance(40.0)  # longer than the settle time, all before the task exists
+            made.append((clock(), HistoryItem(f"t{self.submits}", "created", time.time(), "m",
+                                              json.dumps(body), None)))
+            raise UnknownOutcomeError("the connection was reset after the request was sent")
+
+        def history(self, page, size, model=None):
+            listed = tuple(item for at, item in made if clock() - at >= lag)
+            return HistoryPage(listed, page, size, len(listed))
+
+    client = SlowLosingClient()
+    record = SimpleNamespace(batch=1, index=0, model=SimpleNamespace(type="Image"), timestamps={},
+                             spec=SimpleNamespace(name="job 0", model="m"), note_request=lambda request_id: None)
+    recovery = SubmitRecovery(client, None, RecoveryPolicy(settle=30.0), claimed=set, clock=clock)
+    submission = recovery.submit(record, {"model": "m", "prompt": "x"}, wait=clock.advance, say=lambda m: None)
+    assert submission.prediction_id == "t1" and client.submits == 1
+    assert "recovered_at" in record.timestamps and "resubmitted_at" not in record.timestamps
