@@ -5,20 +5,21 @@ ratio after the one before (the first at 15% of the model's prior, at most 5 s),
 the expectation, a finish is noticed within that ratio of its time; jobs of one model and shape
 take staggered phases on the grid (a van der Corput sequence), so eight in flight together poll
 every 7%, and when one sees a finish the others replan at once (polling now if they are past the
-window it moved). What is learned is a window: the 5% to 95% range of finishes (Turnbull's
-estimate from each finish's interval between the last poll that saw it running and the one that
-saw it done, as ratios to the prior), widened by 0.15/sqrt(n) either side for n finishes; a key
-never seen borrows its model's other shapes, its family, or else the server's other models (how
-much quicker or slower than their priors it runs them), widened 15% more. The grid's ratio loosens
-as n grows (COLD_RATIO ** (1 + n): soon one jump to the window), and a key of 8 finishes or more
-makes no poll before its window; across the window polls are spread evenly at the lag bound (5%
-of elapsed when well learned, 10% for a borrowed window or one of fewer finishes, or 0.5 s but
-never over 10% of a job of a few seconds), the first a phase of a gap in so that jobs pin the
-finish down together; past it each waits 9% more. A poll that finds the job still queued
-(created, starting, queued, pending) past half the window's low edge restarts its clock as its
-first poll (earlier, it is the server setting up, which counts in the job's time), so queueing
-at Atlas never counts as running; a key whose jobs queued makes its first poll where they were
-last seen queued (the lower median), so its clock starts where theirs did.
+window it moved). What is learned is a window: the 5% to 95% range of finishes (Turnbull's estimate
+from each finish's interval between the last poll that saw it running and the one that saw it done,
+as ratios to the prior), widened by 0.15/sqrt(n) either side for n finishes; a key never seen
+borrows its model's other shapes, its family, or else the server's other models (how much quicker
+or slower than their priors it runs them), widened 15% more. The grid's ratio loosens as n grows
+(COLD_RATIO ** (1 + n): soon one jump to the window), and a key of 8 pinned finishes (seen done
+within 12% of a running poll) makes no poll before its window; across the window polls are spread
+evenly at the lag bound (5% of elapsed when well learned, 10% for a borrowed window or one of fewer
+finishes pinned between close polls, or 0.5 s but never over 10% of a job of a few seconds), the
+first a phase of a gap in so that jobs pin the finish down together; past it each waits 9% more (5%
+for a quarter past a well-learned window). A poll that finds the job still queued (created,
+starting, queued, pending) past half the window's low edge restarts its clock as its first poll
+(earlier, it is the server setting up, which counts in the job's time), so queueing at Atlas never
+counts as running; a key whose jobs queued makes its first poll where they were last seen queued
+(the lower median), so its clock starts where theirs did.
 
 Learning is kept per model and price-relevant shape and per server (a demo simulator or a proxy
 must never teach the live schedule), borrowed as above for a cold key, and may be shared by a fleet (``share``: the batch's Redis).
@@ -67,10 +68,14 @@ SCHEMA_VERSION = 2
 # server's other models is a guess about this one, widened at least BORROWED_SPREAD.
 GUARD = 0.15
 BORROWED_SPREAD = 0.15
-# A key with this many finishes of its own is well learned: its window is trusted to the 5% lag
-# target and no early poll is spent before it. Short of that (or borrowed) a window is held to the
-# first run's 10%, which halves the polls across it.
+# A key with this many pinned finishes of its own is well learned: its window is trusted to the 5%
+# lag target and no early poll is spent before it. Short of that (or borrowed) a window is held to
+# the first run's 10%, which halves the polls across it. Pinned: seen done within 12% of the poll
+# that last saw it running (10% apart, and the round trip). The finishes of a cold key's first jobs
+# are only known to lie between two polls of its coarse grid; eight of those counted as well
+# learned put a first run's later jobs on 5% polls its 10% target does not ask for.
 WELL_LEARNED = 8
+PINNED_RATIO = 1.12
 LOW_QUANTILE, HIGH_QUANTILE = 0.05, 0.95  # one quick or stalled job in twenty does not widen the window
 EM_ROUNDS, EM_TOLERANCE = 500, 1e-5
 
@@ -90,7 +95,11 @@ SHORT_JOB_LAG_FRACTION = 0.10
 SHORT_LAG_SECONDS = 0.5
 LAG_MARGIN = 0.96  # ...less the poll's round trip and a little for the wake-up of the polling thread
 ROUND_TRIP_MEMORY = 0.7
-LATE_RATIO = 1.09  # past a learned window: a finish still noticed within 10% of its time
+LATE_RATIO = 1.09  # past a learned window: a finish still noticed within 10% of its time...
+# ...but just past a well-learned one, within its 5%: the window's edges are quantiles of a
+# sample, so a job or two of each batch lands there, and one over the lag target is all the
+# p95 allows. Further out it is a stalled job, not worth close polls.
+LATE_CLOSE = 1.25
 MIN_POLL_GAP = 0.1  # never two polls of one job closer than this (real-world seconds)
 QUEUED_STATUSES = frozenset({"created", "starting", "queued", "pending"})
 
@@ -225,6 +234,7 @@ class Spread:
     low: float
     high: float
     samples: int
+    pinned: int = 0  # finishes seen between polls close enough to tell the window's edges
 
     @classmethod
     def of(cls, observations: list[Observation]) -> "Spread | None":
@@ -232,15 +242,16 @@ class Spread:
             return None
         low, centre, high = _edges(finish_distribution([(o.running, o.done) for o in observations]),
                                    LOW_QUANTILE, HIGH_QUANTILE)
-        return cls(centre, low, high, len(observations)).guarded(GUARD / math.sqrt(len(observations)))
+        pinned = sum(o.done <= PINNED_RATIO * o.running for o in observations)
+        return cls(centre, low, high, len(observations), pinned).guarded(GUARD / math.sqrt(len(observations)))
 
     def guarded(self, relative: float) -> "Spread":
         """The same window, widened by ``relative`` of the centre either side."""
         gap = relative * self.centre
-        return Spread(self.centre, max(self.low - gap, 0.0), self.high + gap, self.samples)
+        return Spread(self.centre, max(self.low - gap, 0.0), self.high + gap, self.samples, self.pinned)
 
     def scaled(self, factor: float) -> "Spread":
-        return Spread(self.centre * factor, self.low * factor, self.high * factor, self.samples)
+        return Spread(self.centre * factor, self.low * factor, self.high * factor, self.samples, self.pinned)
 
 
 @dataclass(frozen=True)
@@ -252,10 +263,11 @@ class Expectation:
     high: float
     basis: str  # learned, learned-other-shapes, learned-family, learned-server, prior
     samples: int = 0
+    pinned: int = 0  # of the samples, those seen done close after a poll saw them running
 
     @property
     def well_learned(self) -> bool:
-        return self.basis == "learned" and self.samples >= WELL_LEARNED
+        return self.basis == "learned" and self.pinned >= WELL_LEARNED
 
 
 class TimingModel:
@@ -317,7 +329,7 @@ class TimingModel:
         if spread is None:
             return Expectation(prior, prior, prior, "prior", 0)
         seconds = spread.scaled(prior)
-        return Expectation(seconds.centre, seconds.low, seconds.high, basis, spread.samples)
+        return Expectation(seconds.centre, seconds.low, seconds.high, basis, spread.samples, spread.pinned)
 
     def _spread(self, pool: str, name: str, belongs: Callable[[str], bool]) -> Spread | None:
         # Worked out under the lock: when a finish wakes every job in flight, one of them
@@ -540,7 +552,8 @@ class PollSchedule:
                 # The window's first poll: a whole gap in, or less for a job of another phase.
                 return self._clamp(elapsed, start + (1 - self.phase) * spacing)
             return self._clamp(elapsed, elapsed + spacing)
-        return self._clamp(elapsed, elapsed * LATE_RATIO)
+        close = expected.well_learned and elapsed < LATE_CLOSE * expected.high
+        return self._clamp(elapsed, elapsed * (1 + LAG_MARGIN * LAG_FRACTION if close else LATE_RATIO))
 
     def _clamp(self, elapsed: float, at: float) -> float:
         return elapsed + max(self.floor, min(self.ceiling, at - elapsed))

@@ -244,8 +244,8 @@ def test_the_shape_key_follows_what_changes_the_time(catalog):
 
 
 # --- the schedule --------------------------------------------------------------------------------
-VIDEO = Expectation(centre=20.0, low=18.0, high=22.0, basis="learned", samples=30)
-IMAGE = Expectation(centre=8.0, low=7.2, high=8.8, basis="learned", samples=30)
+VIDEO = Expectation(centre=20.0, low=18.0, high=22.0, basis="learned", samples=30, pinned=30)
+IMAGE = Expectation(centre=8.0, low=7.2, high=8.8, basis="learned", samples=30, pinned=30)
 
 
 def test_the_first_poll_is_early_and_a_learned_window_is_reached_at_once():
@@ -269,7 +269,7 @@ def test_before_a_window_learned_from_few_finishes_the_lag_stays_bounded():
     few = Expectation(20.0, 18.0, 22.0, "learned", samples=1)
     times, lag = polls_until(PollSchedule.fixed(few, first=2.0), 5.0)
     assert lag <= (COLD_RATIO ** 2 - 1) * 5.0 + 1e-9
-    many = Expectation(20.0, 18.0, 22.0, "learned", samples=30)
+    many = Expectation(20.0, 18.0, 22.0, "learned", samples=30, pinned=30)
     assert len(polls_until(PollSchedule.fixed(many, first=2.0), 19.0)[0]) < len(
         polls_until(PollSchedule.fixed(few, first=2.0), 19.0)[0])
 
@@ -278,7 +278,7 @@ def test_polls_per_job_where_it_finishes():
     at_centre, _ = polls_until(PollSchedule.fixed(VIDEO), 20.0)
     at_high_edge, _ = polls_until(PollSchedule.fixed(VIDEO), 22.0)
     far_past, lag = polls_until(PollSchedule.fixed(VIDEO), 120.0)
-    narrow, _ = polls_until(PollSchedule.fixed(Expectation(20.0, 19.0, 21.0, "learned", 30)), 20.0)
+    narrow, _ = polls_until(PollSchedule.fixed(Expectation(20.0, 19.0, 21.0, "learned", 30, 30)), 20.0)
     assert len(narrow) <= 3  # the early poll, then one or two around the finish
     assert len(at_centre) <= 4
     assert len(at_high_edge) <= 7
@@ -475,7 +475,7 @@ def test_no_schedule_meeting_the_lag_target_beats_the_fewest_polls(centre, sprea
     polls on uniform finishes, and is within half a poll of it."""
     from app.bench.robustness import fewest_polls
     from app.engine.run.timing import LAG_FRACTION
-    known = Expectation(centre, centre * (1 - spread), centre * (1 + spread), "learned", 30)
+    known = Expectation(centre, centre * (1 - spread), centre * (1 + spread), "learned", 30, 30)
     finishes = [known.low + (known.high - known.low) * (step + 0.5) / 400 for step in range(400)]
     polls = [len(polls_until(PollSchedule.fixed(known), finish)[0]) for finish in finishes]
     average = sum(polls) / len(polls)
@@ -516,7 +516,7 @@ def test_a_matrix_cell_of_short_jobs_runs_the_simulator_slower():
 
 # --- narrow windows --------------------------------------------------------------------------------
 def test_a_window_known_to_the_moment_gets_one_poll_on_its_high_edge():
-    known = Expectation(8.0, 7.9, 8.1, "learned", 30)
+    known = Expectation(8.0, 7.9, 8.1, "learned", 30, 30)
     times, lag = polls_until(PollSchedule.fixed(known), 8.0)
     assert times == pytest.approx([8.1]) and lag == pytest.approx(0.1)
     # A job of another phase polls inside it first, so that jobs together pin the finish down.
@@ -593,7 +593,7 @@ def test_a_sibling_finishing_moves_the_wait_of_a_job_in_flight():
     on_grid = schedule.next_delay(3.0)
     assert schedule.replan(3.0, 4.0) == pytest.approx(on_grid)  # nothing moved
     # A sibling finished at 17 s, and its interval was narrow: this job's next poll moves there.
-    window["now"] = Expectation(17.0, 16.9, 17.2, "learned", 8)
+    window["now"] = Expectation(17.0, 16.9, 17.2, "learned", 8, 8)
     assert 3.0 + schedule.replan(3.0, 5.0) == pytest.approx(17.2)
 
 
@@ -603,7 +603,7 @@ def test_a_job_past_the_window_a_sibling_taught_polls_at_once():
     schedule.next_delay(0.0)
     schedule.next_delay(3.0)
     schedule.next_delay(9.0)  # a poll at 9 s saw it running; the grid's next is far off
-    window["now"] = Expectation(15.0, 14.9, 15.1, "learned", 8)
+    window["now"] = Expectation(15.0, 14.9, 15.1, "learned", 8, 8)
     assert schedule.replan(9.0, 15.3) == pytest.approx(15.3 - 9.0)  # poll now
 
 
@@ -732,3 +732,32 @@ def test_the_matrix_on_a_model_clock_follows_the_schedule_over_many_draws():
     assert 1.0 <= second.ratio < first.ratio
     spread = model_cell(1.0, 0.2, 0.0, seeds=2)
     assert spread[0] != spread[1]
+
+
+def test_finishes_known_only_between_coarse_polls_do_not_make_a_key_well_learned(catalog):
+    """A cold key's first jobs are seen done only at the next point of a 1.7 grid: eight such
+    finishes are no ground for the 5% polls of a well-learned key, eight pinned ones are."""
+    model = catalog.get("black-forest-labs/flux-2-pro/text-to-image")
+    timing = TimingModel()
+    prior = timing.prior(model, {})
+    for running in (0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1):
+        timing.observe(model, {}, running * prior, running * 1.7 * prior)
+    coarse = timing.estimate(model, {})
+    assert coarse.samples == 8 and coarse.pinned == 0 and not coarse.well_learned
+    for running in (0.9, 0.92, 0.94, 0.96, 0.98, 1.0, 1.02, 1.04):
+        timing.observe(model, {}, running * prior, running * 1.05 * prior)
+    pinned = timing.estimate(model, {})
+    assert pinned.pinned == 8 and pinned.well_learned
+
+
+def test_just_past_a_well_learned_window_a_finish_is_noticed_within_5_percent():
+    # The window's edges are quantiles of a sample: a job of a batch lands just past them.
+    for finish in (22.2, 23.0, 24.5, 26.0, 27.0):
+        _, lag = polls_until(PollSchedule.fixed(VIDEO), finish)
+        assert lag <= 0.05 * finish + 1e-9, (finish, lag)
+    few = Expectation(20.0, 18.0, 22.0, "learned", samples=30, pinned=3)
+    _, lag = polls_until(PollSchedule.fixed(few), 23.0)
+    assert lag <= 0.1 * 23.0  # a tentative window keeps the first run's 10%
+    # Far past it, a stalled job: polls spread out again.
+    times, lag = polls_until(PollSchedule.fixed(VIDEO), 60.0)
+    assert lag <= 0.1 * 60.0 and len(times) <= 24
