@@ -10,16 +10,16 @@ from each finish's interval between the last poll that saw it running and the on
 as ratios to the prior), widened by 0.15/sqrt(n) either side for n finishes; a key never seen
 borrows its model's other shapes, its family, or else the server's other models (how much quicker
 or slower than their priors it runs them), widened 15% more. The grid's ratio loosens as n grows
-(COLD_RATIO ** (1 + n): soon one jump to the window), and a key of 8 pinned finishes (seen done
-within 12% of a running poll) makes no poll before its window; across the window polls are spread
-evenly at the lag bound (5% of elapsed when well learned, 10% for a borrowed window or one of fewer
-finishes pinned between close polls, or 0.5 s but never over 10% of a job of a few seconds), the
-first a phase of a gap in so that jobs pin the finish down together; past it each waits 9% more (5%
-for a quarter past a well-learned window). A poll that finds the job still queued (created,
-starting, queued, pending) past half the window's low edge restarts its clock as its first poll
-(earlier, it is the server setting up, which counts in the job's time), so queueing at Atlas never
-counts as running; a key whose jobs queued makes its first poll where they were last seen queued
-(the lower median), so its clock starts where theirs did.
+(COLD_RATIO ** (1 + n): soon one jump to the window), and a key of 8 finishes, each pinned (seen
+done within 12% of a running poll) or in a window under 20% wide, makes no poll before its window;
+across the window polls are spread evenly at the lag bound (5% of elapsed when well learned, 10%
+for a borrowed window or one learned less well, or 0.5 s but never over 10% of a job of a few
+seconds), the first a phase of a gap in so that jobs pin the finish down together; past it each
+waits 9% more (5% for a quarter past a well-learned window). A poll that finds the job still queued
+(created, starting, queued, pending) past half the window's low edge restarts its clock as its
+first poll (earlier, it is the server setting up, which counts in the job's time), so queueing at
+Atlas never counts as running; a key whose jobs queued makes its first poll where they were last
+seen queued (the lower median), so its clock starts where theirs did.
 
 Learning is kept per model and price-relevant shape and per server (a demo simulator or a proxy
 must never teach the live schedule), borrowed as above for a cold key, and may be shared by a fleet (``share``: the batch's Redis).
@@ -68,14 +68,17 @@ SCHEMA_VERSION = 2
 # server's other models is a guess about this one, widened at least BORROWED_SPREAD.
 GUARD = 0.15
 BORROWED_SPREAD = 0.15
-# A key with this many pinned finishes of its own is well learned: its window is trusted to the 5%
-# lag target and no early poll is spent before it. Short of that (or borrowed) a window is held to
-# the first run's 10%, which halves the polls across it. Pinned: seen done within 12% of the poll
-# that last saw it running (10% apart, and the round trip). The finishes of a cold key's first jobs
-# are only known to lie between two polls of its coarse grid; eight of those counted as well
-# learned put a first run's later jobs on 5% polls its 10% target does not ask for.
+# A key with this many finishes of its own is well learned: its window is trusted to the 5% lag
+# target and no early poll is spent before it. Short of that (or borrowed) a window is held to the
+# first run's 10%, which halves the polls across it. Each of those finishes must be pinned (seen
+# done within 12% of the poll that last saw it running: 10% apart, and the round trip), or the
+# window narrow (jobs that all finish together pin it between them, however coarse each one's
+# polls): a cold key's first jobs of spread-out times are only known to lie between two points of
+# its coarse grid, and eight of those put a first run's later jobs on 5% polls that its 10%
+# target does not ask for, across a window those coarse finishes had placed late.
 WELL_LEARNED = 8
 PINNED_RATIO = 1.12
+NARROW = 0.2  # of the centre, edge to edge
 LOW_QUANTILE, HIGH_QUANTILE = 0.05, 0.95  # one quick or stalled job in twenty does not widen the window
 EM_ROUNDS, EM_TOLERANCE = 500, 1e-5
 
@@ -267,7 +270,8 @@ class Expectation:
 
     @property
     def well_learned(self) -> bool:
-        return self.basis == "learned" and self.pinned >= WELL_LEARNED
+        return self.basis == "learned" and self.samples >= WELL_LEARNED and (
+            self.pinned >= WELL_LEARNED or self.high - self.low <= NARROW * self.centre)
 
 
 class TimingModel:

@@ -750,6 +750,19 @@ def test_finishes_known_only_between_coarse_polls_do_not_make_a_key_well_learned
     assert pinned.pinned == 8 and pinned.well_learned
 
 
+def test_jobs_finishing_together_pin_their_window_however_coarse_each_ones_polls(catalog):
+    # Eight jobs of one time on staggered 1.7 grids: each interval is wide, their overlap narrow.
+    model = catalog.get("black-forest-labs/flux-2-pro/text-to-image")
+    timing = TimingModel()
+    prior = timing.prior(model, {})
+    for phase in range(8):
+        running = 0.8 / 1.7 ** ((phase + 0.5) / 8)  # each one's last poll before the finish at 0.8
+        timing.observe(model, {}, running * prior, running * 1.7 * prior)
+    together = timing.estimate(model, {})
+    assert together.pinned == 0 and together.high - together.low <= 0.2 * together.centre
+    assert together.well_learned
+
+
 def test_just_past_a_well_learned_window_a_finish_is_noticed_within_5_percent():
     # The window's edges are quantiles of a sample: a job of a batch lands just past them.
     for finish in (22.2, 23.0, 24.5, 26.0, 27.0):
