@@ -11,15 +11,16 @@ as ratios to the prior), widened by 0.15/sqrt(n) either side for n finishes; a k
 borrows its model's other shapes, its family, or else the server's other models (how much quicker
 or slower than their priors it runs them), widened 15% more. The grid's ratio loosens as n grows
 (COLD_RATIO ** (1 + n): soon one jump to the window), and a key of 8 finishes, each pinned (seen
-done within 12% of a running poll) or in a window under 20% wide, makes no poll before its window;
-across the window polls are spread evenly at the lag bound (5% of elapsed when well learned, 10%
-for a borrowed window or one learned less well, or 0.5 s but never over 10% of a job of a few
-seconds), the first a phase of a gap in so that jobs pin the finish down together; past it each
-waits 9% more (5% for a quarter past a well-learned window). A poll that finds the job still queued
-(created, starting, queued, pending) past half the window's low edge restarts its clock as its
-first poll (earlier, it is the server setting up, which counts in the job's time), so queueing at
-Atlas never counts as running; a key whose jobs queued makes its first poll where they were last
-seen queued (the lower median), so its clock starts where theirs did.
+done within 12% of a running poll) or in a window under 20% wide, makes no poll before its window
+(another key's early poll comes at the window's first if that is sooner); across the window polls
+are spread evenly at the lag bound (5% of elapsed when well learned, 10% for a borrowed window or
+one learned less well, or 0.5 s but never over 10% of a job of a few seconds), the first a phase of
+a gap in so that jobs pin the finish down together; past it each waits 9% more (5% for a quarter
+past a well-learned window). A poll that finds the job still queued (created, starting, queued,
+pending) past half the window's low edge restarts its clock as its first poll (earlier, it is the
+server setting up, which counts in the job's time), so queueing at Atlas never counts as running; a
+key whose jobs queued makes its first poll where they were last seen queued (the lower median), so
+its clock starts where theirs did.
 
 Learning is kept per model and price-relevant shape and per server (a demo simulator or a proxy
 must never teach the live schedule), borrowed as above for a cold key, and may be shared by a fleet (``share``: the batch's Redis).
@@ -539,7 +540,13 @@ class PollSchedule:
         """The time of the poll after one at ``elapsed``, the ``polls_made``-th since the start."""
         expected = self._expectation()
         if polls_made == 0 and (self.keep_first or not expected.well_learned):
-            return max(elapsed + self.floor, self.first)
+            first = max(elapsed + self.floor, self.first)
+            if self.keep_first or expected.basis == "prior":
+                return first
+            # An early poll is early only before the window: jobs that all end before the first
+            # poll's time (a fast server) teach a window ending there, and waiting for that poll
+            # would idle every slot until it.
+            return min(first, self._after(elapsed, 1))
         ratio = COLD_RATIO ** (1 + min(expected.samples, 20))
         # The grid: first * ratio ** (k + phase), k = 0, 1, ...: the next point after ``elapsed``.
         phase = self.phase if expected.basis == "prior" else 0.0  # learned: straight on to the window

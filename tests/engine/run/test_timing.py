@@ -774,3 +774,17 @@ def test_just_past_a_well_learned_window_a_finish_is_noticed_within_5_percent():
     # Far past it, a stalled job: polls spread out again.
     times, lag = polls_until(PollSchedule.fixed(VIDEO), 60.0)
     assert lag <= 0.1 * 60.0 and len(times) <= 24
+
+
+def test_jobs_that_end_before_the_first_poll_are_next_polled_within_their_window(catalog):
+    """A fast server: every job was done at its first look, 15% into the prior. None of those
+    finishes is pinned, but waiting for that poll again would idle every slot until it."""
+    model = catalog.get("black-forest-labs/flux-2-pro/text-to-image")
+    timing = TimingModel()
+    prior = timing.prior(model, {})
+    for _ in range(20):
+        timing.observe(model, {}, 0.0, 0.15 * prior)
+    expected = timing.estimate(model, {})
+    assert not expected.well_learned and expected.high < 0.3 * prior
+    schedule = timing.schedule(model, {})
+    assert schedule.next_delay(0.0) < 0.15 * prior
