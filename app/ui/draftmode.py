@@ -12,6 +12,7 @@ row. The switch follows the job set's ``draft`` key when one is opened, and is s
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from PySide6.QtCore import QObject, Signal
@@ -19,8 +20,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar
 
 from app.engine.atlas.ladders import Ladders, build_ladders
-from app.engine.atlas.pricing import PRICE_NEUTRAL_FIELDS, PriceTable, format_money
-from app.engine.jobs.checks import ShapeChecks
+from app.engine.atlas.pricing import PriceTable, format_money
+from app.engine.jobs.checks import ShapeChecks, price_shape
 from app.engine.jobs.draft import (DraftJob, draft_job, draft_jobs, finals_meta_key, finals_to_json,
                                    joined_json_objects)
 from app.engine.jobs.spec import JobSpec, Problem, chain_problems, validate_jobs
@@ -34,13 +35,12 @@ UNRUN = ("ready", "invalid")
 DRAFT_SLICE_ROWS = 64  # drafting a job reads two schemas and copies its inputs: about 40 us
 
 
+@dataclass
 class PreparedDrafts:
     """What ``DraftMode.prepare_in_slices`` made: the drafts, their problems, the finals' text."""
-
-    def __init__(self):
-        self.drafts: list[DraftJob] = []
-        self.problems: list[Problem] = []
-        self.finals_text = ""
+    drafts: list[DraftJob] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    finals_text: str = ""
 
 
 def _saving_of(folder, batch: int, catalog, prices: PriceTable):
@@ -147,12 +147,8 @@ class DraftMode(QObject):
     def _keyed_draft(self, spec: JobSpec) -> tuple[tuple, DraftJob] | None:
         catalog, ladders = self.window.backend.catalog, self.ladders()
         # By price shape, not by prompt: 50,000 rows of a few kinds are drafted a few times
-        # (drafting each row took most of the 2.8 s the switch took at that size). repr tells
-        # 1, 1.0 and True apart, as a schema does.
-        inputs = spec.inputs
-        key = (spec.model, tuple(sorted((name, repr(value)) for name, value in inputs.items()
-                                        if name not in PRICE_NEUTRAL_FIELDS))
-               if isinstance(inputs, dict) else repr(inputs))
+        # (drafting each row took most of the 2.8 s the switch took at that size).
+        key = price_shape(spec) if isinstance(spec.inputs, dict) else (spec.model, repr(spec.inputs))
         draft = self._cache.get(key)
         if draft is not None:
             return key, draft
@@ -201,13 +197,6 @@ class DraftMode(QObject):
         figures = self._figures(job, *found)
         self._rows[id(job)] = (job.spec, job.state, job.cost, figures, found)
         return figures
-
-    def _prices_of(self, job) -> tuple[Decimal, Decimal] | None:
-        """``prices_of`` without the per-row memory."""
-        if job.cost is None:
-            return None
-        found = self._keyed_draft(job.spec)
-        return None if found is None else self._figures(job, *found)
 
     def _figures(self, job, key: tuple, draft: DraftJob) -> tuple[Decimal, Decimal]:
         cheap_estimate, final_estimate = self._estimated(key, draft)

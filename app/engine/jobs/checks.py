@@ -38,6 +38,14 @@ def _frozen(value: object) -> object:
     return object, json.dumps(value, sort_keys=True, default=str)
 
 
+def price_shape(spec: JobSpec) -> tuple:
+    """What prices a job (and picks its draft), hashable and exact: jobs of one shape cost the
+    same whatever their prompt or seed. Faster than ``price_key`` by a few times, for a key that
+    only this process keeps. ``spec.inputs`` must be a dict."""
+    return (spec.model, bool(spec.image_from),
+            tuple((name, _frozen(value)) for name, value in spec.inputs.items() if name not in PRICE_NEUTRAL_FIELDS))
+
+
 def _named_in_rules(schema: dict) -> set:
     """Every input name a schema's cross-field rules mention anywhere inside them."""
     names: set = set()
@@ -151,8 +159,7 @@ class ShapeChecks:
         """(the key a live quote is kept under, the local estimate) for a spec of a known model."""
         if not isinstance(spec.inputs, dict):
             return price_key(spec.quote_body(model)), self.prices.estimate(model, spec.inputs)
-        key = (spec.model, bool(spec.image_from),
-               tuple((name, _frozen(value)) for name, value in spec.inputs.items() if name not in PRICE_NEUTRAL_FIELDS))
+        key = price_shape(spec)
         found = self._prices.get(key)
         if found is None:
             if len(self._prices) >= MAX_SHAPES:

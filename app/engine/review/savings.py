@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.engine.atlas.catalog import Catalog
-from app.engine.atlas.pricing import PriceTable, format_money, price_key
+from app.engine.atlas.pricing import PriceTable, format_money
 from app.engine.core.gcpause import collector_paused
 from app.engine.core.i18n import translate
+from app.engine.jobs.checks import price_shape
 from app.engine.jobs.draft import finals_from_json, finals_meta_key
 from app.engine.run.store import JobStore, StoredJob
 
@@ -83,7 +84,7 @@ def _saving(store: JobStore, batch: int, catalog: Catalog, prices: PriceTable) -
     drafts = sum((_cost(jobs[p]) for p in finals if p in jobs), Decimal(0))
     finals_cost = sum((_cost(job) for job in promoted.values()), Decimal(0))
     all_final = Decimal(0)
-    estimates: dict[str, Decimal] = {}  # by price shape: a batch of 50,000 is a few kinds of job
+    estimates: dict[tuple, Decimal] = {}  # by price shape: a batch of 50,000 is a few kinds of job
     for position, spec in finals.items():
         if position in promoted:
             all_final += (promoted[position].quote or promoted[position].estimate).amount
@@ -91,7 +92,7 @@ def _saving(store: JobStore, batch: int, catalog: Catalog, prices: PriceTable) -
         model = catalog.get(spec.model)
         if model is None:
             return None  # a final that cannot be priced would make the figure wrong, not rough
-        shape = price_key({"model": spec.model, **spec.inputs})
+        shape = price_shape(spec)
         estimate = estimates.get(shape)
         if estimate is None:
             estimate = estimates[shape] = prices.estimate(model, spec.inputs).amount
